@@ -1,0 +1,41 @@
+"""The ``tinyml`` command: thin Typer commands that call the library and print with Rich.
+
+Each group of commands lives in its own module here and is registered below. Modules import the heavy
+library parts (TensorFlow) inside the command functions, so ``tinyml --help`` stays fast.
+"""
+
+import sys
+
+import typer
+
+from tinymlkit import __version__
+from tinymlkit.errors import TinyMLError
+
+app = typer.Typer(
+    name="tinyml",
+    help="TinyML Kit: build TinyML applications offline, from data to a TFLM-verified int8 model and sketch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        typer.echo(f"tinyml {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Entry point: run the app; a :class:`TinyMLError` becomes one red line and exit status 1."""
+    from tinymlkit.cli.ui import console
+
+    try:
+        app()
+    except TinyMLError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        sys.exit(130)

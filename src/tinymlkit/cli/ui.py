@@ -1,0 +1,62 @@
+"""Rich rendering shared by the commands: the console, progress bars fed by library callbacks, tables."""
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tinymlkit.progress import ProgressCallback, ProgressEvent
+
+console = Console(stderr=False)
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's start-up chatter; call before the first TensorFlow import."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    logging.getLogger("absl").setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def progress_bars() -> Iterator[ProgressCallback]:
+    """A progress callback that draws one Rich bar per task name, for the duration of the block."""
+    bars = Progress(
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[info]}"),
+        console=console,
+        transient=False,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(event: ProgressEvent) -> None:
+        if event.task not in tasks:
+            tasks[event.task] = bars.add_task(event.task, total=event.total, info=event.info)
+        bars.update(tasks[event.task], completed=event.completed, total=event.total, info=event.info)
+
+    with bars:
+        yield update
+
+
+def table(title: str, columns: list[str], rows: list[list[object]]) -> Table:
+    """A Rich table with right-aligned numbers."""
+    t = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="left" if i == 0 else "right")
+    for row in rows:
+        t.add_row(*(_cell(v) for v in row))
+    return t
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

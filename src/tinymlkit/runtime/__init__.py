@@ -1,0 +1,1 @@
+"""Reading .tflite files and running them in the TensorFlow Lite for Microcontrollers interpreter."""
