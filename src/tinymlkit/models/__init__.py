@@ -1,1 +1,26 @@
-"""models."""
+"""Model families. Each ``build`` returns an uncompiled Keras model; ``width`` scales its channel counts."""
+
+from collections.abc import Callable
+
+from tinymlkit.errors import TinyMLError
+
+
+def build_model(name: str, input_shape: tuple[int, ...], classes: int, width: float = 1.0):
+    """Build the model family ``name`` for inputs of ``input_shape`` (without batch) and ``classes`` outputs."""
+    builders = _builders()
+    if name not in builders:
+        raise TinyMLError(f"unknown model '{name}'; choose one of: {', '.join(sorted(builders))}")
+    if width <= 0:
+        raise TinyMLError(f"width multiplier must be positive, got {width}")
+    return builders[name](input_shape, classes, width)
+
+
+def _builders() -> dict[str, Callable]:
+    from tinymlkit.models import ds_cnn, tiny_conv
+
+    return {"tiny_conv": tiny_conv.build, "ds_cnn": ds_cnn.build}
+
+
+def scaled(channels: int, width: float) -> int:
+    """``channels`` times the width multiplier, at least 1."""
+    return max(1, int(round(channels * width)))

@@ -1,0 +1,23 @@
+"""Render the template files under ``deploy/templates/`` with Jinja2."""
+
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def environment() -> jinja2.Environment:
+    """A Jinja2 environment over the template folder that fails on any undefined name."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: object) -> str:
+    """Render one template, e.g. ``render("c_array/model_data.h.j2", name=...)``."""
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,63 @@
+"""The course's command recognizer (micro_speech's RecognizeCommands), the same rules as the generated sketch.
+
+Scores of successive inferences are averaged over ``average_window_ms`` (once at least ``minimum_count`` results
+span a quarter of it). A command is recognized when the best average exceeds ``threshold`` on a 0-255 scale and
+either the label differs from the last recognized one, or ``suppression_ms`` have passed since it, or the last
+one was silence.
+"""
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RecognizerConfig:
+    """The micro_speech defaults."""
+
+    average_window_ms: int = 1000
+    threshold: int = 200
+    suppression_ms: int = 1500
+    minimum_count: int = 3
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A recognized command: its label, the time (end of the audio window, ms) and the average score (0-255)."""
+
+    label: str
+    time_ms: int
+    score: int
+
+
+class CommandRecognizer:
+    """Feed it the scores of each inference in time order; it returns a :class:`Detection` for each new command."""
+
+    def __init__(self, labels: list[str], config: RecognizerConfig = RecognizerConfig(), silence: str = "silence"):
+        self.labels, self.config = labels, config
+        self._silence = labels.index(silence) if silence in labels else -1
+        self._results: deque[tuple[int, np.ndarray]] = deque()
+        self._last_label = -1
+        self._last_time = 0
+
+    def process(self, probabilities: np.ndarray, time_ms: int) -> Detection | None:
+        """Add one inference's class probabilities; return a detection if a new command is recognized."""
+        c = self.config
+        scores = np.clip(np.round(np.asarray(probabilities, dtype=np.float64) * 256), 0, 255).astype(np.int32)
+        while self._results and self._results[0][0] < time_ms - c.average_window_ms:
+            self._results.popleft()
+        self._results.append((time_ms, scores))
+        span = time_ms - self._results[0][0]
+        if len(self._results) < c.minimum_count or span < c.average_window_ms // 4:
+            return None
+        average = np.sum([s for _, s in self._results], axis=0) // len(self._results)
+        best = int(np.argmax(average))
+        quiet_before = self._last_label < 0 or self._last_label == self._silence
+        suppressed = (
+            not quiet_before and best == self._last_label and time_ms - self._last_time <= c.suppression_ms
+        )
+        if average[best] > c.threshold and not suppressed:
+            self._last_label, self._last_time = best, time_ms
+            return Detection(self.labels[best], int(time_ms), int(average[best]))
+        return None

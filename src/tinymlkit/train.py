@@ -1,0 +1,89 @@
+"""Training around Keras ``fit``: fixed seeds, early stopping on validation, progress through a callback."""
+
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train: epochs (an upper bound with early stopping), batch size, learning rate, seed."""
+
+    epochs: int = 30
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    patience: int = 6
+    seed: int = 0
+
+
+@dataclass
+class TrainResult:
+    """What training did: epochs run, the best epoch (whose weights the model keeps) and the history."""
+
+    epochs_run: int
+    best_epoch: int
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+
+def seed_everything(seed: int) -> None:
+    """Make weight initialization, shuffling and dropout repeatable. Call before building the model."""
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def fit(
+    model,
+    train: tuple[np.ndarray, np.ndarray],
+    validation: tuple[np.ndarray, np.ndarray] | None,
+    config: TrainConfig = TrainConfig(),
+    progress: ProgressCallback = silent,
+    monitor: str = "val_loss",
+) -> TrainResult:
+    """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value."""
+    callbacks: list = [_ProgressCallback(progress, config.epochs)]
+    if validation is not None and len(validation[0]):
+        callbacks.append(
+            keras.callbacks.EarlyStopping(monitor=monitor, patience=config.patience, restore_best_weights=True)
+        )
+    else:
+        validation = None
+    history = model.fit(
+        train[0],
+        train[1],
+        validation_data=validation,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    h = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    key = monitor if monitor in h else "loss"
+    best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
+    progress(ProgressEvent("Training", config.epochs, config.epochs, _info(h, len(h[key]) - 1)))
+    return TrainResult(epochs_run=len(h[key]), best_epoch=best, history=h)
+
+
+def _info(history: dict[str, list[float]], epoch: int) -> str:
+    parts = []
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        if key in history and epoch < len(history[key]):
+            parts.append(f"{key} {history[key][epoch]:.3f}")
+    return "  ".join(parts)
+
+
+class _ProgressCallback(keras.callbacks.Callback):
+    def __init__(self, progress: ProgressCallback, epochs: int):
+        super().__init__()
+        self._progress, self._epochs = progress, epochs
+        self._history: dict[str, list[float]] = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        for k, v in (logs or {}).items():
+            self._history.setdefault(k, []).append(float(v))
+        self._progress(ProgressEvent("Training", epoch + 1, self._epochs, _info(self._history, epoch)))
