@@ -1,21 +1,29 @@
-"""The steps every application shares after training: int8 conversion, TFLM verification, deployment files.
+"""The steps every application shares: training a classifier, int8 conversion with TFLM verification, and the
+run folder (deployment files, figures, report.json).
 
-An application recipe (see ``apps/``) loads its data, computes its device features and trains its Keras model,
-then calls :func:`verify_int8` and :func:`package`, and fills a :class:`~tinymlkit.report.ModelReport`.
+A recipe (see ``apps/``) loads its data and computes its device features, then either calls
+:func:`run_classifier` (classification apps) or composes :func:`verify_int8` and :func:`save_run` itself.
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
+from tinymlkit.fileio import building_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.report import DataSummary, ModelSummary
+from tinymlkit.report import DataSummary, ModelReport, ModelSummary
+from tinymlkit.runs import new_run_path
 from tinymlkit.runtime.tflm import HOST_POINTER_NOTE, TFLMModel, measure_arena
+from tinymlkit.train import TrainConfig
+
+Features = dict[str, tuple[np.ndarray, np.ndarray]]  # split -> (inputs, targets)
+Figure = Callable[[Path], None]  # draws one PNG at the given path
 
 
 @dataclass
@@ -40,6 +48,33 @@ class Int8Result:
             output_zero_point=self.tflm.output.zero_point,
             arena_note=HOST_POINTER_NOTE,
         )
+
+
+class Stopwatch:
+    """Times named stages: ``with watch("train"): ...``; ``watch.seconds`` maps stage to seconds."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 2)
+
+
+@dataclass
+class RunSpec:
+    """What identifies a run and its deployment: app name, sketch template context, settings to record."""
+
+    app: str
+    runs: str
+    settings: dict
+    sketch_context: dict
+    labels: list[str] | None = None
+    figures: dict[str, tuple[str, Figure]] = field(default_factory=dict)  # artifact -> (file name, drawer)
 
 
 def verify_int8(
@@ -68,21 +103,92 @@ def summarize_data(data: Dataset, source: str) -> DataSummary:
     )
 
 
-class Stopwatch:
-    """Times named stages: ``with watch("train"): ...``; ``watch.seconds`` maps stage to seconds."""
+def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwatch) -> ModelReport:
+    """Write the run folder ``<runs>/<app>-<time>/``: deployment files, labels, figures and report.json.
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
+    The folder is built under a temporary name, so it either appears complete or not at all. ``report`` gets
+    its ``run_dir``, ``artifacts`` and ``timings`` filled in.
+    """
+    from tinymlkit.deploy.package import package
 
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 2)
+    final = new_run_path(spec.app, spec.runs)
+    with building_dir(final) as tmp:
+        with watch("deploy"):
+            artifacts = package(
+                tmp / "deploy",
+                int8.tflite,
+                int8.tflm.arena_size,
+                app=spec.app,
+                sketch=f"{spec.app}_sketch",
+                context={**spec.sketch_context, "run_dir": str(final)},
+            )
+            if spec.labels:
+                write_text(tmp / "deploy" / "labels.txt", "\n".join(spec.labels) + "\n")
+                artifacts["labels"] = "deploy/labels.txt"
+            for name, (filename, draw) in spec.figures.items():
+                draw(tmp / filename)
+                artifacts[name] = filename
+        report.run_dir, report.artifacts, report.timings = str(final), artifacts, dict(watch.seconds)
+        report.save(tmp)
+    return report
 
 
-def count_parameters(model) -> int:
-    """Trainable and non-trainable parameters of a Keras model."""
-    return int(model.count_params())
+def run_classifier(
+    spec: RunSpec,
+    data: Dataset,
+    source: str,
+    features: Features,
+    model,
+    family: str,
+    train: TrainConfig,
+    input_range: tuple[float, float] | None = None,
+    watch: Stopwatch | None = None,
+    progress: ProgressCallback = silent,
+) -> ModelReport:
+    """Train a softmax classifier on ``features``, verify it as int8 in TFLM and save the run.
+
+    The report has float and int8 accuracy on the test split, the int8 confusion matrix (also as
+    ``confusion.png``) and per-class recall.
+    """
+    import keras
+
+    from tinymlkit.evaluate.metrics import classify
+    from tinymlkit.evaluate.plots import plot_confusion
+    from tinymlkit.train import fit
+
+    watch = watch or Stopwatch()
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = (features[s] for s in SPLITS)
+    with watch("train"):
+        model.compile(
+            optimizer=keras.optimizers.Adam(train.learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        trained = fit(model, (x_train, y_train), (x_val, y_val), train, progress)
+    float_result = classify(model.predict(x_test, verbose=0, batch_size=256), y_test, data.labels)
+    with watch("convert + verify in TFLM"):
+        int8 = verify_int8(model, x_train, x_test, input_range=input_range, progress=progress)
+    int8_result = classify(int8.outputs, y_test, data.labels)
+
+    def draw_confusion(path: Path) -> None:
+        plot_confusion(int8_result.confusion, data.labels, "int8 model in TFLM, test split", path)
+
+    spec.labels = spec.labels or list(data.labels)
+    spec.figures = {"confusion_matrix": ("confusion.png", draw_confusion), **spec.figures}
+    report = ModelReport(
+        app=spec.app,
+        run_dir="",
+        settings=spec.settings,
+        data=summarize_data(data, source),
+        model=int8.summary(family, int(model.count_params())),
+        float_metrics={"accuracy": float_result.accuracy},
+        int8_metrics={"accuracy": int8_result.accuracy},
+        confusion=int8_result.confusion,
+        extra={
+            "epochs_run": trained.epochs_run,
+            "best_epoch": trained.best_epoch,
+            "per_class_recall_int8": int8_result.per_class_recall,
+            "test_examples": int8_result.examples,
+        },
+    )
+    return save_run(spec, int8, report, watch)

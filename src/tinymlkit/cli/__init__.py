@@ -9,6 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
+from tinymlkit.cli import kws
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(kws.app, name="kws")
 
 
 @app.callback(invoke_without_command=True)

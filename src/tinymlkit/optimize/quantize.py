@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from tinymlkit.errors import TinyMLError
+from tinymlkit.native_output import captured_native_stderr
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
 
 CALIBRATION_EXAMPLES = 300
@@ -46,14 +47,19 @@ def to_int8(
                 progress(ProgressEvent("Quantizing to int8", i, len(examples)))
             yield [x[None]]
 
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    # A fixed batch of one gives static shapes: a Reshape stays one RESHAPE op instead of SHAPE, STRIDED_SLICE,
+    # PACK and RESHAPE, and the input tensor has the shape the firmware expects, e.g. [1, 1960].
+    import keras
+
+    single = keras.Input(model.input_shape[1:], batch_size=1)
+    converter = tf.lite.TFLiteConverter.from_keras_model(keras.Model(single, model(single, training=False)))
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = dataset
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
     try:  # the converter prints where it saved its temporary model and warns about input statistics
-        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with contextlib.redirect_stdout(io.StringIO()), captured_native_stderr(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             flatbuffer = converter.convert()
     except Exception as exc:  # the converter's errors are long; keep the first line

@@ -1,0 +1,132 @@
+"""Keyword spotting, the course's micro_speech application: audio clips -> micro features -> tiny_conv/DS-CNN ->
+int8 in TFLM -> Arduino sketch for the Nano 33 BLE Sense.
+
+    report = run(KwsConfig(words=["yes", "no"]))          # built-in synthesized voices
+    report = run(KwsConfig(words=["yes", "no"], data="speech_commands_v0.02"))   # a real data set
+"""
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tinymlkit.data.augment import AudioAugment, augment_clips
+from tinymlkit.data.dataset import Dataset
+from tinymlkit.data.speech_commands import load_speech_commands
+from tinymlkit.features.micro_frontend import MICRO_SPEECH, micro_features
+from tinymlkit.progress import ProgressCallback, silent
+from tinymlkit.report import ModelReport
+from tinymlkit.runtime.recognizer import RecognizerConfig
+from tinymlkit.train import TrainConfig
+
+# The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
+# zero point -128. Calibrating the input on [0, 26 * 255 / 256] gives our models exactly that quantization, so
+# they also run in that firmware unchanged.
+FEATURE_RANGE = (0.0, 26.0 * 255.0 / 256.0)
+
+
+@dataclass
+class KwsConfig:
+    """A keyword-spotting run. ``data`` None means the built-in data set synthesized with eSpeak NG."""
+
+    words: list[str] = field(default_factory=lambda: ["yes", "no"])
+    lang: str = "en"
+    data: str | None = None
+    model: str = "tiny_conv"
+    width: float = 1.0
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=2e-3))
+    augment: AudioAugment = AudioAugment()
+    unknown_percent: float = 100.0
+    silence_percent: float = 100.0
+    recognizer: RecognizerConfig = RecognizerConfig()
+    voices: int | None = None  # built-in data: number of synthetic voices (None: the synthesizer's default)
+    runs: str = "runs"
+    seed: int = 0
+
+
+def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+    """The data set of a run and a description of its source (a folder, or the built-in synthesized set)."""
+    root = Path(config.data) if config.data else builtin_data(config, progress)
+    data = load_speech_commands(
+        root,
+        config.words,
+        unknown_percent=config.unknown_percent,
+        silence_percent=config.silence_percent,
+        seed=config.seed,
+        progress=progress,
+    )
+    source = str(root) if config.data else f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {root}"
+    return data, source
+
+
+def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
+    """The built-in synthesized data set for the run's words and language, made once and then cached."""
+    from tinymlkit.cache import cached_path
+    from tinymlkit.data.synth_kws import synthesize_keyword_dataset
+
+    settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
+    root = cached_path("kws", settings)
+    if not (root / "metadata.csv").is_file():
+        extra = {} if config.voices is None else {"voices": config.voices}
+        synthesize_keyword_dataset(root, words=config.words, lang=config.lang, seed=config.seed, progress=progress,
+                                   **extra)
+    return root
+
+
+def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> dict[str, tuple]:
+    """Device features per split as flat vectors; training clips are augmented (shift, background noise)."""
+    out = {}
+    for split in ("train", "validation", "test"):
+        part = data.part(split)
+        clips, y = part.x, part.y
+        if split == "train" and config.augment.copies > 0:
+            noise = data.extras.get("background_noise", [])
+            augmented = augment_clips(clips, noise, config.augment, MICRO_SPEECH.sample_rate, config.seed)
+            clips = np.concatenate([clips, augmented])
+            y = np.concatenate([y] + [y] * config.augment.copies)
+        x = micro_features(clips, MICRO_SPEECH, progress)
+        out[split] = (x.reshape(len(x), -1), y)
+    return out
+
+
+def run(config: KwsConfig, progress: ProgressCallback = silent) -> ModelReport:
+    """Train, quantize, verify in TFLM and package a keyword spotter; the run folder is ``report.run_dir``."""
+    from tinymlkit.models import build_model
+    from tinymlkit.pipeline import RunSpec, Stopwatch, run_classifier
+    from tinymlkit.train import seed_everything
+
+    watch = Stopwatch()
+    with watch("data"):
+        data, source = load_data(config, progress)
+    with watch("features"):
+        feats = features(data, config, progress)
+    seed_everything(config.seed)
+    model = build_model(config.model, MICRO_SPEECH.shape, len(data.labels), config.width)
+    spec = RunSpec(app="kws", runs=config.runs, settings=_settings(config),
+                   sketch_context=sketch_context(data.labels, config))
+    return run_classifier(spec, data, source, feats, model, config.model, config.train, FEATURE_RANGE, watch,
+                          progress)
+
+
+def sketch_context(labels: list[str], config: KwsConfig) -> dict:
+    """Values for the keyword-spotting sketch templates and README."""
+    return {
+        "title": f"keyword spotting ({', '.join(config.words)})",
+        "description": (
+            "Listens on the board's microphone and prints each recognized keyword on the serial port; the RGB "
+            "LED shows it (first keyword green, second red, third blue, unknown blue)."
+        ),
+        "run_steps": [f"Say one of: {', '.join(config.words)}. Each recognized word is printed with its score."],
+        "labels": labels,
+        "keywords": config.words,
+        "fe": MICRO_SPEECH,
+        "frames": MICRO_SPEECH.frames,
+        "recognizer": config.recognizer,
+        "extra_rows": [["labels", ", ".join(labels)]],
+    }
+
+
+def _settings(config: KwsConfig) -> dict:
+    settings = asdict(config)
+    settings["frontend"] = asdict(MICRO_SPEECH)
+    return settings

@@ -1,0 +1,160 @@
+"""``tinyml kws ...``: keyword spotting from data to a deployable int8 model, and running models on audio."""
+
+from pathlib import Path
+
+import typer
+
+from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
+from tinymlkit.errors import TinyMLError
+
+app = typer.Typer(
+    help="Keyword spotting (micro_speech): synthesize data, train, listen, predict.", no_args_is_help=True
+)
+
+WORDS = typer.Option("yes,no", "--words", help="Comma-separated keywords ('silence' and 'unknown' are added).")
+LANG = typer.Option("en", "--lang", help="eSpeak NG language of the built-in voices (e.g. en, es, fr, hi, sw).")
+
+
+def words_list(words: str) -> list[str]:
+    return [w.strip() for w in words.split(",") if w.strip()]
+
+
+@app.command()
+def train(
+    words: str = WORDS,
+    lang: str = LANG,
+    data: Path = typer.Option(None, "--data", help="Speech Commands-style folder; default: built-in voices."),
+    model: str = typer.Option("tiny_conv", "--model", help="Model family: tiny_conv or ds_cnn."),
+    width: float = typer.Option(1.0, "--width", help="Width multiplier for the model's channels."),
+    epochs: int = typer.Option(40, "--epochs", help="Maximum epochs (training stops early on validation loss)."),
+    voices: int = typer.Option(None, "--voices", help="Built-in data: number of synthetic voices."),
+    runs: Path = typer.Option(Path("runs"), "--runs", help="Folder that receives the run folder."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
+) -> None:
+    """Train a keyword spotter, convert it to int8, verify it in TFLM and write the deployment folder."""
+    quiet_tensorflow()
+    from tinymlkit.apps.kws import KwsConfig, run
+    from tinymlkit.cli.report_view import show_report
+    from tinymlkit.train import TrainConfig
+
+    config = KwsConfig(
+        words=words_list(words),
+        lang=lang,
+        data=str(data) if data else None,
+        model=model,
+        width=width,
+        train=TrainConfig(epochs=epochs, batch_size=64, learning_rate=2e-3, seed=seed),
+        voices=voices,
+        runs=str(runs),
+        seed=seed,
+    )
+    with progress_bars() as progress:
+        report = run(config, progress)
+    show_report(report)
+
+
+@app.command()
+def synth(
+    out: Path = typer.Argument(..., help="Folder to create (Speech Commands layout)."),
+    words: str = WORDS,
+    lang: str = LANG,
+    voices: int = typer.Option(None, "--voices", help="Number of synthetic voices (default: the built-in set)."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Synthesize a keyword data set with eSpeak NG voices, offline, in the Speech Commands layout."""
+    from tinymlkit.data.synth_kws import synthesize_keyword_dataset
+
+    extra = {} if voices is None else {"voices": voices}
+    with progress_bars() as progress:
+        summary = synthesize_keyword_dataset(out, words=words_list(words), lang=lang, seed=seed, progress=progress,
+                                             **extra)
+    console.print(summary)
+    console.print(f"[bold green]Data set written to[/] {out}")
+
+
+@app.command()
+def predict(
+    clip: Path = typer.Argument(..., help="A WAV clip (resampled to 16 kHz mono; padded or trimmed to 1 s)."),
+    model: Path = typer.Option(None, "--model", help="int8 .tflite keyword model; default: the newest run's."),
+    labels: str = typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."),
+) -> None:
+    """Run any int8 keyword model (ours or one trained by TensorFlow's speech_commands recipe) on one clip."""
+    quiet_tensorflow()
+    from tinymlkit.data.audio import SAMPLE_RATE, fit_length, read_audio
+    from tinymlkit.features.micro_frontend import micro_features
+
+    tflm, names = _load_model(model, labels)
+    clip_audio = fit_length(read_audio(clip, SAMPLE_RATE), SAMPLE_RATE)
+    scores = tflm.predict(micro_features(clip_audio[None]))[0]
+    rows = [[name, float(s)] for name, s in sorted(zip(names, scores, strict=True), key=lambda p: -p[1])]
+    console.print(table(f"{clip.name}: scores from the int8 model in TFLM", ["label", "score"], rows))
+    console.print(f"[bold]{rows[0][0]}[/]")
+
+
+@app.command()
+def listen(
+    audio: Path = typer.Argument(None, help="A WAV recording of any length; omit with --mic."),
+    model: Path = typer.Option(None, "--model", help="int8 .tflite keyword model; default: the newest run's."),
+    labels: str = typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."),
+    threshold: int = typer.Option(200, "--threshold", help="Detection threshold on the 0-255 average score."),
+    window_ms: int = typer.Option(1000, "--window-ms", help="Score averaging window."),
+    suppression_ms: int = typer.Option(1500, "--suppression-ms", help="Time before the same command can repeat."),
+    mic: bool = typer.Option(False, "--mic", help="Listen to the microphone instead of a file."),
+    seconds: float = typer.Option(10.0, "--seconds", help="With --mic: how long to listen."),
+) -> None:
+    """Find commands in a recording with the int8 model in TFLM and the course's command recognizer."""
+    quiet_tensorflow()
+    from tinymlkit.data.audio import SAMPLE_RATE, read_audio
+    from tinymlkit.runtime.recognizer import RecognizerConfig
+    from tinymlkit.runtime.streaming import listen as listen_stream
+
+    tflm, names = _load_model(model, labels)
+    if mic:
+        from tinymlkit.data.microphone import record
+
+        console.print(f"Listening to the microphone for {seconds:g} s...")
+        samples = record(seconds, SAMPLE_RATE)
+    elif audio is None:
+        raise TinyMLError("give a WAV file to listen to, or --mic to use the microphone")
+    else:
+        samples = read_audio(audio, SAMPLE_RATE)
+    config = RecognizerConfig(average_window_ms=window_ms, threshold=threshold, suppression_ms=suppression_ms)
+    with progress_bars() as progress:
+        detections = listen_stream(samples, tflm, names, config, progress=progress)
+    rows = [[f"{d.time_ms / 1000:.2f}", d.label, d.score] for d in detections]
+    console.print(table(f"commands heard in {len(samples) / SAMPLE_RATE:.1f} s", ["time (s)", "command", "score"],
+                        rows))
+    if not detections:
+        console.print("no command recognized", style="yellow")
+
+
+def _load_model(model: Path | None, labels: str | None):
+    from tinymlkit.runtime.tflm import TFLMModel
+
+    if model is None:
+        model = _newest_model()
+    if not model.is_file():
+        raise TinyMLError(f"model file {model} not found; give --model PATH.tflite")
+    if labels:
+        names = words_list(labels)
+    elif (model.parent / "labels.txt").is_file():
+        names = words_list(",".join((model.parent / "labels.txt").read_text().split()))
+    else:
+        raise TinyMLError(f"no labels.txt beside {model}; pass --labels silence,unknown,yes,no")
+    tflm = TFLMModel(model.read_bytes(), name=str(model))
+    classes = tflm.output.shape[-1]
+    if len(names) != classes:
+        raise TinyMLError(f"the model has {classes} outputs but {len(names)} labels were given; pass --labels")
+    per_clip = 1
+    for d in tflm.input.shape[1:]:
+        per_clip *= d
+    if per_clip != 49 * 40:
+        raise TinyMLError(f"{model} takes input {tflm.input.shape}, not 49x40 micro features: not a keyword model")
+    return tflm, names
+
+
+def _newest_model() -> Path:
+    found = sorted(Path("runs").glob("kws-*/deploy/model.tflite"), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise TinyMLError("no trained keyword model in runs/; run 'tinyml kws train' or pass --model")
+    return found[-1]

@@ -1,0 +1,58 @@
+"""Print a :class:`~tinymlkit.report.ModelReport` as Rich tables (the same object report.json is written from)."""
+
+from tinymlkit.cli.ui import console, table
+from tinymlkit.report import ModelReport
+
+
+def show_report(report: ModelReport) -> None:
+    """Data counts, float vs int8 quality, model size and arena, stage times, confusion matrix, artifacts."""
+    d = report.data
+    console.print(f"[bold]Data[/]: {d.source}")
+    rows = [[label] + [d.counts[s].get(label, 0) for s in ("train", "validation", "test")] for label in d.labels]
+    rows.append(["[dim]speakers/groups[/]"] + [d.groups.get(s, 0) for s in ("train", "validation", "test")])
+    console.print(table("examples per split", ["label", "train", "validation", "test"], rows))
+    if d.notes:
+        console.print("  loading notes: " + ", ".join(f"{k}: {v}" for k, v in d.notes.items()), style="dim")
+
+    names = list(dict.fromkeys([*report.float_metrics, *report.int8_metrics]))
+    metric_rows = []
+    for name in names:
+        f, q = report.float_metrics.get(name), report.int8_metrics.get(name)
+        delta = q - f if f is not None and q is not None else None
+        metric_rows.append([name, _num(f), _num(q), _num(delta, signed=True)])
+    console.print(table("quality on the test split", ["metric", "float (Keras)", "int8 (TFLM)", "difference"],
+                        metric_rows))
+
+    m = report.model
+    console.print(
+        table(
+            "model",
+            ["", "value"],
+            [
+                ["family", m.family],
+                ["parameters", m.parameters],
+                ["flash (model bytes)", m.flash_bytes],
+                ["tensor arena (bytes)", m.arena_bytes],
+                ["operators", ", ".join(m.ops)],
+                ["input quantization", f"scale {m.input_scale:.6g}, zero point {m.input_zero_point}"],
+            ],
+        )
+    )
+    console.print(f"  arena {m.arena_note}", style="dim")
+    if report.confusion:
+        labels = d.labels
+        rows = [[labels[i]] + list(r) for i, r in enumerate(report.confusion)]
+        console.print(table("confusion matrix, int8 in TFLM (rows true, columns predicted)", ["", *labels], rows))
+    if report.timings:
+        total = sum(report.timings.values())
+        console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+                      + f" (total {total:.1f} s)", style="dim")
+    console.print(f"[bold green]Run folder[/]: {report.run_dir}")
+    for name, path in report.artifacts.items():
+        console.print(f"  {name}: {report.run_dir}/{path}", highlight=False)
+
+
+def _num(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.4f}" if signed else f"{value:.4f}"
