@@ -29,9 +29,10 @@ class TrainResult:
 
 
 def seed_everything(seed: int) -> None:
-    """Make weight initialization, shuffling and dropout repeatable. Call before building the model."""
+    """Make weight initialization, shuffling, dropout and layer names repeatable. Call before building the model."""
     import tensorflow as tf
 
+    keras.backend.clear_session()  # also restarts automatic layer names, which end up in the .tflite
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 

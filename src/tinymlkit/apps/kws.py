@@ -85,7 +85,7 @@ def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = sile
             clips = np.concatenate([clips, augmented])
             y = np.concatenate([y] + [y] * config.augment.copies)
         x = micro_features(clips, MICRO_SPEECH, progress)
-        out[split] = (x.reshape(len(x), -1), y)
+        out[split] = (x.reshape(len(x), MICRO_SPEECH.frames * MICRO_SPEECH.channels), y)
     return out
 
 

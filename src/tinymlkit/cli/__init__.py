@@ -31,13 +31,13 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 def main() -> None:
     """Entry point: run the app; a :class:`TinyMLError` becomes one red line and exit status 1."""
-    from tinymlkit.cli.ui import console
+    from tinymlkit.cli.ui import errors
 
     try:
         app()
     except TinyMLError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/]")
+        errors.print("[yellow]interrupted[/]")
         sys.exit(130)

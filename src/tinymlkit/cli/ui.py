@@ -11,7 +11,8 @@ from rich.table import Table
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent
 
-console = Console(stderr=False)
+console = Console()
+errors = Console(stderr=True)  # one-line error messages, never wrapped
 
 
 def quiet_tensorflow() -> None:

@@ -26,8 +26,9 @@ def to_int8(
 ) -> bytes:
     """Convert ``model`` to an int8 .tflite flatbuffer, calibrated on up to 300 ``representative`` inputs.
 
-    ``input_range`` pins the input quantization to a known range (e.g. (0, 26) for micro_speech features, so
-    the model takes the same int8 input as the micro_speech firmware); it is added as one calibration example.
+    ``input_range`` pins the input quantization to a known range (for micro_speech features, so the model takes
+    the same int8 input as the micro_speech firmware): calibration inputs are clipped to it and one example
+    spanning it is added. Inputs outside the range then saturate, as they do on the device.
     """
     import tensorflow as tf
 
@@ -37,6 +38,7 @@ def to_int8(
     pick = rng.choice(len(representative), size=min(CALIBRATION_EXAMPLES, len(representative)), replace=False)
     examples = [np.asarray(representative[i], dtype=np.float32) for i in sorted(pick)]
     if input_range is not None:
+        examples = [np.clip(x, *input_range) for x in examples]
         anchor = np.full_like(examples[0], input_range[0])
         anchor.flat[::2] = input_range[1]
         examples.append(anchor)
@@ -51,7 +53,7 @@ def to_int8(
     # PACK and RESHAPE, and the input tensor has the shape the firmware expects, e.g. [1, 1960].
     import keras
 
-    single = keras.Input(model.input_shape[1:], batch_size=1)
+    single = keras.Input(model.input_shape[1:], batch_size=1, name="input")
     converter = tf.lite.TFLiteConverter.from_keras_model(keras.Model(single, model(single, training=False)))
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = dataset

@@ -1,0 +1,94 @@
+"""Keyword spotting end to end on a tiny data set: train, int8 in TFLM, deployment folder, report."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinymlkit.apps.kws import KwsConfig, run
+from tinymlkit.deploy.c_array import parse_c_array
+from tinymlkit.runtime.model_file import read_model
+from tinymlkit.runtime.ops import resolver_methods
+from tinymlkit.runtime.tflm import check_runs
+from tinymlkit.train import TrainConfig
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def report(tone_dataset, tmp_path_factory):
+    config = KwsConfig(
+        words=["yes", "no"],
+        data=str(tone_dataset),
+        train=TrainConfig(epochs=4, batch_size=32, learning_rate=3e-3),
+        runs=str(tmp_path_factory.mktemp("runs")),
+    )
+    return run(config)
+
+
+def test_report_has_float_and_tflm_int8_figures(report):
+    saved = json.loads((Path(report.run_dir) / "report.json").read_text())
+    assert saved["app"] == "kws" and saved["data"]["labels"] == ["silence", "unknown", "yes", "no"]
+    assert saved["float_metrics"]["accuracy"] > 0.8
+    assert abs(saved["int8_metrics"]["accuracy"] - saved["float_metrics"]["accuracy"]) <= 0.05
+    assert saved["model"]["parameters"] == 16652  # tiny_conv with 4 classes
+    assert saved["model"]["ops"] == ["DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE", "SOFTMAX"]
+    assert np.array(saved["confusion"]).sum() == saved["extra"]["test_examples"]
+    assert set(saved["timings"]) >= {"data", "features", "train", "convert + verify in TFLM", "deploy"}
+
+
+def test_int8_model_matches_the_micro_speech_interface(report):
+    model = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
+    info = read_model(model)
+    inp, out = info.input_tensors[0], info.output_tensors[0]
+    assert inp.shape == (1, 1960) and inp.dtype == "int8"
+    assert inp.scale[0] == pytest.approx(26 / 256) and inp.zero_point[0] == -128  # the firmware's fixed formula
+    assert out.shape == (1, 4) and out.dtype == "int8"
+    assert len(model) < 20 * 1024
+
+
+def test_arena_figure_is_what_tflm_needs(report):
+    model = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
+    arena = report.model.arena_bytes
+    assert check_runs(model, arena)[0] and not check_runs(model, arena - 1024)[0]
+
+
+def test_deploy_folder_holds_the_four_artifacts(report):
+    deploy = Path(report.run_dir) / "deploy"
+    model = (deploy / "model.tflite").read_bytes()
+    assert parse_c_array((deploy / "model_data.cc").read_text()) == model
+    sketch = deploy / "kws_sketch"
+    assert (sketch / "kws_sketch.ino").is_file()
+    assert parse_c_array((sketch / "model_data.cpp").read_text()) == model
+    ops = re.findall(r"resolver\.(Add\w+)\(\)", (sketch / "op_resolver.h").read_text())
+    assert sorted(ops) == sorted(resolver_methods(read_model(model).op_names))
+    settings = (sketch / "model_settings.h").read_text()
+    assert f"kTensorArenaSize = {report.model.arena_bytes + max(1024, report.model.arena_bytes // 10) + 15 & ~15}" in (
+        settings
+    )
+    assert 'kLabels[kLabelCount] = { "silence", "unknown", "yes", "no" }' in settings
+    assert "Arduino_TensorFlowLite" in (deploy / "README.md").read_text()
+    assert (deploy / "labels.txt").read_text().split() == ["silence", "unknown", "yes", "no"]
+    assert (Path(report.run_dir) / "confusion.png").stat().st_size > 1000
+
+
+def test_same_seed_same_model(report, tone_dataset, tmp_path):
+    again = run(
+        KwsConfig(
+            words=["yes", "no"],
+            data=str(tone_dataset),
+            train=TrainConfig(epochs=4, batch_size=32, learning_rate=3e-3),
+            runs=str(tmp_path),
+        )
+    )
+    first = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
+    assert (Path(again.run_dir) / "deploy" / "model.tflite").read_bytes() == first
+    assert again.int8_metrics == report.int8_metrics
+
+
+def test_sketch_compiles_against_the_library_api(report, tmp_path):
+    from sketch_check import compile_sketch
+
+    compile_sketch(Path(report.run_dir) / "deploy" / "kws_sketch", tmp_path)
