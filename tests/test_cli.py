@@ -1,13 +1,6 @@
 """The ``tinyml`` command: help, errors as one line without a traceback, exit codes."""
 
-import subprocess
-import sys
-
-
-def tinyml(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tinymlkit", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+from clirun import tinyml
 
 
 def test_help_lists_commands():
