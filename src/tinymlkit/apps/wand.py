@@ -56,7 +56,7 @@ def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Pat
     from tinymlkit.data.wand_synth import synthesize_wand_dataset
 
     settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
-                "seed": config.seed, "version": 1}
+                "seed": config.seed, "version": 2}
     root = cached_path("wand", settings)
     if not (root / "metadata.csv").is_file():
         synthesize_wand_dataset(root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress)
