@@ -56,7 +56,7 @@ def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Pat
     from tinymlkit.data.wand_synth import synthesize_wand_dataset
 
     settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
-                "seed": config.seed, "version": 2}
+                "seed": config.seed, "version": 3}
     root = cached_path("wand", settings)
     if not (root / "metadata.csv").is_file():
         synthesize_wand_dataset(root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress)
@@ -148,7 +148,7 @@ def run(config: WandConfig, progress: ProgressCallback = silent) -> ModelReport:
     test = data.part("test")
 
     def draw(path: Path) -> None:
-        plot_examples(images(test.x, config.stroke), test.y, data.labels, path)
+        plot_examples(images(test.x, config.stroke), test.y, test.group, data.labels, path)
 
     spec = RunSpec(app="wand", runs=config.runs, settings=asdict(config),
                    sketch_context=sketch_context(data.labels, config.stroke),
@@ -181,14 +181,17 @@ def evaluate(model: bytes, data: Dataset, name: str = "model", config: StrokeCon
     return classify(tflm.predict(model_input(images(test.x, config))), test.y, data.labels)
 
 
-def plot_examples(imgs: np.ndarray, y: np.ndarray, labels: list[str], path: str | Path, per_class: int = 6) -> Path:
-    """A grid of stroke images: one row per gesture, as the model sees them."""
+def plot_examples(imgs: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], path: str | Path,
+                  per_class: int = 6) -> Path:
+    """A grid of stroke images as the model sees them: one row per gesture, from as many users as possible."""
     from tinymlkit.evaluate.plots import figure, save_figure
 
-    fig, axes = figure(nrows=len(labels), ncols=per_class, figsize=(per_class * 0.9, len(labels) * 0.95),
+    fig, axes = figure(nrows=len(labels), ncols=per_class, figsize=(per_class * 0.9, len(labels) * 0.95 + 0.4),
                        squeeze=False)
     for row, label in enumerate(labels):
-        picks = np.flatnonzero(y == row)[:per_class]
+        found = np.flatnonzero(y == row)
+        firsts = [i for n, i in enumerate(found) if groups[i] not in set(groups[found[:n]])]
+        picks = (firsts + [i for i in found if i not in firsts])[:per_class]
         for col in range(per_class):
             ax = axes[row][col]
             ax.set_xticks([])
@@ -198,6 +201,7 @@ def plot_examples(imgs: np.ndarray, y: np.ndarray, labels: list[str], path: str 
             if col == 0:
                 ax.set_ylabel(label, rotation=0, ha="right", va="center")
     fig.suptitle("test strokes (held-out users), red -> green -> blue in time", fontsize=8)
+    fig.tight_layout()
     return save_figure(fig, path)
 
 

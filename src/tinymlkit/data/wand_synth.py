@@ -134,10 +134,10 @@ def timed_path(points: np.ndarray, speed: float, smooth_s: float) -> np.ndarray:
     return _smooth(out, smooth_s * SIM_RATE)
 
 
-def _smooth(x: np.ndarray, sigma: float, mode: str = "nearest") -> np.ndarray:
+def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
     from scipy.ndimage import gaussian_filter1d
 
-    return gaussian_filter1d(x, sigma, axis=0, mode=mode)
+    return gaussian_filter1d(x, sigma, axis=0, mode="nearest")
 
 
 def _rotations(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
@@ -157,7 +157,8 @@ def record_gesture(path: np.ndarray, user: UserStyle, rng: np.random.Generator) 
     xy = np.concatenate([np.repeat(moving[:1], before, 0), moving, np.repeat(moving[-1:], after, 0)])
     n = len(xy)
     t = np.arange(n) / SIM_RATE
-    sway = _smooth(rng.normal(0.0, 1.0, (n, 3)), 0.25 * SIM_RATE, "reflect") * 4.0  # slow hand sway, ~0.1 degree
+    freqs, phases = rng.uniform(0.2, 1.0, (3, 3)), rng.uniform(0, 2 * np.pi, (3, 3))  # slow sway, ~0.1 degree
+    sway = 0.06 * np.sin(2 * np.pi * t[:, None, None] * freqs + phases).sum(axis=2)
     phase = rng.uniform(0, 2 * np.pi, 3)
     tremor = user.tremor_deg * np.sin(2 * np.pi * user.tremor_hz * t[:, None] * [1.0, 1.07, 0.93] + phase)
     yaw = -xy[:, 0] + sway[:, 0] + tremor[:, 0]

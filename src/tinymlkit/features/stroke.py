@@ -40,7 +40,7 @@ class StrokeConfig:
     rest_dps: float = 8.0  # energy below which drift and gravity are updated
     drift_alpha: float = 0.05  # weight of each new gyroscope sample in the drift estimate (at rest)
     gravity_alpha: float = 0.05  # weight of each new accelerometer sample in the gravity estimate (at rest)
-    preroll_samples: int = 8  # samples before the start that belong to the stroke
+    preroll_samples: int = 16  # samples before the start that belong to the stroke
     stop_samples: int = 15  # still samples that end a stroke (0.15 s)
     min_samples: int = 25  # shorter strokes are ignored
     max_samples: int = 320  # a stroke is ended after this many samples (3.2 s)
