@@ -99,7 +99,7 @@ def evaluate(
     console.print(f"[bold]Model[/]: {path}\n[bold]Data[/]: {source}")
     console.print(f"int8 accuracy in TFLM: [bold]{result.accuracy:.4f}[/] on {result.examples} test strokes")
     rows = [[label] + list(r) for label, r in zip(label_list, result.confusion, strict=True)]
-    console.print(table("confusion matrix (rows true, columns predicted)", ["", *label_list], rows))
+    console.print(table("int8 confusion (rows: true)", ["", *label_list], rows))
 
 
 @app.command()
