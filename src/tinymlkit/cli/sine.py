@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
+from tinymlkit.cli.ui import console, quiet_tensorflow, table
 
 app = typer.Typer(help="Hello world (sine): make data, train, evaluate, predict.", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def train(
     from dataclasses import replace
 
     from tinymlkit.apps.sine import SineConfig, run
-    from tinymlkit.cli.report_view import show_report
+    from tinymlkit.cli.app_commands import train_and_show
 
     defaults = SineConfig()
     config = SineConfig(
@@ -54,9 +54,7 @@ def train(
         runs=str(runs),
         seed=seed,
     )
-    with progress_bars() as progress:
-        report = run(config, progress)
-    show_report(report)
+    train_and_show(run, config)
 
 
 @app.command()
@@ -70,7 +68,7 @@ def evaluate(
     """Measure a model in TFLM: MAE on the data's test split and against sin(x) over [0, 2 pi]."""
     quiet_tensorflow()
     from tinymlkit.apps.sine import SineConfig, evaluate, load_data
-    from tinymlkit.cli.run_model import model_path
+    from tinymlkit.cli.app_commands import model_path
 
     path = model_path(model, "sine")
     dataset, source = load_data(SineConfig(data=str(data) if data else None, samples=samples, noise=noise, seed=seed))
@@ -89,7 +87,7 @@ def predict(
     import numpy as np
 
     from tinymlkit.apps.sine import led_brightness, sine_model
-    from tinymlkit.cli.run_model import model_path
+    from tinymlkit.cli.app_commands import model_path
 
     path = model_path(model, "sine")
     tflm = sine_model(path.read_bytes(), name=str(path))

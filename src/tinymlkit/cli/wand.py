@@ -56,7 +56,7 @@ def train(
     from dataclasses import replace
 
     from tinymlkit.apps.wand import WandConfig, run
-    from tinymlkit.cli.report_view import show_report
+    from tinymlkit.cli.app_commands import train_and_show
 
     defaults = WandConfig()
     config = WandConfig(
@@ -70,9 +70,7 @@ def train(
         runs=str(runs),
         seed=seed,
     )
-    with progress_bars() as progress:
-        report = run(config, progress)
-    show_report(report)
+    train_and_show(run, config)
 
 
 @app.command()
@@ -87,7 +85,7 @@ def evaluate(
     """Accuracy of a gesture model in TFLM on a data set's test split (held-out subjects)."""
     quiet_tensorflow()
     from tinymlkit.apps.wand import WandConfig, evaluate, load_data
-    from tinymlkit.cli.run_model import model_path
+    from tinymlkit.cli.app_commands import model_path
 
     path = model_path(model, "wand")
     label_list = model_labels(path, labels)
@@ -113,7 +111,7 @@ def predict(
     import numpy as np
 
     from tinymlkit.apps.wand import images, wand_model
-    from tinymlkit.cli.run_model import model_path
+    from tinymlkit.cli.app_commands import model_path
     from tinymlkit.data.imu import load_strokes_json, read_recording
     from tinymlkit.features.stroke import WAND, resample, track_strokes
     from tinymlkit.features.stroke_raster import model_input
