@@ -16,7 +16,8 @@ def write_tone_dataset(root: Path, words=("yes", "no", "up", "down"), speakers=1
         for spk in range(speakers):
             for k in range(takes):
                 audio = 0.004 * rng.standard_normal(16000)
-                start, length = int(rng.integers(0, 6000)), int(rng.integers(4000, 8000))
+                length = int(rng.integers(4000, 8000))
+                start = int(rng.integers(0, 16000 - length))
                 freq = np.linspace(f0, f1, length) * (1 + 0.03 * rng.standard_normal())
                 audio[start : start + length] += 0.3 * np.sin(2 * np.pi * np.cumsum(freq) / 16000) * np.hanning(length)
                 sf.write(root / w / f"spk{spk:03d}_nohash_{k}.wav", audio, 16000, subtype="PCM_16")

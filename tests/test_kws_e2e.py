@@ -22,7 +22,9 @@ def report(tone_dataset, tmp_path_factory):
     config = KwsConfig(
         words=["yes", "no"],
         data=str(tone_dataset),
-        train=TrainConfig(epochs=4, batch_size=32, learning_rate=3e-3),
+        model="tiny_conv",
+        width=1.0,
+        train=TrainConfig(epochs=8, batch_size=32, learning_rate=3e-3),
         runs=str(tmp_path_factory.mktemp("runs")),
     )
     return run(config)
@@ -79,7 +81,9 @@ def test_same_seed_same_model(report, tone_dataset, tmp_path):
         KwsConfig(
             words=["yes", "no"],
             data=str(tone_dataset),
-            train=TrainConfig(epochs=4, batch_size=32, learning_rate=3e-3),
+            model="tiny_conv",
+            width=1.0,
+            train=TrainConfig(epochs=8, batch_size=32, learning_rate=3e-3),
             runs=str(tmp_path),
         )
     )

@@ -144,11 +144,13 @@ def run_classifier(
     input_range: tuple[float, float] | None = None,
     watch: Stopwatch | None = None,
     progress: ProgressCallback = silent,
+    measure: Callable[[Int8Result], dict] | None = None,
 ) -> ModelReport:
     """Train a softmax classifier on ``features``, verify it as int8 in TFLM and save the run.
 
     The report has float and int8 accuracy on the test split, the int8 confusion matrix (also as
-    ``confusion.png``) and per-class recall.
+    ``confusion.png``) and per-class recall. ``measure`` adds application-specific figures measured on the
+    int8 model to ``report.extra``.
     """
     import keras
 
@@ -191,4 +193,7 @@ def run_classifier(
             "test_examples": int8_result.examples,
         },
     )
+    if measure is not None:
+        with watch("measure"):
+            report.extra.update(measure(int8))
     return save_run(spec, int8, report, watch)

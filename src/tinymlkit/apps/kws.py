@@ -105,8 +105,58 @@ def run(config: KwsConfig, progress: ProgressCallback = silent) -> ModelReport:
     model = build_model(config.model, MICRO_SPEECH.shape, len(data.labels), config.width)
     spec = RunSpec(app="kws", runs=config.runs, settings=_settings(config),
                    sketch_context=sketch_context(data.labels, config))
+
+    def measure(int8) -> dict:
+        return {"streaming": asdict(streaming_check(data.part("test"), int8.tflm, config, progress=progress))}
+
     return run_classifier(spec, data, source, feats, model, config.model, config.train, FEATURE_RANGE, watch,
-                          progress)
+                          progress, measure)
+
+
+@dataclass
+class StreamingCheck:
+    """Listening to held-out recordings: keywords found at the right time, missed, and false alarms."""
+
+    streams: int
+    seconds: float
+    words: int
+    hits: int
+    misses: int
+    false_alarms: int
+    recall: float
+    false_alarms_per_hour: float
+    recognizer: dict
+
+
+def streaming_check(
+    held_out: Dataset, tflm, config: KwsConfig, streams: int = 10, seconds: float = 10.0,
+    progress: ProgressCallback = silent,
+) -> StreamingCheck:
+    """Run the int8 model in TFLM with the command recognizer over ``streams`` recordings made of held-out clips
+    in background noise, and count hits, misses and false alarms."""
+    from tinymlkit.data.stream import compose_stream
+    from tinymlkit.evaluate.detections import match_detections
+    from tinymlkit.progress import track
+    from tinymlkit.runtime.streaming import listen
+
+    hits = misses = false_alarms = 0
+    for seed in track(range(streams), "Listening to test recordings", progress):
+        audio, truth = compose_stream(held_out, config.words, seconds=seconds, seed=config.seed + seed)
+        score = match_detections(listen(audio, tflm, held_out.labels, config.recognizer), truth, config.words)
+        hits, misses, false_alarms = hits + len(score.hits), misses + len(score.misses), (
+            false_alarms + len(score.false_alarms))
+    words = hits + misses
+    return StreamingCheck(
+        streams=streams,
+        seconds=streams * seconds,
+        words=words,
+        hits=hits,
+        misses=misses,
+        false_alarms=false_alarms,
+        recall=hits / words if words else float("nan"),
+        false_alarms_per_hour=false_alarms * 3600.0 / (streams * seconds),
+        recognizer=asdict(config.recognizer),
+    )
 
 
 def sketch_context(labels: list[str], config: KwsConfig) -> dict:

@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import kws, sine, wand
+from tinymlkit.cli import kws, quickstart, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("quickstart")(quickstart.quickstart)
 app.add_typer(kws.app, name="kws")
 app.add_typer(sine.app, name="sine")
 app.add_typer(wand.app, name="wand")

@@ -53,6 +53,19 @@ def train(
     with progress_bars() as progress:
         report = run(config, progress)
     show_report(report)
+    show_streaming(report.extra.get("streaming"))
+
+
+def show_streaming(check: dict | None) -> None:
+    """One line on how the model does when listening to held-out recordings."""
+    if check:
+        r = check["recognizer"]
+        console.print(
+            f"[bold]Listening[/] to {check['streams']} held-out recordings ({check['seconds']:.0f} s, "
+            f"{check['words']} keywords): found {check['hits']} at the right time, missed {check['misses']}, "
+            f"{check['false_alarms']} false alarms (recognizer: {r['average_window_ms']} ms average, "
+            f"threshold {r['threshold']}/255, {r['suppression_ms']} ms suppression)"
+        )
 
 
 @app.command()
