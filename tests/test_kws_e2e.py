@@ -92,3 +92,20 @@ def test_sketch_compiles_against_the_library_api(report, tmp_path):
     from sketch_check import compile_sketch
 
     compile_sketch(Path(report.run_dir) / "deploy" / "kws_sketch", tmp_path)
+
+
+def test_listen_finds_the_right_words_at_the_right_times(report, tone_dataset):
+    from tinymlkit.data.speech_commands import load_speech_commands
+    from tinymlkit.data.stream import compose_stream
+    from tinymlkit.evaluate.detections import match_detections
+    from tinymlkit.runtime.streaming import listen
+    from tinymlkit.runtime.tflm import TFLMModel
+
+    held_out = load_speech_commands(tone_dataset, ["yes", "no"]).part("test")
+    audio, truth = compose_stream(held_out, ["yes", "no"], seconds=10.0, seed=3)
+    assert len(audio) == 160000 and len(truth) >= 3
+    tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
+    detections = listen(audio, tflm, report.data.labels)
+    score = match_detections(detections, truth, ["yes", "no"])
+    assert score.recall == 1.0, (truth, detections)
+    assert not score.false_alarms

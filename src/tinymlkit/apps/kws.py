@@ -32,10 +32,10 @@ class KwsConfig:
     words: list[str] = field(default_factory=lambda: ["yes", "no"])
     lang: str = "en"
     data: str | None = None
-    model: str = "tiny_conv"
-    width: float = 1.0
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=2e-3))
-    augment: AudioAugment = AudioAugment()
+    model: str = "ds_cnn"
+    width: float = 0.5
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=64, learning_rate=2e-3))
+    augment: AudioAugment = AudioAugment(shift_ms=300, copies=2)
     unknown_percent: float = 100.0
     silence_percent: float = 100.0
     recognizer: RecognizerConfig = RecognizerConfig()
@@ -84,7 +84,7 @@ def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = sile
             augmented = augment_clips(clips, noise, config.augment, MICRO_SPEECH.sample_rate, config.seed)
             clips = np.concatenate([clips, augmented])
             y = np.concatenate([y] + [y] * config.augment.copies)
-        x = micro_features(clips, MICRO_SPEECH, progress)
+        x = micro_features(clips, MICRO_SPEECH, progress=progress)
         out[split] = (x.reshape(len(x), MICRO_SPEECH.frames * MICRO_SPEECH.channels), y)
     return out
 

@@ -24,9 +24,11 @@ def train(
     words: str = WORDS,
     lang: str = LANG,
     data: Path = typer.Option(None, "--data", help="Speech Commands-style folder; default: built-in voices."),
-    model: str = typer.Option("tiny_conv", "--model", help="Model family: tiny_conv or ds_cnn."),
-    width: float = typer.Option(1.0, "--width", help="Width multiplier for the model's channels."),
-    epochs: int = typer.Option(40, "--epochs", help="Maximum epochs (training stops early on validation loss)."),
+    model: str = typer.Option(
+        "ds_cnn", "--model", help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model)."
+    ),
+    width: float = typer.Option(0.5, "--width", help="Width multiplier for the model's channels."),
+    epochs: int = typer.Option(30, "--epochs", help="Maximum epochs (training stops early on validation loss)."),
     voices: int = typer.Option(None, "--voices", help="Built-in data: number of synthetic voices."),
     runs: Path = typer.Option(Path("runs"), "--runs", help="Folder that receives the run folder."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
@@ -68,7 +70,7 @@ def synth(
     with progress_bars() as progress:
         summary = synthesize_keyword_dataset(out, words=words_list(words), lang=lang, seed=seed, progress=progress,
                                              **extra)
-    console.print(summary)
+    console.print(str(summary))
     console.print(f"[bold green]Data set written to[/] {out}")
 
 

@@ -1,0 +1,72 @@
+"""Test recordings for streaming recognition: held-out word clips placed at known times in background noise."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tinymlkit.data.dataset import Dataset
+from tinymlkit.errors import TinyMLError
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    """Where a word is in a stream: its label and the start and end of its speech, in milliseconds."""
+
+    label: str
+    start_ms: int
+    end_ms: int
+
+
+def speech_extent(clip: np.ndarray, sample_rate: int, frame_ms: int = 10, ratio: float = 0.1) -> tuple[int, int]:
+    """Start and end sample of the speech in a clip: the frames whose energy exceeds ``ratio`` of the loudest."""
+    frame = sample_rate * frame_ms // 1000
+    frames = len(clip) // frame
+    energy = np.square(clip[: frames * frame].reshape(frames, frame)).mean(axis=1)
+    loud = np.flatnonzero(energy >= ratio * energy.max()) if frames and energy.max() > 0 else np.array([0])
+    return int(loud[0] * frame), int(min(len(clip), (loud[-1] + 1) * frame))
+
+
+def compose_stream(
+    data: Dataset,
+    words: list[str],
+    seconds: float = 10.0,
+    sample_rate: int = 16000,
+    gap_s: tuple[float, float] = (1.6, 2.4),
+    noise_level: float = 0.02,
+    seed: int = 0,
+) -> tuple[np.ndarray, list[SpokenWord]]:
+    """A ``seconds``-long recording of the ``words`` clips of ``data`` (use a held-out split) in noise.
+
+    Words follow each other with random gaps (longer than the recognizer's 1.5 s suppression time) and are
+    chosen at random among the keyword labels; returns the audio and where each word was placed.
+    """
+    rng = np.random.default_rng(seed)
+    pools = {w: np.flatnonzero(data.y == data.labels.index(w)) for w in words if w in data.labels}
+    pools = {w: p for w, p in pools.items() if len(p)}
+    if not pools:
+        raise TinyMLError(f"no clips of {', '.join(words)} to build a stream from")
+    total = int(seconds * sample_rate)
+    audio = _background(data, total, rng) * noise_level
+    placed: list[SpokenWord] = []
+    at = int(rng.uniform(0.5, 1.0) * sample_rate)
+    while True:
+        word = list(pools)[rng.integers(len(pools))]
+        clip = data.x[pools[word][rng.integers(len(pools[word]))]]
+        start, end = speech_extent(clip, sample_rate)
+        if at + (end - start) >= total - sample_rate // 2:
+            break
+        audio[at : at + end - start] += clip[start:end]
+        placed.append(SpokenWord(word, at * 1000 // sample_rate, (at + end - start) * 1000 // sample_rate))
+        at += end - start + int(rng.uniform(*gap_s) * sample_rate)
+    return np.clip(audio, -1.0, 1.0).astype(np.float32), placed
+
+
+def _background(data: Dataset, length: int, rng: np.random.Generator) -> np.ndarray:
+    noise = [n for n in data.extras.get("background_noise", []) if len(n) > 0]
+    if not noise:
+        return rng.standard_normal(length).astype(np.float32) * 0.3
+    n = noise[rng.integers(len(noise))]
+    reps = int(np.ceil(length / len(n)))
+    start = int(rng.integers(len(n)))
+    tiled = np.tile(n, reps + 1)[start : start + length]
+    return (tiled / max(1e-6, float(np.abs(tiled).max())) * 0.5).astype(np.float32)
