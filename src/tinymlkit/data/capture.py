@@ -85,6 +85,8 @@ def update_metadata(root: Path, rows: list[dict[str, Any]]) -> Path:
             with path.open(newline="", encoding="utf-8") as f:
                 reader = csv.DictReader(f)
                 columns = list(reader.fieldnames or ["path"])
+                if "path" not in columns:
+                    raise KeyError("path")
                 existing = {row["path"]: row for row in reader}
         except (KeyError, csv.Error, UnicodeDecodeError):
             raise TinyMLError(f"{path} is not a CSV file with a 'path' column; fix or move it away") from None

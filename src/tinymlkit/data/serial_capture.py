@@ -217,7 +217,9 @@ class BoardConnection:
                 if event.kind == "error":
                     raise TinyMLError(f"the board on {self.port} reports: {event.text}")
                 if event.kind == "start":
-                    if started is not None:
+                    if started is not None and started.id < 0:  # they were strays, not our recording
+                        self.stats.dropped["samples outside a recording"] += sum(len(c.values) for c in chunks)
+                    elif started is not None:
                         self.stats.discarded_recordings += 1
                     started, chunks, nbytes, t_start = event, [], 0, time.monotonic()
                     deadline = time.monotonic() + self.stall_timeout + int(event.fields.get("ms", "0")) / 1000

@@ -191,7 +191,10 @@ def parse_body(body: str, header: StreamHeader | None) -> StreamHeader | Marker 
         first, comma, data = body.partition(",")
         if not comma or not first.isdigit() or not _B64.fullmatch(data):
             raise ProtocolError("not '<index>,<base64>'")
-        raw = base64.b64decode(data)
+        try:
+            raw = base64.b64decode(data, validate=True)
+        except binascii.Error:
+            raise ProtocolError("broken base64") from None
         if len(raw) % 2:
             raise ProtocolError("odd number of bytes in an int16 block")
         return Samples(np.frombuffer(raw, dtype="<i2").copy(), int(first))
