@@ -17,11 +17,15 @@ as from a board behind a USB-UART bridge.
 
 import os
 import select
-import termios
 import threading
 import time
-import tty
 from pathlib import Path
+
+try:  # pseudo-terminals exist on Linux and macOS, not on Windows
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - Windows
+    termios = tty = None  # type: ignore[assignment]
 
 import numpy as np
 
@@ -69,6 +73,8 @@ class SimulatedBoard:
         audio: str | Path | None = None,
         seed: int = 0,
     ):
+        if termios is None:
+            raise TinyMLError("the simulated board needs pseudo-terminals (Linux or macOS); use a real board here")
         if sensor not in ("imu", "mic"):
             raise TinyMLError(f"unknown sensor '{sensor}'; the simulated board has 'imu' and 'mic'")
         if rev not in BOARDS:

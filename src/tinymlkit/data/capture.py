@@ -100,6 +100,23 @@ def update_metadata(root: Path, rows: list[dict[str, Any]]) -> Path:
     return write_text(path, out.getvalue())
 
 
+def split_counts(root: Path, suffix: str) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Files per label folder and split (as the loaders split them: by a hash of the speaker or subject name),
+    and the number of different names per label."""
+    from tinymlkit.data.split import SPLITS, speaker_of, split_of
+
+    counts: dict[str, dict[str, int]] = {}
+    names: dict[str, int] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        files = [p.name for p in folder.iterdir() if p.suffix.lower() == suffix]
+        if files:
+            counts[folder.name] = {s: 0 for s in SPLITS}
+            for name in files:
+                counts[folder.name][split_of(speaker_of(name))] += 1
+            names[folder.name] = len({speaker_of(n) for n in files})
+    return counts, names
+
+
 def now_utc() -> str:
     """The current time as ISO 8601 UTC seconds (saved with each example)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -26,12 +26,13 @@ from tinymlkit.data.capture import (
     next_index,
     now_utc,
     run_session,
+    split_counts,
     update_metadata,
     writable_folder,
 )
 from tinymlkit.data.serial_capture import BoardConnection, Recording
 from tinymlkit.data.serial_protocol import ACCEL_UNITS, GYRO_UNITS, IMU_AXES
-from tinymlkit.data.split import SPLITS, speaker_of, split_of
+from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_text
 
@@ -162,16 +163,8 @@ def imu_status(root: str | Path) -> ImuStatus:
     root = Path(root)
     if not root.is_dir():
         raise TinyMLError(f"data folder {root} not found; record into it with 'tinyml record imu --data {root}'")
-    counts: dict[str, dict[str, int]] = {}
-    subjects: dict[str, int] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        files = [p.name for p in folder.iterdir() if p.suffix.lower() == ".csv"]
-        if files:
-            counts[folder.name] = {s: 0 for s in SPLITS}
-            for name in files:
-                counts[folder.name][split_of(speaker_of(name))] += 1
-            subjects[folder.name] = len({speaker_of(n) for n in files})
-    status = ImuStatus(counts, subjects)
+    status = ImuStatus(*split_counts(root, ".csv"))
+    counts = status.counts
     if len(counts) < 2:
         status.missing.append("record at least two gestures to tell apart")
     for label, c in counts.items():

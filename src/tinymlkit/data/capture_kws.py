@@ -27,12 +27,12 @@ from tinymlkit.data.capture import (
     next_index,
     now_utc,
     run_session,
+    split_counts,
     update_metadata,
     writable_folder,
 )
 from tinymlkit.data.microphone import LevelCallback, Microphone, level_dbfs
 from tinymlkit.data.speech_commands import BACKGROUND_DIR, SILENCE, UNKNOWN
-from tinymlkit.data.split import SPLITS, speaker_of, split_of
 from tinymlkit.errors import TinyMLError
 
 TAKE_SECONDS = 1.5
@@ -192,16 +192,7 @@ def kws_status(root: str | Path, words: list[str] | None = None) -> KwsStatus:
     root = Path(root)
     if not root.is_dir():
         raise TinyMLError(f"data folder {root} not found; record into it with 'tinyml record kws --data {root}'")
-    counts: dict[str, dict[str, int]] = {}
-    speakers: dict[str, int] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        wavs = [p.name for p in folder.iterdir() if p.suffix.lower() == ".wav"]
-        if not wavs:
-            continue
-        counts[folder.name] = {s: 0 for s in SPLITS}
-        for name in wavs:
-            counts[folder.name][split_of(speaker_of(name))] += 1
-        speakers[folder.name] = len({speaker_of(n) for n in wavs})
+    counts, speakers = split_counts(root, ".wav")
     noise_dir = root / BACKGROUND_DIR
     noise = sum(sf.info(str(p)).duration for p in noise_dir.glob("*.wav")) if noise_dir.is_dir() else 0.0
     status = KwsStatus(counts, speakers, float(noise))
