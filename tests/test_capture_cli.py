@@ -118,3 +118,17 @@ def test_help(tinyml):
     for group in ("record", "board"):
         result = tinyml(group, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_record_kws_and_noise_from_the_computer_microphone(tmp_path, tinyml, monkeypatch):
+    from test_capture_kws import fake_sounddevice
+
+    rng = np.random.default_rng(1)
+    speech = np.concatenate([synthetic_word("up", 24000, rng) for _ in range(2)] + [np.zeros(16000 * 3)])
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice(speech.astype(np.float32)))
+    result = tinyml("record", "kws", "--label", "up", "--speaker", "cy", "--count", "2", "--countdown", "0",
+                    "--data", str(tmp_path), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "with sounddevice:Test Mic" in result.stdout and "2 kept, 0 redone" in result.stdout
+    result = tinyml("record", "noise", "--data", str(tmp_path), "--seconds", "2", "--name", "desk")
+    assert result.returncode == 0 and (tmp_path / "_background_noise_" / "desk.wav").is_file()

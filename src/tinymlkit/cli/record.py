@@ -258,9 +258,10 @@ def _countdown(what: str, seconds: int) -> Callable[[int, int], None]:
     def show(number: int, count: int) -> None:
         if seconds <= 0:
             return
-        console.print(f"[bold]{number}/{count}[/] {what} in ", end="")
+        console.print(f"[bold]{number}/{count}[/] {what} in ", end="", highlight=False)
         for k in range(seconds, 0, -1):
-            console.print(f"{k}.. ", end="")
+            console.print(f"{k}.. ", end="", highlight=False)
+            console.file.flush()
             time.sleep(1.0)
         console.print("[bold red]now[/]")
     return show
@@ -269,29 +270,38 @@ def _countdown(what: str, seconds: int) -> Callable[[int, int], None]:
 def _level_meter() -> Callable[[float], None]:
     """A one-line level meter (dBFS) redrawn as audio blocks arrive."""
     def show(dbfs: float) -> None:
+        if not console.is_terminal:  # a meter is for eyes, not for logs
+            return
         filled = int(max(0.0, min(1.0, (dbfs + 60.0) / 60.0)) * 30)
         colour = "red" if dbfs > -3 else "green" if dbfs > -40 else "dim"
-        console.print(f"\r  level [{colour}]{'█' * filled}{' ' * (30 - filled)}[/] {dbfs:6.1f} dBFS", end="",
+        console.file.write("\r")  # back to the start of the line: Rich itself drops carriage returns
+        console.print(f"  level [{colour}]{'█' * filled}{' ' * (30 - filled)}[/] {dbfs:6.1f} dBFS", end="",
                       highlight=False)
-        if console.is_terminal:
-            console.file.flush()
+        console.file.flush()
     return show
 
 
-def _ask(playable: bool) -> str:
+def _ask(playable: bool, problem: bool = False) -> str:
+    """Ask what to do with a take; after a problem, Enter redoes it (keeping it must be asked for)."""
     from tinymlkit.data.capture import KEEP, QUIT, REDO
 
-    options = "[Enter] keep  [r] redo  " + ("[p] play  " if playable else "") + "[q] quit"
+    play = "[p] play  " if playable else ""
+    options = (f"[Enter] redo  [k] keep anyway  {play}[q] quit" if problem else
+               f"[Enter] keep  [r] redo  {play}[q] quit")
     while True:
         answer = typer.prompt(options, default="", show_default=False).strip().lower()
-        if answer in ("", "k", "y"):
+        if answer == "k" or (answer == "" and not problem):
             return KEEP
-        if answer == "r":
+        if answer == "r" or (answer == "" and problem):
             return REDO
         if answer == "q":
             return QUIT
         if answer == "p" and playable:
             return "play"
+
+
+def _take_name(take) -> str:
+    return f"take {take.number}" + (f" (attempt {take.attempt})" if take.attempt > 1 else "")
 
 
 def _review_clip(mic, interactive: bool):
@@ -302,18 +312,18 @@ def _review_clip(mic, interactive: bool):
         info = take.info
         if take.data is None or take.problems:
             for problem in take.problems:
-                _say(f"  [yellow]take {take.number}: {problem}[/]")
+                _say(f"  [yellow]{_take_name(take)}: {problem}[/]")
             if not interactive or take.data is None:
                 return REDO
         else:
-            _say(f"  take {take.number}: speech {info.get('speech_ms', 0)} ms, peak {info['level_dbfs']} dBFS, "
+            _say(f"  {_take_name(take)}: speech {info.get('speech_ms', 0)} ms, peak {info['level_dbfs']} dBFS, "
                  f"{info['snr_db']} dB above the noise")
         for note in take.notes:
             _say(f"  [yellow]{note}[/]")
         if not interactive:
             return KEEP
         playable = mic.play(take.data)
-        while (answer := _ask(playable)) == "play":
+        while (answer := _ask(playable, bool(take.problems))) == "play":
             mic.play(take.data)
         return answer
     return review
@@ -327,19 +337,19 @@ def _review_gesture(interactive: bool):
     def review(take: Take) -> str:
         if take.data is None or take.problems:
             for problem in take.problems:
-                _say(f"  [yellow]take {take.number}: {problem}[/]")
-            if not interactive or take.data is None:
+                _say(f"  [yellow]{_take_name(take)}: {problem}[/]")
+            if not interactive or take.data is None or len(take.data) < 2:
                 return REDO
         rows = take.data
         motion = np.linalg.norm(rows[:, 4:7] - np.median(rows[:, 4:7], axis=0), axis=1)
         bins = np.array_split(motion, min(40, len(motion)))
         top = max(float(motion.max()), 1e-9)
         line = "".join(SPARKS[min(7, int(float(b.max()) / top * 7.999))] for b in bins)
-        _say(f"  take {take.number}: {len(rows)} samples at {take.info['measured_rate_hz']} Hz, peak "
+        _say(f"  {_take_name(take)}: {len(rows)} samples at {take.info['measured_rate_hz']} Hz, peak "
              f"{take.info.get('peak_dps', 0)} deg/s  {line}")
         if not interactive:
             return KEEP
-        return _ask(False)
+        return _ask(False, bool(take.problems))
     return review
 
 
