@@ -219,3 +219,17 @@ def test_audio_block_ordering_and_gaps(scripted):
         np.testing.assert_array_equal(rec.data, np.concatenate([a, b]))
         scripted.write(marker_body("start", id=2, ms=32), block_body(0, a), marker_body("end", id=2, n=512))
         assert conn.record(32).lost == 256
+
+
+def test_background_noise_from_the_board_comes_in_buffer_sized_requests(tmp_path):
+    from tinymlkit.data.audio import read_audio
+    from tinymlkit.data.capture_kws import record_noise
+
+    with SimulatedBoard("mic", speed=FAST) as board:
+        mic = SerialMicrophone(board.port)
+        try:
+            path = record_noise(mic, tmp_path, "hum", 4.5)  # the board buffers 2 s at a time
+        finally:
+            mic.close()
+        assert board.recordings == 3
+    assert len(read_audio(path)) == 72000
