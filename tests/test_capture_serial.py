@@ -110,6 +110,8 @@ def test_wrong_sketch_and_silent_port_are_named():
 def test_open_errors_are_one_line(tmp_path):
     with pytest.raises(TinyMLError, match="not found; plug the board in"):
         BoardConnection(str(tmp_path / "ttyACM9"))
+    with pytest.raises(TinyMLError, match="1200 baud resets Arduino boards"):
+        BoardConnection(str(tmp_path / "ttyACM9"), 1200)
 
 
 class ScriptedPort:

@@ -89,6 +89,9 @@ class BoardConnection:
             import serial
         except ImportError:  # pragma: no cover - pyserial is a dependency
             raise TinyMLError("serial capture needs pyserial: pip install pyserial") from None
+        if baud == 1200:  # opening at 1200 baud is the Arduino signal to reset into the bootloader
+            raise TinyMLError(f"1200 baud resets Arduino boards into their bootloader; use the sketch's baud "
+                              f"(--baud {DEFAULT_BAUD})")
         self.port, self.baud, self.stall_timeout = port, baud, stall_timeout
         self.header: StreamHeader | None = None
         self.stats = LinkStats()
@@ -115,7 +118,7 @@ class BoardConnection:
     # -- commands ------------------------------------------------------------------------------------------
 
     def send(self, command: str) -> None:
-        """Send one command line (``?``, ``r <ms> [label]``, ``x``)."""
+        """Send one command line (``?`` or ``r <ms> [label]``)."""
         try:
             self._serial.write(command.encode("ascii") + b"\n")
             self._serial.flush()

@@ -16,8 +16,8 @@ with ``?``. Audio (``sensor=mic ... axes=pcm bits=16 encoding=b64``) travels as 
 
     0,AAABAAIA...*CRC                          first sample index, base64 of little-endian int16 samples
 
-The host sends plain lines: ``?`` (send the header), ``r <ms> [label]`` (record for <ms> milliseconds),
-``x`` (abort). Anything else is ignored by the board. See docs/capture.md for the full specification.
+The host sends plain lines: ``?`` (send the header) and ``r <ms> [label]`` (record for <ms> milliseconds).
+Anything else is ignored by the board. See docs/capture.md for the full specification.
 """
 
 import base64
