@@ -51,7 +51,7 @@ def test_record_imu_from_a_simulated_board(tmp_path):
         result = clirun.tinyml("record", "imu", "--port", board.port, "--label", "O", "--subject", "ann",
                                "--count", "3", "--seconds", "1.5", "--countdown", "0", "--data", str(tmp_path), "--yes")
     assert result.returncode == 0, result.stderr
-    assert "3 kept, 0 redone" in result.stdout and "take 3: 149 samples" in result.stdout
+    assert "3 kept, 0 redone" in result.stdout and "take 3: 150 samples at 99.8" in result.stdout
     assert sorted(p.name for p in (tmp_path / "O").iterdir()) == [f"ann_nohash_{n}.csv" for n in range(3)]
     rows = list(csv.DictReader((tmp_path / "metadata.csv").open()))
     assert rows[0]["device"] == "nano33ble_sense_rev2" and rows[0]["rate_hz"] == "99.84"

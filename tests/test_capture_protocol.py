@@ -29,6 +29,7 @@ from sketch_check import STUBS
 IMU = parse_header("#tinyml v1 sensor=imu rate_hz=119 axes=ax,ay,az,gx,gy,gz units=g,g,g,dps,dps,dps")
 MIC = parse_header("#tinyml v1 sensor=mic rate_hz=16000 axes=pcm encoding=b64 bits=16 board=x")
 HOST_CHECK = Path(__file__).parent / "capture_host" / "protocol_check.cpp"
+IMU_STUBS = Path(__file__).parent / "sketch_stubs"
 
 
 def parse(line: bytes, header=IMU):
@@ -167,8 +168,9 @@ def test_capture_sketches_render_and_compile(sensor, rev, trigger, tmp_path):
         pytest.skip("g++ not installed")
     for src in (sketch / f"capture_{sensor}.ino", sketch / "tinyml_protocol.cpp"):
         extra = ["-x", "c++", "-include", "Arduino.h"] if src.suffix == ".ino" else []
+        # Arduino core (with Serial input) from arduino_stubs/, the IMU libraries from sketch_stubs/
         result = subprocess.run([gxx, "-std=gnu++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", f"-I{STUBS}",
-                                 f"-I{sketch}", *extra, str(src)], capture_output=True, text=True)
+                                 f"-I{IMU_STUBS}", f"-I{sketch}", *extra, str(src)], capture_output=True, text=True)
         assert result.returncode == 0, f"{src.name} does not compile:\n{result.stderr}"
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from tinymlkit.data.augment import AudioAugment, augment_clips
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.speech_commands import load_speech_commands
-from tinymlkit.features.micro_frontend import MICRO_SPEECH, micro_features
+from tinymlkit.features.micro_frontend import MICRO_SPEECH, listening_features
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
 from tinymlkit.runtime.recognizer import RecognizerConfig
@@ -74,7 +74,8 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
 
 
 def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> dict[str, tuple]:
-    """Device features per split as flat vectors; training clips are augmented (shift, background noise)."""
+    """Device features per split as flat vectors, computed as a listening device computes them (clips heard
+    one after another); training clips are augmented (shift, background noise)."""
     out = {}
     for split in ("train", "validation", "test"):
         part = data.part(split)
@@ -84,7 +85,7 @@ def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = sile
             augmented = augment_clips(clips, noise, config.augment, MICRO_SPEECH.sample_rate, config.seed)
             clips = np.concatenate([clips, augmented])
             y = np.concatenate([y] + [y] * config.augment.copies)
-        x = micro_features(clips, MICRO_SPEECH, progress=progress)
+        x = listening_features(clips, MICRO_SPEECH, seed=config.seed, progress=progress)
         out[split] = (x.reshape(len(x), MICRO_SPEECH.frames * MICRO_SPEECH.channels), y)
     return out
 

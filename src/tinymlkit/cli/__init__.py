@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import kws, record
+from tinymlkit.cli import kws, record, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -20,6 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(kws.app, name="kws")
+app.add_typer(sine.app, name="sine")
+app.add_typer(wand.app, name="wand")
 app.add_typer(record.app, name="record")
 app.add_typer(record.board_app, name="board")
 

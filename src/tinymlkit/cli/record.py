@@ -178,7 +178,7 @@ def simulate(
     garbage: float = typer.Option(0.0, "--garbage", help="Share of lines to corrupt (tests the reader)."),
     disconnect_after: int = typer.Option(None, "--disconnect-after", help="Vanish mid-recording after N recordings."),
     seconds: float = typer.Option(None, "--seconds", help="Stop after this many seconds (default: Ctrl-C)."),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = typer.Option(0, "--seed", help="Picks the simulated person (drawing style, IMU errors)."),
 ) -> None:
     """Run a simulated Nano 33 BLE Sense with a capture sketch on a pseudo-terminal; prints its port."""
     from tinymlkit.data.board_sim import SimulatedBoard

@@ -6,8 +6,10 @@
 
 The simulator speaks the serial protocol of :mod:`serial_protocol` like the sketches written by
 ``tinyml record sketch``: it sends its header when started, every two seconds while idle and on ``?``, and
-answers ``r <ms> [label]`` with a recording. IMU recordings show the wand drawing the requested label (a
-synthetic stroke); microphone recordings come from a WAV file or folder (or a synthetic "word" per label).
+answers ``r <ms> [label]`` with a recording. IMU recordings show a person drawing the requested label with the
+wand, made by the magic-wand gesture synthesizer (:mod:`tinymlkit.data.wand_synth`): the board's ``seed`` picks
+the person (their style and their board's IMU errors), labels the synthesizer does not know are drawn as one of
+its gestures. Microphone recordings come from a WAV file or folder (or a synthetic "word" per label).
 
 It also misbehaves on request, to test the reader: ``garbage`` corrupts that share of lines (junk lines,
 flipped bytes, lost newlines), ``disconnect_after`` closes the port half way through the recording after that
@@ -19,6 +21,7 @@ import os
 import select
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 try:  # pseudo-terminals exist on Linux and macOS, not on Windows
@@ -95,6 +98,12 @@ class SimulatedBoard:
             self._mic = WavFileMicrophone(audio)
         self._rng = np.random.default_rng(seed)
         self._seed = seed
+        self._person = None
+        if sensor == "imu":
+            from tinymlkit.data.wand_synth import make_user
+
+            person = make_user(seed, np.random.default_rng([seed, 7]))
+            self._person = replace(person, rate_hz=self.header.rate_hz)  # the person holds this board
         self._baud_code = getattr(termios, f"B{baud}")
         self.recordings = 0  # complete recordings sent
         self.port = ""
@@ -224,10 +233,9 @@ class SimulatedBoard:
         self.recordings += 1
 
     def _imu_rows(self, ms: int, label: str) -> np.ndarray:
-        """(n, 7) rows t_ms, ax..gz of the wand drawing ``label`` (or the configured gesture) for ``ms``."""
+        """(n, 7) rows t_ms, ax..gz of the board's person drawing ``label`` (or the set gesture) for ``ms``."""
         rng = np.random.default_rng([self._seed, self.recordings])
-        rate = self.header.rate_hz
-        return synthetic_stroke(self.gesture or label, ms, rate, rng)
+        return drawn_gesture(self.gesture or label, self._person, ms, rng)
 
     # -- the wire --------------------------------------------------------------------------------------------
 
@@ -281,35 +289,30 @@ def synthetic_word(label: str, n: int, rng: np.random.Generator, rate: int = 160
     return audio.astype(np.float32)
 
 
-_SHAPES = {  # simple strokes in a unit box, drawn in this order
-    "O": [(np.cos(a), np.sin(a)) for a in np.linspace(np.pi / 2, np.pi / 2 + 2 * np.pi, 25)],
-    "W": [(-1, 1), (-0.5, -1), (0, 0.4), (0.5, -1), (1, 1)],
-    "L": [(-0.5, 1), (-0.5, -1), (0.6, -1)],
-    "Z": [(-0.7, 1), (0.7, 1), (-0.7, -1), (0.7, -1)],
-    "V": [(-0.7, 1), (0, -1), (0.7, 1)],
-}
+def drawn_gesture(label: str, person, ms: int, rng: np.random.Generator) -> np.ndarray:
+    """IMU rows (t_ms, ax..gz in g and deg/s) of ``person`` (a :class:`~tinymlkit.data.wand_synth.UserStyle`)
+    drawing ``label`` in a recording of ``ms`` milliseconds: at rest, the gesture, at rest.
 
+    Labels the gesture synthesizer does not know are drawn as one of its gestures, picked by the label's name.
+    The recording starts up to 0.6 s before the movement; a gesture longer than the recording is cut off,
+    as it would be on the board.
+    """
+    from tinymlkit.data.wand_gestures import GESTURES
+    from tinymlkit.data.wand_synth import record_gesture, user_variant
 
-def synthetic_stroke(label: str, ms: int, rate_hz: float, rng: np.random.Generator) -> np.ndarray:
-    """IMU rows (t_ms, ax..gz in g and deg/s) of a wand at rest, drawing ``label`` in the air, then at rest."""
-    names = sorted(_SHAPES)
-    shape = np.array(_SHAPES.get(label) or _SHAPES[names[sum(map(ord, label)) % len(names)]], dtype=np.float64)
-    n = max(2, int(ms / 1000.0 * rate_hz))
-    t = np.arange(n) / rate_hz
-    draw_s = rng.uniform(0.8, 1.2) * min(1.2, 0.6 * ms / 1000.0)
-    t0 = rng.uniform(0.15, 0.3) * (ms / 1000.0 - draw_s)
-    seg = np.linalg.norm(np.diff(shape, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)]) / seg.sum()
-    u = np.clip((t - t0) / draw_s, 0.0, 1.0)
-    u = u * u * (3 - 2 * u)  # ease in and out
-    size = rng.uniform(15.0, 30.0)  # degrees of rotation for half the box
-    yaw = -np.interp(u, s, shape[:, 0]) * size
-    pitch = np.interp(u, s, shape[:, 1]) * size
-    gyro = np.zeros((n, 3))
-    gyro[:, 2] = np.gradient(yaw, t)  # turning left/right about the board's z axis
-    gyro[:, 1] = -np.gradient(pitch, t)  # tilting up/down about its y axis
-    gyro += rng.normal(0.0, 0.3, (n, 3)) + rng.normal(0.0, 1.0, 3)
-    tilt = np.radians(pitch + rng.uniform(-10, 10))
-    acc = np.stack([np.sin(tilt), np.zeros(n), np.cos(tilt)], axis=1) + rng.normal(0.0, 0.01, (n, 3))
-    t_ms = t * 1000.0 + np.concatenate([[0.0], rng.uniform(-0.2, 0.2, n - 1)])
-    return np.concatenate([t_ms[:, None], acc, gyro], axis=1)
+    names = list(GESTURES)
+    gesture = label if label in GESTURES else names[sum(map(ord, label)) % len(names)]
+    rows = record_gesture(GESTURES[gesture][user_variant(person, gesture)], person, rng)
+    gyro = rows[:, 4:7]
+    moving = np.flatnonzero(np.linalg.norm(gyro - np.median(gyro, axis=0), axis=1) > 30.0)
+    onset_ms = rows[moving[0], 0] if len(moving) else 0.0
+    rows = rows[rows[:, 0] >= onset_ms - rng.uniform(0.4, 0.6) * 1000.0]
+    rows[:, 0] -= rows[0, 0]
+    period = 1000.0 / person.rate_hz
+    if rows[-1, 0] + period < ms:  # the person holds still until the recording ends
+        extra_t = np.arange(rows[-1, 0] + period, ms, period)
+        rest = np.repeat(rows[-1:], len(extra_t), axis=0)
+        rest[:, 1:] += rng.normal(0.0, [0.005] * 3 + [0.2] * 3, (len(extra_t), 6))
+        rest[:, 0] = extra_t
+        rows = np.concatenate([rows, rest])
+    return rows[rows[:, 0] < ms]

@@ -10,7 +10,6 @@ measured_rate_hz, samples, lost, recorded_at. Recordings with too few samples, t
 movement are not kept.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,22 +29,20 @@ from tinymlkit.data.capture import (
     update_metadata,
     writable_folder,
 )
+from tinymlkit.data.imu import MIN_SAMPLES, write_recording
 from tinymlkit.data.serial_capture import BoardConnection, Recording
 from tinymlkit.data.serial_protocol import ACCEL_UNITS, GYRO_UNITS, IMU_AXES
 from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
-from tinymlkit.fileio import write_text
 
-COLUMNS = ("t_ms", *IMU_AXES)
-MIN_SAMPLES = 20
 MAX_LOST = 0.05  # share of samples that may fail their checks before a recording is redone
 MIN_MOTION_DPS = 30.0  # the gyroscope must swing at least this far from its resting value
 RECORD_SECONDS = 3.0
 
 
 def imu_table(recording: Recording) -> np.ndarray:
-    """(n, 7) rows t_ms, ax, ay, az, gx, gy, gz in g and degrees/s from a board's recording, whatever its
-    axis order and (declared) units."""
+    """(n, 7) rows t_ms, ax, ay, az, gx, gy, gz in g and degrees/s (the rows of
+    :func:`tinymlkit.data.imu.write_recording`) from a board's recording, whatever its axis order and units."""
     header = recording.header
     missing = [a for a in IMU_AXES if a not in header.axes]
     if missing:
@@ -61,14 +58,6 @@ def imu_table(recording: Recording) -> np.ndarray:
             raise TinyMLError(f"the board sends {axis} in '{unit}'; supported: {', '.join(table)}")
         out[:, 1 + i] = recording.data[:, 1 + j] * table[unit]
     return out
-
-
-def imu_csv(rows: np.ndarray) -> str:
-    """The CSV text of one recording (header ``t_ms,ax,ay,az,gx,gy,gz``)."""
-    out = io.StringIO()
-    out.write(",".join(COLUMNS) + "\n")
-    np.savetxt(out, rows, fmt="%.4f", delimiter=",")
-    return out.getvalue()
 
 
 def gesture_take(recording: Recording, number: int, attempt: int) -> Take:
@@ -140,7 +129,7 @@ def record_gestures(
 
     def save(t: Take) -> str:
         rel = f"{label}/{subject}_nohash_{next_index(folder, subject, '.csv')}.csv"
-        write_text(root / rel, imu_csv(t.data))
+        write_recording(root / rel, t.data)
         update_metadata(root, [{"path": rel, "label": label, "subject": subject, "hand": hand, **t.info,
                                 "recorded_at": now_utc()}])
         return rel

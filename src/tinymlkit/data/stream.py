@@ -17,8 +17,8 @@ class SpokenWord:
     end_ms: int
 
 
-def speech_extent(clip: np.ndarray, sample_rate: int, frame_ms: int = 10, ratio: float = 0.1) -> tuple[int, int]:
-    """Start and end sample of the speech in a clip: the frames whose energy exceeds ``ratio`` of the loudest."""
+def speech_extent(clip: np.ndarray, sample_rate: int, frame_ms: int = 10, ratio: float = 1e-3) -> tuple[int, int]:
+    """Start and end sample of the speech in a clip: the frames within 30 dB (``ratio``) of the loudest one."""
     frame = sample_rate * frame_ms // 1000
     frames = len(clip) // frame
     energy = np.square(clip[: frames * frame].reshape(frames, frame)).mean(axis=1)
@@ -37,8 +37,9 @@ def compose_stream(
 ) -> tuple[np.ndarray, list[SpokenWord]]:
     """A ``seconds``-long recording of the ``words`` clips of ``data`` (use a held-out split) in noise.
 
-    Words follow each other with random gaps (longer than the recognizer's 1.5 s suppression time) and are
-    chosen at random among the keyword labels; returns the audio and where each word was placed.
+    Whole clips are mixed in (so no part of a word is lost), their words following each other with random
+    gaps (longer than the recognizer's 1.5 s suppression time), chosen at random among the keyword labels.
+    Returns the audio and where each word's speech was placed.
     """
     rng = np.random.default_rng(seed)
     pools = {w: np.flatnonzero(data.y == data.labels.index(w)) for w in words if w in data.labels}
@@ -53,11 +54,12 @@ def compose_stream(
         word = list(pools)[rng.integers(len(pools))]
         clip = data.x[pools[word][rng.integers(len(pools[word]))]]
         start, end = speech_extent(clip, sample_rate)
-        if at + (end - start) >= total - sample_rate // 2:
+        offset = at - start  # where the clip goes so that its speech starts at `at`
+        if offset < 0 or offset + len(clip) > total:
             break
-        audio[at : at + end - start] += clip[start:end]
-        placed.append(SpokenWord(word, at * 1000 // sample_rate, (at + end - start) * 1000 // sample_rate))
-        at += end - start + int(rng.uniform(*gap_s) * sample_rate)
+        audio[offset : offset + len(clip)] += clip
+        placed.append(SpokenWord(word, at * 1000 // sample_rate, (offset + end) * 1000 // sample_rate))
+        at = offset + end + int(rng.uniform(*gap_s) * sample_rate)
     return np.clip(audio, -1.0, 1.0).astype(np.float32), placed
 
 

@@ -95,19 +95,50 @@ def micro_features(
     warmup_ms: int = 1000,
     progress: ProgressCallback = silent,
 ) -> np.ndarray:
-    """Features of a batch of 1 s clips: (n, frames, channels).
+    """Features of separate 1 s clips: (n, frames, channels).
 
-    A device listens continuously, so when a word arrives its frontend has long settled on the room's noise
-    (noise estimate, PCAN gain). To give the model those same features, each clip is processed after
-    ``warmup_ms`` of its own background: its quietest 100 ms, repeated. ``warmup_ms=0`` starts every clip from a
-    fresh frontend state instead, as TensorFlow's speech_commands recipe does (features then run about twice as
-    high as on a listening device).
+    A device listens continuously, so when a word arrives its frontend has settled on the room's noise (noise
+    estimate, PCAN gain). Each clip is therefore processed after ``warmup_ms`` of its own background: its
+    quietest 100 ms, repeated. ``warmup_ms=0`` starts every clip from a fresh frontend state instead, as
+    TensorFlow's speech_commands recipe does (features then run about twice as high as on a listening device).
+    For training sets use :func:`listening_features`, which also reproduces what a word leaves behind.
     """
     out = np.empty((len(clips), *config.shape), dtype=np.float32)
     for i, clip in enumerate(track(clips, "Computing micro features", progress)):
         out[i] = frontend(np.concatenate([background_of(clip, warmup_ms, config.sample_rate), clip]), config)[
             -config.frames :
         ]
+    return out
+
+
+def listening_features(
+    clips: np.ndarray,
+    config: FrontendConfig = MICRO_SPEECH,
+    seed: int = 0,
+    chunk: int = 200,
+    progress: ProgressCallback = silent,
+) -> np.ndarray:
+    """Features of 1 s clips as a continuously listening device computes them: (n, frames, channels).
+
+    The clips are played one after another in a seeded random order through one frontend, so each clip's
+    features start from the state the previous clip left: settled noise estimates after silence, raised ones
+    after a loud word (they take one to two seconds to recover). Training on these teaches the model the
+    windows it will really see when streaming. Clips are processed in chunks of ``chunk``, each chunk preceded
+    by the two clips before it so that its state is warm. Clip lengths must be a multiple of the frame stride.
+    """
+    n, length = clips.shape
+    stride = config.sample_rate * config.stride_ms // 1000
+    if length % stride:
+        raise ValueError(f"clip length {length} is not a multiple of the {stride}-sample stride")
+    steps = length // stride  # frames advance by this many per clip
+    order = np.random.default_rng(seed).permutation(n)
+    out = np.empty((n, *config.shape), dtype=np.float32)
+    for begin in track(range(0, n, chunk), "Computing micro features", progress, total=-(-n // chunk)):
+        ids = order[max(0, begin - 2) : begin + chunk]
+        features = frontend(clips[ids].reshape(-1), config)
+        lead = begin - max(0, begin - 2)
+        for k, clip in enumerate(ids[lead:], start=lead):
+            out[clip] = features[k * steps : k * steps + config.frames]
     return out
 
 

@@ -1,0 +1,2 @@
+#pragma once
+#include "imu_stub.h"
