@@ -7,5 +7,6 @@ struct ImuStub {
   int readAcceleration(float& x, float& y, float& z);
   int readGyroscope(float& x, float& y, float& z);
   float gyroscopeSampleRate();
+  float accelerationSampleRate();
 };
 extern ImuStub IMU;
