@@ -104,8 +104,8 @@ def run(config: SineConfig, progress: ProgressCallback = silent) -> ModelReport:
     float_test = model.predict(x_test, verbose=0, batch_size=1024)
     float_grid = model.predict(grid, verbose=0, batch_size=1024)
     x_range = input_range(data)
-    with watch("convert + verify in TFLM"):
-        int8 = verify_int8(model, x_train, x_test, input_range=x_range, progress=progress)
+    int8 = verify_int8(model, x_train, x_test, input_range=x_range, progress=progress, watch=watch)
+    with watch("verify in TFLM"):
         int8_grid = int8.tflm.predict(grid)
 
     def draw(path: Path) -> None:

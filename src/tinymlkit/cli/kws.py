@@ -144,12 +144,10 @@ def listen(
 
 
 def _load_model(model: Path | None, labels: str | None):
+    from tinymlkit.cli.app_commands import model_path
     from tinymlkit.runtime.tflm import TFLMModel
 
-    if model is None:
-        model = _newest_model()
-    if not model.is_file():
-        raise TinyMLError(f"model file {model} not found; give --model PATH.tflite")
+    model = model_path(model, "kws")
     if labels:
         names = words_list(labels)
     elif (model.parent / "labels.txt").is_file():
@@ -167,9 +165,3 @@ def _load_model(model: Path | None, labels: str | None):
         raise TinyMLError(f"{model} takes input {tflm.input.shape}, not 49x40 micro features: not a keyword model")
     return tflm, names
 
-
-def _newest_model() -> Path:
-    found = sorted(Path("runs").glob("kws-*/deploy/model.tflite"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise TinyMLError("no trained keyword model in runs/; run 'tinyml kws train' or pass --model")
-    return found[-1]

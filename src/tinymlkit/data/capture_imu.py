@@ -1,7 +1,7 @@
 """Recording gestures from a board's IMU into the layout the magic-wand loader reads.
 
     with BoardConnection("/dev/ttyACM0") as board:
-        result = record_gestures(board, "my_wand", label="O", subject="alex", count=10)
+        result = record_gestures(board, "my_wand", label="O", subject="subj01", count=10)
 
 Each recording becomes ``<root>/<label>/<subject>_nohash_<n>.csv`` with the header ``t_ms,ax,ay,az,gx,gy,gz``
 (t_ms since the recording started, accelerometer in g, gyroscope in degrees/s, whatever units the board

@@ -1,7 +1,7 @@
 """Recording keyword clips (and background noise) into the Speech Commands layout the KWS loader reads.
 
     mic = WavFileMicrophone("takes.wav")            # or SoundDeviceMicrophone(), or SerialMicrophone(port)
-    result = record_keywords(mic, "my_words", label="yes", speaker="alex", count=20)
+    result = record_keywords(mic, "my_words", label="yes", speaker="spk01", count=20)
     status = kws_status("my_words", words=["yes", "no"])     # what is still missing before training
 
 Each take is longer than the clip (1.5 s by default) so that the word fits whenever it is spoken; the clip

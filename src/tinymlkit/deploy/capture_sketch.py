@@ -56,9 +56,9 @@ def _readme_context(sensor: str, rev: int, baud: int, motion_trigger: bool) -> d
     port = "/dev/ttyACM0"
     baud_opt = "" if baud == DEFAULT_BAUD else f" --baud {baud}"
     if sensor == "imu":
-        commands = [f"tinyml record imu --port {port}{baud_opt} --label O --subject alex --count 10"]
+        commands = [f"tinyml record imu --port {port}{baud_opt} --label O --subject subj01 --count 10"]
         if motion_trigger:
-            commands.append(f"tinyml record imu --port {port}{baud_opt} --label O --subject alex --trigger board")
+            commands.append(f"tinyml record imu --port {port}{baud_opt} --label O --subject subj01 --trigger board")
         return {
             "title": "IMU gesture capture",
             "libraries": ["Arduino_BMI270_BMM150" if rev == 2 else "Arduino_LSM9DS1"],
@@ -75,7 +75,7 @@ def _readme_context(sensor: str, rev: int, baud: int, motion_trigger: bool) -> d
     return {
         "title": "microphone clip capture",
         "libraries": [],
-        "commands": [f"tinyml record kws --port {port}{baud_opt} --label yes --speaker alex --count 20"],
+        "commands": [f"tinyml record kws --port {port}{baud_opt} --label yes --speaker spk01 --count 20"],
         "wire": [
             f"each take (up to {MIC_MAX_MS} ms) is recorded into RAM first, then sent as base64 lines of "
             f"{MIC_BLOCK} samples: about 43 KB per second of audio, so the link's speed only changes how long "
