@@ -28,7 +28,7 @@ import numpy as np
 
 from tinymlkit.data.csv_table import read_numeric_csv, write_numeric_csv
 from tinymlkit.data.dataset import Dataset
-from tinymlkit.data.speech_commands import _attach_metadata as attach_metadata
+from tinymlkit.data.speech_commands import attach_metadata
 from tinymlkit.data.split import SPLITS, speaker_of, split_of
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_text

@@ -118,7 +118,7 @@ def load_speech_commands(
     )
     if not silence_files and silence_percent > 0:
         data = _with_noise_silence(data, noise, per_split, silence_percent, rng)
-    _attach_metadata(data, root)
+    attach_metadata(data, root)
     _check_classes(data, root)
     return data
 
@@ -192,13 +192,13 @@ def _with_noise_silence(
     )
 
 
-def _attach_metadata(data: Dataset, root: Path) -> None:
+def attach_metadata(data: Dataset, root: Path) -> None:
     """Add the columns of ``metadata.csv`` (keyed by relative ``path``) to ``data.meta``."""
     path = root / "metadata.csv"
     if not path.is_file():
         return
     try:
-        with path.open(newline="") as f:
+        with path.open(newline="", encoding="utf-8") as f:
             rows = {row["path"]: row for row in csv.DictReader(f)}
     except (KeyError, csv.Error, UnicodeDecodeError):
         raise TinyMLError(f"{path} is not a CSV file with a 'path' column; fix or remove it") from None
