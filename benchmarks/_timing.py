@@ -32,6 +32,14 @@ def timed(run, config):
     return report, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
+def print_data(report, groups: str) -> None:
+    """Where the data came from and how many examples and ``groups`` (users, voices...) each split has."""
+    d = report.data
+    print(f"data: {d.source}")
+    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}, "
+          f"{groups}: {d.groups}, notes: {d.notes}")
+
+
 def print_common(report, wall: float, cpu: float) -> None:
     """Model size, stage times and totals, the same for every benchmark."""
     m = report.model

@@ -11,7 +11,7 @@ below the issue's targets (int8 >= 90 %, within 2 points of float). From the rep
 
 import sys
 
-from _timing import options, print_common, timed
+from _timing import options, print_common, print_data, timed
 
 
 def main() -> None:
@@ -19,10 +19,7 @@ def main() -> None:
     from tinymlkit.apps.kws import KwsConfig, run
 
     report, wall, cpu = timed(run, KwsConfig(runs=args.runs))
-    d = report.data
-    print(f"data: {d.source}")
-    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}, "
-          f"voices: {d.groups}, notes: {d.notes}")
+    print_data(report, "voices")
     float_acc, int8_acc = report.float_metrics["accuracy"], report.int8_metrics["accuracy"]
     print(f"accuracy on held-out voices: float {float_acc:.4f}, int8 in TFLM {int8_acc:.4f}")
     s = report.extra["streaming"]

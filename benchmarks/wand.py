@@ -8,7 +8,7 @@ Exits non-zero below the 90 % target. From the repository root:
 
 import sys
 
-from _timing import options, print_common, timed
+from _timing import options, print_common, print_data, timed
 
 
 def main() -> None:
@@ -16,10 +16,7 @@ def main() -> None:
     from tinymlkit.apps.wand import WandConfig, run
 
     report, wall, cpu = timed(run, WandConfig(runs=args.runs))
-    d = report.data
-    print(f"data: {d.source}")
-    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}, "
-          f"users: {d.groups}, notes: {d.notes}")
+    print_data(report, "users")
     print(f"accuracy on held-out users: float {report.float_metrics['accuracy']:.4f}, "
           f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}")
     print_common(report, wall, cpu)
