@@ -7,21 +7,35 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.apps.kws import KwsConfig, run
+from tinymlkit.apps.kws import RECOGNIZER_THRESHOLDS, RECOGNIZER_WINDOWS_MS, KwsConfig, recognizer_of_run, run
 from tinymlkit.deploy.c_array import parse_c_array
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.ops import resolver_methods
+from tinymlkit.runtime.recognizer import RecognizerConfig
 from tinymlkit.runtime.tflm import check_runs
 from tinymlkit.train import TrainConfig
+
+from datagen import write_tone_dataset
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def report(tone_dataset, tmp_path_factory):
+def kws_data(tmp_path_factory) -> Path:
+    """The tone data set with two speakers listed for validation (the recognizer is calibrated on them) and two
+    for testing."""
+    root = write_tone_dataset(tmp_path_factory.mktemp("tones"))
+    for name, speakers in (("validation", ("spk000", "spk001")), ("testing", ("spk002", "spk003"))):
+        files = sorted(str(p.relative_to(root)) for s in speakers for p in root.glob(f"*/{s}_nohash_*.wav"))
+        (root / f"{name}_list.txt").write_text("\n".join(files) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(kws_data, tmp_path_factory):
     config = KwsConfig(
         words=["yes", "no"],
-        data=str(tone_dataset),
+        data=str(kws_data),
         model="tiny_conv",
         width=1.0,
         train=TrainConfig(epochs=8, batch_size=32, learning_rate=3e-3),
@@ -71,16 +85,21 @@ def test_deploy_folder_holds_the_four_artifacts(report):
         settings
     )
     assert 'kLabels[kLabelCount] = { "silence", "unknown", "yes", "no" }' in settings
+    chosen = report.extra["streaming"]["recognizer"]  # calibrated on validation recordings, used by the sketch
+    assert chosen["average_window_ms"] in RECOGNIZER_WINDOWS_MS and chosen["threshold"] in RECOGNIZER_THRESHOLDS
+    assert f"kAverageWindowMs = {chosen['average_window_ms']};" in settings
+    assert f"kDetectionThreshold = {chosen['threshold']};" in settings
+    assert recognizer_of_run(deploy / "model.tflite") == RecognizerConfig(**chosen)
     assert "Arduino_TensorFlowLite" in (deploy / "README.md").read_text()
     assert (deploy / "labels.txt").read_text().split() == ["silence", "unknown", "yes", "no"]
     assert (Path(report.run_dir) / "confusion.png").stat().st_size > 1000
 
 
-def test_same_seed_same_model(report, tone_dataset, tmp_path):
+def test_same_seed_same_model(report, kws_data, tmp_path):
     again = run(
         KwsConfig(
             words=["yes", "no"],
-            data=str(tone_dataset),
+            data=str(kws_data),
             model="tiny_conv",
             width=1.0,
             train=TrainConfig(epochs=8, batch_size=32, learning_rate=3e-3),
@@ -98,18 +117,18 @@ def test_sketch_compiles_against_the_library_api(report, tmp_path):
     compile_sketch(Path(report.run_dir) / "deploy" / "kws_sketch", tmp_path)
 
 
-def test_listen_finds_the_right_words_at_the_right_times(report, tone_dataset):
+def test_listen_finds_the_right_words_at_the_right_times(report, kws_data):
     from tinymlkit.data.speech_commands import load_speech_commands
     from tinymlkit.data.stream import compose_stream
     from tinymlkit.evaluate.detections import match_detections
     from tinymlkit.runtime.streaming import listen
     from tinymlkit.runtime.tflm import TFLMModel
 
-    held_out = load_speech_commands(tone_dataset, ["yes", "no"]).part("test")
+    held_out = load_speech_commands(kws_data, ["yes", "no"]).part("test")
     audio, truth = compose_stream(held_out, ["yes", "no"], seconds=10.0, seed=3)
     assert len(audio) == 160000 and len(truth) >= 3
     tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
-    detections = listen(audio, tflm, report.data.labels)
+    detections = listen(audio, tflm, report.data.labels, RecognizerConfig(**report.extra["streaming"]["recognizer"]))
     score = match_detections(detections, truth, ["yes", "no"])
     assert score.recall == 1.0, (truth, detections)
     assert not score.false_alarms

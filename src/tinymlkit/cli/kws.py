@@ -1,5 +1,6 @@
 """``tinyml kws ...``: keyword spotting from data to a deployable int8 model, and running models on audio."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -111,18 +112,24 @@ def listen(
     audio: Path = typer.Argument(None, help="A WAV recording of any length; omit with --mic."),
     model: Path = typer.Option(None, "--model", help="int8 .tflite keyword model; default: the newest run's."),
     labels: str = typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."),
-    threshold: int = typer.Option(200, "--threshold", help="Detection threshold on the 0-255 average score."),
-    window_ms: int = typer.Option(1000, "--window-ms", help="Score averaging window."),
-    suppression_ms: int = typer.Option(1500, "--suppression-ms", help="Time before the same command can repeat."),
+    threshold: int = typer.Option(
+        None, "--threshold", help="Detection threshold on the 0-255 average score; default: the training run's."
+    ),
+    window_ms: int = typer.Option(None, "--window-ms", help="Score averaging window; default: the training run's."),
+    suppression_ms: int = typer.Option(
+        None, "--suppression-ms", help="Time before the same command can repeat; default: the training run's."
+    ),
     mic: bool = typer.Option(False, "--mic", help="Listen to the microphone instead of a file."),
     seconds: float = typer.Option(10.0, "--seconds", help="With --mic: how long to listen."),
 ) -> None:
     """Find commands in a recording with the int8 model in TFLM and the course's command recognizer."""
     quiet_tensorflow()
+    from tinymlkit.apps.kws import recognizer_of_run
+    from tinymlkit.cli.app_commands import model_path
     from tinymlkit.data.audio import SAMPLE_RATE, read_audio
-    from tinymlkit.runtime.recognizer import RecognizerConfig
     from tinymlkit.runtime.streaming import listen as listen_stream
 
+    model = model_path(model, "kws")
     tflm, names = _load_model(model, labels)
     if mic:
         from tinymlkit.data.microphone import record
@@ -133,12 +140,15 @@ def listen(
         raise TinyMLError("give a WAV file to listen to, or --mic to use the microphone")
     else:
         samples = read_audio(audio, SAMPLE_RATE)
-    config = RecognizerConfig(average_window_ms=window_ms, threshold=threshold, suppression_ms=suppression_ms)
+    chosen = {"average_window_ms": window_ms, "threshold": threshold, "suppression_ms": suppression_ms}
+    config = replace(recognizer_of_run(model), **{k: v for k, v in chosen.items() if v is not None})
     with progress_bars() as progress:
         detections = listen_stream(samples, tflm, names, config, progress=progress)
     rows = [[f"{d.time_ms / 1000:.2f}", d.label, d.score] for d in detections]
     console.print(table(f"commands heard in {len(samples) / SAMPLE_RATE:.1f} s", ["time (s)", "command", "score"],
                         rows))
+    console.print(f"recognizer: {config.average_window_ms} ms average, threshold {config.threshold}/255, "
+                  f"{config.suppression_ms} ms suppression")
     if not detections:
         console.print("no command recognized", style="yellow")
 

@@ -15,7 +15,7 @@ def quickstart(
     """Build a keyword spotter from built-in synthesized voices, verify it as int8 in TFLM, write the Arduino
     sketch, and listen to a recording of held-out voices."""
     quiet_tensorflow()
-    from tinymlkit.apps.kws import KwsConfig, load_data, run
+    from tinymlkit.apps.kws import KwsConfig, load_data, recognizer_of_run, run
     from tinymlkit.cli.kws import show_streaming, words_list
     from tinymlkit.cli.report_view import show_report
     from tinymlkit.data.audio import SAMPLE_RATE, write_wav
@@ -36,8 +36,8 @@ def quickstart(
     audio, truth = compose_stream(data.part("test"), config.words, seconds=10.0, seed=config.seed + 100)
     demo = Path(report.run_dir) / "listen_demo.wav"
     write_wav(demo, audio, SAMPLE_RATE)
-    tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
-    detections = listen(audio, tflm, data.labels, config.recognizer)
+    model = Path(report.run_dir) / "deploy" / "model.tflite"
+    detections = listen(audio, TFLMModel(model.read_bytes()), data.labels, recognizer_of_run(model))
     score = match_detections(detections, truth, config.words)
     found = {id(w): d for w, d in score.hits}
     rows = [

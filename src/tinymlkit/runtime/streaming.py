@@ -41,6 +41,13 @@ def listen(
 ) -> list[Detection]:
     """The commands recognized in ``audio`` (silence excluded), in time order."""
     times, scores = stream_scores(audio, tflm, stride_ms=stride_ms, progress=progress)
+    return recognize(times, scores, labels, recognizer)
+
+
+def recognize(
+    times: np.ndarray, scores: np.ndarray, labels: list[str], recognizer: RecognizerConfig = RecognizerConfig()
+) -> list[Detection]:
+    """The commands a fresh recognizer finds in a stream's scores (from :func:`stream_scores`), silence excluded."""
     rec = CommandRecognizer(labels, recognizer)
     found = [rec.process(s, int(t)) for t, s in zip(times, scores, strict=True)]
     return [d for d in found if d is not None and d.label != "silence"]
