@@ -132,3 +132,27 @@ def test_listen_finds_the_right_words_at_the_right_times(report, kws_data):
     score = match_detections(detections, truth, ["yes", "no"])
     assert score.recall == 1.0, (truth, detections)
     assert not score.false_alarms
+
+
+def test_cli_listen_and_predict_use_the_trained_model(report, kws_data, tmp_path):
+    from tinymlkit.data.audio import write_wav
+    from tinymlkit.data.speech_commands import load_speech_commands
+    from tinymlkit.data.stream import compose_stream
+
+    from clirun import tinyml
+
+    held_out = load_speech_commands(kws_data, ["yes", "no"]).part("test")
+    audio, truth = compose_stream(held_out, ["yes", "no"], seconds=10.0, seed=3)
+    write_wav(tmp_path / "stream.wav", audio, 16000)
+    model = Path(report.run_dir) / "deploy" / "model.tflite"
+    heard = tinyml("kws", "listen", str(tmp_path / "stream.wav"), "--model", str(model), env={"COLUMNS": "200"})
+    assert heard.returncode == 0, heard.stderr
+    chosen = report.extra["streaming"]["recognizer"]
+    assert f"{chosen['average_window_ms']} ms average, threshold {chosen['threshold']}/255" in heard.stdout
+    heard_words = re.findall(r"^[\W_]*\d+\.\d\d[\W_]+(\w+)", heard.stdout, re.MULTILINE)  # table rows: time, command
+    assert heard_words == [w.label for w in truth], heard.stdout
+    clip = tmp_path / "clip.wav"
+    write_wav(clip, held_out.x[int(np.flatnonzero(held_out.y == 2)[0])], 16000)
+    scores = tinyml("kws", "predict", "--model", str(model), str(clip))
+    assert scores.returncode == 0, scores.stderr
+    assert scores.stdout.strip().splitlines()[-1] == "yes"
