@@ -73,7 +73,10 @@ def analyze(model: ModelFile) -> list[LayerProfile]:
     for op in model.ops:
         ins = [tensors[i] for i in op.inputs if i >= 0]
         outs = [tensors[i] for i in op.outputs if i >= 0]
-        constants = [t for t in ins if t.constant and t.index not in seen_constants]
+        # Weights and biases; the constant inputs of shape and data-movement ops (target shapes, paddings,
+        # axes) are settings, not parameters.
+        structural = op.name in SHAPE_ONLY or op.name in DATA_MOVEMENT or op.name in REDUCTIONS
+        constants = [t for t in ins if t.constant and t.index not in seen_constants and not structural]
         seen_constants.update(t.index for t in constants)
         variables = [t for t in ins if not t.constant]
         options = raw_ops[op.index].builtinOptions if op.index < len(raw_ops) else None

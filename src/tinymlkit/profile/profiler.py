@@ -118,7 +118,10 @@ def profile_model(
     the_board = get_board(board) if board is not None else None
     info = read_model(model_bytes, name=name)
     progress(ProgressEvent("Analysing the graph", 0, 1))
-    layers = analyze(info)
+    try:
+        layers = analyze(info)
+    except Exception as exc:  # a damaged file can parse yet hold impossible shapes or indices
+        raise TinyMLError(f"{name} is corrupt ({type(exc).__name__} while analysing its graph); re-export it") from None
     progress(ProgressEvent("Analysing the graph", 1, 1))
     issues = find_issues(info, layers)
     peak = max(range(len(layers)), key=lambda i: layers[i].live_bytes) if layers else 0
