@@ -252,3 +252,20 @@ def test_cli_boards_lists_the_catalogue():
     assert result.returncode == 0
     for board in REQUIRED_BOARDS:
         assert board in result.stdout
+
+
+def test_reference_kws_workload_matches_its_architecture():
+    """The MLPerf Tiny DS-CNN, counted by hand: conv 10x4 (25x5x64 out), 4 x (depthwise 3x3 + pointwise 64),
+    average pool 25x5, dense 12, softmax."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_models import int8_model
+
+    p = profile_model(int8_model("kws_ds_cnn"), measure=False)
+    conv = 25 * 5 * 64 * (10 * 4)
+    blocks = 4 * (25 * 5 * 64 * 9 + 25 * 5 * 64 * 64)
+    assert p.macs == conv + blocks + 25 * 5 * 64 + 64 * 12 + 12 == 2_664_780
+    workloads, _, _ = load_measurements()
+    assert sum(workloads["kws_ds_cnn"].work.values()) == p.macs
