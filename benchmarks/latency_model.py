@@ -55,7 +55,8 @@ def main() -> None:
 
     from tinymlkit.profile.latency import evaluate, fitted_models
 
-    print(f"\n{'measurement':48s} {'split':12s} {'core / kernels':24s} {'measured':>10s} {'predicted':>10s} {'error':>7s}")
+    header = f"{'measurement':48s} {'split':12s} {'core / kernels':24s} {'measured':>10s} {'predicted':>10s}"
+    print(f"\n{header} {'error':>7s}")
     rows = evaluate()
     for r in rows:
         print(f"{r.id:48s} {r.split:12s} {r.core + ' / ' + r.kernels:24s} {r.measured_ms:8.3f}ms "

@@ -1,9 +1,9 @@
 """Latency model: estimated inference time of a model on a core, from its per-layer work.
 
-Each layer's cycles are ``cost[kind] x work + op_overhead``, where ``work`` is the layer's MACs (or element
+Each layer's cycles are ``scale x cost[kind] x work + op_overhead``, where ``work`` is the layer's MACs (or element
 operations, see :mod:`tinymlkit.profile.graph`) and ``cost`` comes from ``cores.json`` for the core and kernel
 set (``optimized`` = CMSIS-NN / ESP-NN, ``reference`` = TFLM's portable kernels). Layers that compute in float
-cost ``float_mac`` per MAC instead. Every (core, kernels) pair is then scaled by one factor fitted on the
+cost ``float_mac`` per MAC instead. The work term of every (core, kernels) pair is scaled by one factor fitted on the
 calibration measurements in ``measurements.json`` (geometric mean of measured / predicted); held-out
 measurements are never used for fitting, only to report the error (``benchmarks/latency_model.py``), and
 ``prior`` rows are the published kernel timings some priors were read from.
@@ -58,6 +58,7 @@ class CoreModel:
     core: str
     kernels: str
     costs: dict[str, float]
+    optimized_ops: frozenset[str] = frozenset()  # operators the optimized library has int8 kernels for
     scale: float = 1.0
     calibrated_on: list[str] = field(default_factory=list)
     prior_from: list[str] = field(default_factory=list)  # published kernel timings the priors were read from
@@ -78,8 +79,8 @@ class CoreModel:
     def workload_cycles(self, w: Workload) -> float:
         """Cycles of a whole workload (all operator calls)."""
         total = sum(self.costs[k] * n for k, n in w.work.items() if k in self.costs)
-        total += self.costs["float_mac"] * w.float_macs + self.costs["op_overhead"] * w.ops
-        return self.scale * total
+        total += self.costs["float_mac"] * w.float_macs
+        return self.scale * total + self.costs["op_overhead"] * w.ops
 
 
 def workload(layers: list[tuple[str, int, bool]]) -> Workload:
@@ -118,14 +119,16 @@ def fit(split: str = "calibration") -> dict[tuple[str, str], CoreModel]:
     models = {}
     for core, spec in cores.items():
         for kernels, costs in spec["kernels"].items():
-            model = CoreModel(core, kernels, dict(costs))
+            model = CoreModel(core, kernels, dict(costs), frozenset(spec.get("optimized_ops", ())))
             logs = []
             for m in rows:
                 if m.core == core and m.kernels == kernels and m.split == "prior":
                     model.prior_from.append(m.id)
                 if m.core == core and m.kernels == kernels and m.split == split:
-                    predicted_ms = model.workload_cycles(workloads[m.workload]) / (m.clock_mhz * 1e3)
-                    logs.append(math.log(m.latency_ms / predicted_ms))
+                    w = workloads[m.workload]
+                    overhead = model.costs["op_overhead"] * w.ops
+                    work = model.workload_cycles(w) - overhead
+                    logs.append(math.log((m.latency_ms * m.clock_mhz * 1e3 - overhead) / work))
                     model.calibrated_on.append(m.id)
             if logs:
                 model.scale = math.exp(sum(logs) / len(logs))

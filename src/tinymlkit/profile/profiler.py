@@ -204,9 +204,15 @@ def estimate_32bit_arena(arena: int, info: ModelFile) -> int:
 
 def _on_board(profile: Profile, board: Board, kernels: str) -> None:
     model = core_model(board.core, kernels)
+    fallback = core_model(board.core, "reference")
     clock_khz = board.clock_mhz * 1e3
     for layer in profile.layers:
-        layer.latency_ms = model.cycles(layer.kind, layer.macs, layer.float_compute) / clock_khz
+        runs_on = model
+        if kernels == "optimized" and layer.kind != "shape" and not layer.float_compute \
+                and layer.op not in model.optimized_ops:
+            runs_on = fallback
+            layer.notes.append("no optimized kernel: reference kernel")
+        layer.latency_ms = runs_on.cycles(layer.kind, layer.macs, layer.float_compute) / clock_khz
     profile.board, profile.kernels = board, kernels
     profile.latency_ms = sum(layer.latency_ms or 0.0 for layer in profile.layers)
     profile.latency_basis = f"{board.core}, {kernels} kernels, {board.clock_mhz:g} MHz: {model.basis}"
