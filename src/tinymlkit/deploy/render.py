@@ -7,11 +7,13 @@ import jinja2
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def environment() -> jinja2.Environment:
-    """A Jinja2 environment over the template folder that fails on any undefined name."""
+def environment(folder: Path = TEMPLATES, autoescape: bool = False) -> jinja2.Environment:
+    """A Jinja2 environment over a template folder (default: the deploy templates) that fails on any undefined
+    name; ``autoescape`` for HTML templates."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
