@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clirun import tinyml
-from sketch_check import compile_sketch
 from tinymlkit.data.audio import write_wav
 from tinymlkit.data.machine_sounds import find_recordings, load_machine_sounds
 from tinymlkit.data.machine_synth import machine_sound, make_machine, synthesize_machine_dataset
@@ -20,6 +18,9 @@ from tinymlkit.evaluate.roc import choose_threshold, operating_point, roc_auc, r
 from tinymlkit.features.log_mel import DEFAULT, Standardizer, log_mel, mel_bands, mel_weights, stack
 from tinymlkit.features.micro_frontend import to_int16
 from tinymlkit.progress import silent
+
+from clirun import tinyml
+from sketch_check import compile_sketch
 
 TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "deploy" / "templates" / "arduino" / "anomaly"
 

@@ -67,15 +67,23 @@ def train(
     from dataclasses import replace
 
     from tinymlkit.apps.anomaly import AnomalyConfig, run
-    from tinymlkit.cli.app_commands import train_and_show
+    from tinymlkit.cli.report_view import show_report
 
     defaults = AnomalyConfig()
     config = AnomalyConfig(
         data=str(data) if data else None, machines=_machines(machines), ids=ids, normal=normal, abnormal=abnormal,
         seconds=seconds, width=width, train=replace(defaults.train, epochs=epochs, seed=seed), clusters=clusters,
         threshold_rule=rule, threshold_k=k, threshold_percentile=percentile, runs=str(runs), seed=seed)
-    train_and_show(run, config)
-    console.print("  ROC curves: roc.png; thresholds and K-means figures: report.json ('extra')", style="dim")
+    with progress_bars() as progress:
+        report = run(config, progress)
+    show_report(report)
+    x = report.extra
+    rows = [[name, f"{m['auc']:.4f}", f"{x['thresholds'][key]:.4f}", f"{m['tpr']:.3f}", f"{m['fpr']:.3f}"]
+            for name, key, m in (("autoencoder, float", "autoencoder_float", report.float_metrics),
+                                 ("autoencoder, int8 in TFLM", "autoencoder_int8", report.int8_metrics),
+                                 ("K-means, float32 (C constants)", "kmeans", x["kmeans"]))]
+    console.print(table(f"operating points (threshold: {x['threshold_rule']})",
+                        ["detector", "AUC", "threshold", "TPR", "FPR"], rows))
 
 
 @app.command()

@@ -51,7 +51,8 @@ def choose_threshold(normal_scores: np.ndarray, rule: str = "std", k: float = 3.
     if rule == "std":
         return float(normal_scores.mean() + k * normal_scores.std()), f"mean + {k:g} std of normal validation scores"
     if rule == "percentile":
-        return float(np.percentile(normal_scores, percentile)), f"{percentile:g}th percentile of normal validation scores"
+        rule_text = f"{percentile:g}th percentile of normal validation scores"
+        return float(np.percentile(normal_scores, percentile)), rule_text
     raise TinyMLError(f"unknown threshold rule '{rule}'; use 'std' or 'percentile'")
 
 
@@ -70,7 +71,8 @@ def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], points: di
     fig, ax = figure(figsize=(4.6, 4.4))
     ax.plot([0, 1], [0, 1], color="0.7", linestyle=":", linewidth=1)
     for i, (name, (fpr, tpr, auc)) in enumerate(curves.items()):
-        line = ax.plot(fpr, tpr, linewidth=1.6, label=f"{name} (AUC {auc:.3f})", zorder=3 - i * 0.1)[0]
+        line = ax.plot(fpr, tpr, linewidth=1.6, linestyle="--" if i % 2 else "-", label=f"{name} (AUC {auc:.3f})",
+                       zorder=3 - i * 0.1)[0]
         if name in points:
             p = points[name]
             ax.plot([p.fpr], [p.tpr], "o", color=line.get_color(), markersize=6)
