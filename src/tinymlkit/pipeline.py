@@ -75,6 +75,7 @@ class RunSpec:
     sketch_context: dict
     labels: list[str] | None = None
     figures: dict[str, tuple[str, Figure]] = field(default_factory=dict)  # artifact -> (file name, drawer)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # artifact -> (path in the run folder, text)
 
 
 def verify_int8(
@@ -130,6 +131,9 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
             if spec.labels:
                 write_text(tmp / "deploy" / "labels.txt", "\n".join(spec.labels) + "\n")
                 artifacts["labels"] = "deploy/labels.txt"
+            for name, (filename, text) in spec.files.items():
+                write_text(tmp / filename, text)
+                artifacts[name] = filename
             for name, (filename, draw) in spec.figures.items():
                 draw(tmp / filename)
                 artifacts[name] = filename

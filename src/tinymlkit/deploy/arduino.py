@@ -27,7 +27,8 @@ def write_sketch(folder: Path, app: str, sketch: str, model: bytes, measured_are
     """Write the sketch ``folder/sketch/`` for ``app`` around ``model``; return its folder.
 
     ``context`` holds the application's values for its templates and for the README (``title``,
-    ``description``, ``run_steps``, ``extra_libraries``, ``extra_rows``).
+    ``description``, ``run_steps``, ``extra_libraries``, ``extra_rows``); ``shared_templates`` names files of
+    other applications' folders that the sketch uses too (e.g. ``kws/audio_provider.cpp``).
     """
     info = read_model(model)
     ops = list(dict.fromkeys(op.name for op in info.ops))  # in order of first use
@@ -53,11 +54,12 @@ def write_sketch(folder: Path, app: str, sketch: str, model: bytes, measured_are
         **context,
     }
     target = folder / sketch
-    for path in sorted((TEMPLATES / "arduino" / app).iterdir()):
+    shared = [TEMPLATES / "arduino" / rel for rel in context.get("shared_templates", [])]
+    for path in sorted((TEMPLATES / "arduino" / app).iterdir()) + shared:
         name = path.name.removesuffix(".j2")
         if name == "sketch.ino":
             name = f"{sketch}.ino"
-        text = render(f"arduino/{app}/{path.name}", **values) if path.suffix == ".j2" else path.read_text()
+        text = render(path.relative_to(TEMPLATES).as_posix(), **values) if path.suffix == ".j2" else path.read_text()
         write_text(target / name, text)
     write_text(target / "op_resolver.h", render("arduino/common/resolver.h.j2", **values))
     write_text(folder / "README.md", render("arduino/common/README.md.j2", **values))
