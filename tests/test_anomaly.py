@@ -250,9 +250,17 @@ def test_cli_errors_are_one_line(tmp_path):
     assert result.returncode == 1 and "data folder" in result.stderr and "Traceback" not in result.stderr
     result = tinyml("anomaly", "predict", "clip.wav", "--model", str(tmp_path / "m.tflite"), cwd=tmp_path)
     assert result.returncode == 1 and "model file" in result.stderr and "Traceback" not in result.stderr
-    (tmp_path / "m.tflite").write_bytes(b"x")
-    result = tinyml("anomaly", "predict", "clip.wav", "--model", str(tmp_path / "m.tflite"), cwd=tmp_path)
-    assert result.returncode == 1 and "no detector.json beside the model" in result.stderr
+
+
+def test_a_model_needs_its_detector_file(tmp_path):
+    from tinymlkit.apps.anomaly import Detector, anomaly_model
+
+    (tmp_path / "model.tflite").write_bytes(b"x")
+    with pytest.raises(TinyMLError, match="no detector.json beside the model"):
+        anomaly_model(tmp_path / "model.tflite")
+    (tmp_path / "detector.json").write_text('{"features": {}}')
+    with pytest.raises(TinyMLError, match="is not a detector file from 'tinyml anomaly train'"):
+        Detector.load(tmp_path / "detector.json")
 
 
 # --- end to end -------------------------------------------------------------------------------------------------
