@@ -282,6 +282,7 @@ def test_anomaly_end_to_end(tmp_path):
     assert abs(saved["float_metrics"]["auc"] - saved["int8_metrics"]["auc"]) < 0.1
     assert saved["model"]["arena_bytes"] > 500 and saved["model"]["ops"] == ["FULLY_CONNECTED"]
     assert {"kmeans", "thresholds", "per_machine_auc_int8"} <= set(saved["extra"])
+    assert set(saved["extra"]["per_fault_auc_int8"]) == {"bearing", "imbalance", "rubbing"}
     deploy = run_dir / "deploy"
     tflite = (deploy / "model.tflite").read_bytes()
     assert parse_c_array((deploy / "model_data.cc").read_text()) == tflite
