@@ -184,6 +184,10 @@ def test_loads_the_toyadmos_dcase_layout(tmp_path):
     write_wav(tmp_path / "ToyCar" / "test" / "broken.wav", tone)
     with pytest.raises(TinyMLError, match="expected a name like normal_id_01_00000000.wav"):
         find_recordings(tmp_path)
+    (tmp_path / "ToyCar" / "test" / "broken.wav").unlink()
+    (tmp_path / "ToyConveyor" / "train").mkdir(parents=True)
+    with pytest.raises(TinyMLError, match="no normal recordings in .*ToyConveyor/train"):
+        find_recordings(tmp_path)
 
 
 def _one_id(root: Path, normal: int = 4, abnormal: int = 1) -> Path:
