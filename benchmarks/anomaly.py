@@ -27,6 +27,7 @@ def main() -> None:
     print(f"threshold ({x['threshold_rule']}): int8 TPR {q['tpr']:.3f} FPR {q['fpr']:.3f}; "
           f"float TPR {f['tpr']:.3f} FPR {f['fpr']:.3f}; K-means TPR {k['tpr']:.3f} FPR {k['fpr']:.3f}")
     print("int8 AUC per machine: " + ", ".join(f"{g} {a:.3f}" for g, a in x["per_machine_auc_int8"].items()))
+    print("int8 AUC per fault: " + ", ".join(f"{g} {a:.3f}" for g, a in x["per_fault_auc_int8"].items()))
     print_common(report, wall, cpu)
     ok = q["auc"] >= 0.9 and abs(q["auc"] - f["auc"]) <= 0.02
     sys.exit(0 if ok else 1)

@@ -184,6 +184,10 @@ def test_loads_the_toyadmos_dcase_layout(tmp_path):
     write_wav(tmp_path / "ToyCar" / "test" / "broken.wav", tone)
     with pytest.raises(TinyMLError, match="expected a name like normal_id_01_00000000.wav"):
         find_recordings(tmp_path)
+    (tmp_path / "ToyCar" / "test" / "broken.wav").unlink()
+    (tmp_path / "ToyConveyor" / "train").mkdir(parents=True)
+    with pytest.raises(TinyMLError, match="no normal recordings in .*ToyConveyor/train"):
+        find_recordings(tmp_path)
 
 
 def _one_id(root: Path, normal: int = 4, abnormal: int = 1) -> Path:
@@ -250,9 +254,17 @@ def test_cli_errors_are_one_line(tmp_path):
     assert result.returncode == 1 and "data folder" in result.stderr and "Traceback" not in result.stderr
     result = tinyml("anomaly", "predict", "clip.wav", "--model", str(tmp_path / "m.tflite"), cwd=tmp_path)
     assert result.returncode == 1 and "model file" in result.stderr and "Traceback" not in result.stderr
-    (tmp_path / "m.tflite").write_bytes(b"x")
-    result = tinyml("anomaly", "predict", "clip.wav", "--model", str(tmp_path / "m.tflite"), cwd=tmp_path)
-    assert result.returncode == 1 and "no detector.json beside the model" in result.stderr
+
+
+def test_a_model_needs_its_detector_file(tmp_path):
+    from tinymlkit.apps.anomaly import Detector, anomaly_model
+
+    (tmp_path / "model.tflite").write_bytes(b"x")
+    with pytest.raises(TinyMLError, match="no detector.json beside the model"):
+        anomaly_model(tmp_path / "model.tflite")
+    (tmp_path / "detector.json").write_text('{"features": {}}')
+    with pytest.raises(TinyMLError, match="is not a detector file from 'tinyml anomaly train'"):
+        Detector.load(tmp_path / "detector.json")
 
 
 # --- end to end -------------------------------------------------------------------------------------------------
@@ -274,6 +286,7 @@ def test_anomaly_end_to_end(tmp_path):
     assert abs(saved["float_metrics"]["auc"] - saved["int8_metrics"]["auc"]) < 0.1
     assert saved["model"]["arena_bytes"] > 500 and saved["model"]["ops"] == ["FULLY_CONNECTED"]
     assert {"kmeans", "thresholds", "per_machine_auc_int8"} <= set(saved["extra"])
+    assert set(saved["extra"]["per_fault_auc_int8"]) == {"bearing", "imbalance", "rubbing"}
     deploy = run_dir / "deploy"
     tflite = (deploy / "model.tflite").read_bytes()
     assert parse_c_array((deploy / "model_data.cc").read_text()) == tflite

@@ -113,8 +113,18 @@ def load_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> tup
     if config.data:
         return load_machine_sounds(config.data, progress), str(config.data)
     root = builtin_data(config, progress)
-    return (load_machine_sounds(root, progress),
-            f"built-in synthesized {', '.join(config.machines)} ({config.ids} machine ids each) at {root}")
+    data = load_machine_sounds(root, progress)
+    data.meta["fault"] = builtin_faults(root, data.meta["path"])
+    return data, f"built-in synthesized {', '.join(config.machines)} ({config.ids} machine ids each) at {root}"
+
+
+def builtin_faults(root: Path, paths: np.ndarray) -> np.ndarray:
+    """The fault of each built-in recording ("" for normal ones), from the synthesizer's metadata.csv."""
+    import csv
+
+    with open(root / "metadata.csv", newline="") as f:
+        faults = {str(root / row["path"]): row["fault"] for row in csv.DictReader(f)}
+    return np.array([faults.get(str(p), "") for p in paths])
 
 
 def clip_features(clips, norm: Standardizer, config: LogMelConfig,
@@ -176,6 +186,19 @@ def per_group_auc(scores: np.ndarray, anomalous: np.ndarray, groups: np.ndarray)
         sel = groups == g
         if anomalous[sel].any() and not anomalous[sel].all():
             out[str(g)] = roc_auc(scores[sel], anomalous[sel])
+    return out
+
+
+def per_fault_auc(scores: np.ndarray, anomalous: np.ndarray, faults: np.ndarray | None) -> dict[str, float]:
+    """AUC of each kind of fault against all normal test recordings (built-in data, whose faults are known)."""
+    from tinymlkit.evaluate.roc import roc_auc
+
+    if faults is None:
+        return {}
+    out = {}
+    for fault in sorted(set(faults[anomalous])):
+        sel = ~anomalous | (faults == fault)
+        out[str(fault)] = roc_auc(scores[sel], anomalous[sel])
     return out
 
 
@@ -259,6 +282,7 @@ def run(config: AnomalyConfig, progress: ProgressCallback = silent) -> ModelRepo
                                       "model; scored in float32 as the sketch does"},
             "per_machine_auc_int8": per_group_auc(int8_test, anomalous, test.group),
             "per_machine_auc_kmeans": per_group_auc(km_test, anomalous, test.group),
+            "per_fault_auc_int8": per_fault_auc(int8_test, anomalous, test.meta.get("fault")),
         },
     )
 

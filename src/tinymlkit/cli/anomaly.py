@@ -123,18 +123,19 @@ def predict(
     model: Path = MODEL,
 ) -> None:
     """Score recordings as the board does (int8 autoencoder in TFLM, K-means) and say normal or anomaly."""
+    from tinymlkit.cli.app_commands import model_path
+
+    path = model_path(model, "anomaly")  # before the heavy imports: a wrong path fails fast
     quiet_tensorflow()
     from tinymlkit.apps.anomaly import anomaly_model, score_clips
-    from tinymlkit.cli.app_commands import model_path
     from tinymlkit.data.audio import read_audio
 
-    path = model_path(model, "anomaly")
     tflm, detector = anomaly_model(path)
     clips = [read_audio(r, detector.features.sample_rate) for r in recordings]
     rows = []
     for rec, s in zip(recordings, score_clips(tflm, detector, clips), strict=True):
         verdict = "[bold red]ANOMALY[/]" if s.anomalous else "[green]normal[/]"
         km = "anomaly" if s.kmeans > s.kmeans_threshold else "normal"
-        rows.append([str(rec), f"{s.autoencoder:.4f}", verdict, f"{s.kmeans:.4f} ({km})"])
+        rows.append(["/".join(rec.parts[-3:]), f"{s.autoencoder:.4f}", verdict, f"{s.kmeans:.4f} ({km})"])
     console.print(table(f"anomaly score (autoencoder int8 in TFLM; threshold {detector.threshold_int8:.4f})",
                         ["recording", "score", "verdict", "K-means"], rows))
