@@ -122,6 +122,23 @@ def test_float_model_is_flagged_with_the_fix(sine_float_model):
     assert all(layer.float_compute for layer in p.layers)
 
 
+def test_float_input_output_on_an_int8_model_is_flagged():
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8,), batch_size=1)
+    model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([np.full((1, 8), v, np.float32)] for v in (-1.0, 0.0, 1.0))
+    p = profile_model(bytes(converter.convert()), measure=False)
+    assert [layer.op for layer in p.layers] == ["QUANTIZE", "FULLY_CONNECTED", "DEQUANTIZE"]
+    (issue,) = p.issues
+    assert "float input/output" in issue.message and "int8 input/output" in issue.fix
+    assert not any(layer.float_compute for layer in p.layers) and p.runnable
+
+
 def test_hybrid_model_is_an_error_with_the_fix(hybrid_model):
     p = profile_model(hybrid_model, "nano33ble")
     assert p.hybrid and not p.runnable and p.arena_bytes is None

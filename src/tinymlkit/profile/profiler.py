@@ -182,7 +182,7 @@ def find_issues(info: ModelFile, layers: list[LayerProfile]) -> list[Issue]:
             "warning", f"{what}: TFLM runs it only with float reference kernels, 4x the memory of int8",
             "re-convert with int8 input/output (full-integer quantization with a representative dataset)"))
     io = info.input_tensors + info.output_tensors
-    if any(t.dtype == "float32" for t in io) and not (float_layers and len(float_layers) == len(layers)):
+    if any(t.dtype == "float32" for t in io) and not float_layers:
         issues.append(Issue("warning", "float input/output: the device must quantize and dequantize in software",
                             "re-convert with int8 input/output (inference_input_type / inference_output_type)"))
     if any(t.dtype == "uint8" for t in io):
