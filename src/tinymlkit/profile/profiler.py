@@ -136,6 +136,9 @@ def profile_model(
             what, _, fix = str(exc).partition("; ")
             # A crash of the host interpreter may be a limit of the host build rather than of the model.
             severity = "warning" if "crashed" in what else "error"
+            if severity == "warning" and shared_bias_buffers(info):
+                fix = ("the model's biases are all zero and shared between layers (an untrained model?), which the "
+                       "host build of TFLM aborts on: measure it once trained")
             issues.append(Issue(severity, f"in TFLM: {what}", fix or "re-export the model as a full-integer .tflite"))
             arena_note = "not measured: TFLM could not allocate the model on the host"
     elif measure:
@@ -195,6 +198,16 @@ def find_issues(info: ModelFile, layers: list[LayerProfile]) -> list[Issue]:
         issues.append(Issue("warning", f"{info.subgraphs} subgraphs: only the first is profiled",
                             "check control-flow ops (WHILE, IF) are in TFLM's op list"))
     return issues
+
+
+def shared_bias_buffers(info: ModelFile) -> int:
+    """How many constant int32 buffers (biases) several tensors share: the converter merges identical biases,
+    typically the all-zero ones of an untrained model."""
+    users: dict[int, int] = {}
+    for t, raw in zip(info.tensors, info.raw.subgraphs[0].tensors or [], strict=False):
+        if t.constant and t.dtype == "int32":
+            users[raw.buffer] = users.get(raw.buffer, 0) + 1
+    return sum(1 for n in users.values() if n > 1)
 
 
 def estimate_32bit_arena(arena: int, info: ModelFile) -> int:
