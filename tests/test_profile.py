@@ -25,6 +25,17 @@ def _int8(model, shape, seed=0) -> bytes:
     return to_int8(model, np.random.default_rng(seed).uniform(-1, 1, size=(16, *shape)).astype(np.float32))
 
 
+def _reference_model(name: str) -> bytes:
+    """An untrained MLPerf Tiny reference model as int8 (benchmarks/reference_models.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_models import int8_model
+
+    return int8_model(name)
+
+
 @pytest.fixture(scope="module")
 def small_cnn() -> bytes:
     """8x8x2 -> conv 4@3x3 valid -> depthwise 3x3 same -> add (residual) -> max pool 2x2 -> dense 5 -> softmax."""
@@ -187,6 +198,15 @@ def test_damaged_files_never_crash_the_loader(small_cnn):
             pass
 
 
+def test_a_model_that_crashes_tflm_is_a_warning_not_a_crash():
+    """The untrained MLPerf VWW MobileNet (all-zero biases merged into shared buffers) aborts the host TFLM at
+    every arena size; the probes run in worker processes, so the profile survives and names the cause."""
+    p = profile_model(_reference_model("vww_mobilenet"), "nano33ble")
+    (issue,) = p.issues
+    assert issue.severity == "warning" and "crashed" in issue.message and "all zero" in issue.fix
+    assert p.arena_bytes is None and p.fit is not None and p.runnable
+
+
 @pytest.mark.parametrize(
     "family, shape, classes",
     [("tiny_conv", (49, 40), 4), ("ds_cnn", (49, 40), 4), ("sine_mlp", (1,), 1), ("wand_cnn", (32, 32, 3), 3)],
@@ -274,13 +294,7 @@ def test_cli_boards_lists_the_catalogue():
 def test_reference_kws_workload_matches_its_architecture():
     """The MLPerf Tiny DS-CNN, counted by hand: conv 10x4 (25x5x64 out), 4 x (depthwise 3x3 + pointwise 64),
     average pool 25x5, dense 12, softmax."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from reference_models import int8_model
-
-    p = profile_model(int8_model("kws_ds_cnn"), measure=False)
+    p = profile_model(_reference_model("kws_ds_cnn"), measure=False)
     conv = 25 * 5 * 64 * (10 * 4)
     blocks = 4 * (25 * 5 * 64 * 9 + 25 * 5 * 64 * 64)
     assert p.macs == conv + blocks + 25 * 5 * 64 + 64 * 12 + 12 == 2_664_780
