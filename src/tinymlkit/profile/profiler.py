@@ -116,6 +116,8 @@ def profile_model(
     a valid model or an unknown board name.
     """
     the_board = get_board(board) if board is not None else None
+    if the_board is not None:
+        core_model(the_board.core, kernels or the_board.kernels)  # a wrong kernel set fails before any work
     info = read_model(model_bytes, name=name)
     progress(ProgressEvent("Analysing the graph", 0, 1))
     try:
@@ -139,7 +141,7 @@ def profile_model(
             if severity == "warning" and shared_bias_buffers(info):
                 fix = ("the model's biases are all zero and shared between layers (an untrained model?), which the "
                        "host build of TFLM aborts on: measure it once trained")
-            issues.append(Issue(severity, f"in TFLM: {what}", fix or "re-export the model as a full-integer .tflite"))
+            issues.append(Issue(severity, what, fix or "re-export the model as a full-integer .tflite"))
             arena_note = "not measured: TFLM could not allocate the model on the host"
     elif measure:
         arena_note = "not measured: TFLM cannot run this model (see the problems)"
