@@ -25,6 +25,17 @@ def _int8(model, shape, seed=0) -> bytes:
     return to_int8(model, np.random.default_rng(seed).uniform(-1, 1, size=(16, *shape)).astype(np.float32))
 
 
+def _reference_model(name: str) -> bytes:
+    """An untrained MLPerf Tiny reference model as int8 (benchmarks/reference_models.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_models import int8_model
+
+    return int8_model(name)
+
+
 @pytest.fixture(scope="module")
 def small_cnn() -> bytes:
     """8x8x2 -> conv 4@3x3 valid -> depthwise 3x3 same -> add (residual) -> max pool 2x2 -> dense 5 -> softmax."""
@@ -122,6 +133,23 @@ def test_float_model_is_flagged_with_the_fix(sine_float_model):
     assert all(layer.float_compute for layer in p.layers)
 
 
+def test_float_input_output_on_an_int8_model_is_flagged():
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8,), batch_size=1)
+    model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = lambda: ([np.full((1, 8), v, np.float32)] for v in (-1.0, 0.0, 1.0))
+    p = profile_model(bytes(converter.convert()), measure=False)
+    assert [layer.op for layer in p.layers] == ["QUANTIZE", "FULLY_CONNECTED", "DEQUANTIZE"]
+    (issue,) = p.issues
+    assert "float input/output" in issue.message and "int8 input/output" in issue.fix
+    assert not any(layer.float_compute for layer in p.layers) and p.runnable
+
+
 def test_hybrid_model_is_an_error_with_the_fix(hybrid_model):
     p = profile_model(hybrid_model, "nano33ble")
     assert p.hybrid and not p.runnable and p.arena_bytes is None
@@ -170,6 +198,15 @@ def test_damaged_files_never_crash_the_loader(small_cnn):
             pass
 
 
+def test_a_model_that_crashes_tflm_is_a_warning_not_a_crash():
+    """The untrained MLPerf VWW MobileNet (all-zero biases merged into shared buffers) aborts the host TFLM at
+    every arena size; the probes run in worker processes, so the profile survives and names the cause."""
+    p = profile_model(_reference_model("vww_mobilenet"), "nano33ble")
+    (issue,) = p.issues
+    assert issue.severity == "warning" and "crashed" in issue.message and "all zero" in issue.fix
+    assert p.arena_bytes is None and p.fit is not None and p.runnable
+
+
 @pytest.mark.parametrize(
     "family, shape, classes",
     [("tiny_conv", (49, 40), 4), ("ds_cnn", (49, 40), 4), ("sine_mlp", (1,), 1), ("wand_cnn", (32, 32, 3), 3)],
@@ -212,9 +249,10 @@ def test_html_is_self_contained_and_json_renders_the_same_object(small_cnn):
 
 
 def test_cli_profile_writes_table_json_and_html(small_cnn, tmp_path):
-    model = tmp_path / "m.tflite"
+    model = tmp_path / "run" / "deploy" / "model.tflite"  # a run folder stands for its deployed model
+    model.parent.mkdir(parents=True)
     model.write_bytes(small_cnn)
-    result = tinyml("profile", str(model), "--board", "nano33ble", "--json", str(tmp_path / "p.json"),
+    result = tinyml("profile", str(tmp_path / "run"), "--board", "nano33ble", "--json", str(tmp_path / "p.json"),
                     "--html", str(tmp_path / "p.html"), env=WIDE)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -257,13 +295,7 @@ def test_cli_boards_lists_the_catalogue():
 def test_reference_kws_workload_matches_its_architecture():
     """The MLPerf Tiny DS-CNN, counted by hand: conv 10x4 (25x5x64 out), 4 x (depthwise 3x3 + pointwise 64),
     average pool 25x5, dense 12, softmax."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    from reference_models import int8_model
-
-    p = profile_model(int8_model("kws_ds_cnn"), measure=False)
+    p = profile_model(_reference_model("kws_ds_cnn"), measure=False)
     conv = 25 * 5 * 64 * (10 * 4)
     blocks = 4 * (25 * 5 * 64 * 9 + 25 * 5 * 64 * 64)
     assert p.macs == conv + blocks + 25 * 5 * 64 + 64 * 12 + 12 == 2_664_780

@@ -9,7 +9,7 @@ from tinymlkit.cli.ui import console, progress_bars, table
 
 
 def profile(
-    model: Path = typer.Argument(..., help="The .tflite model to profile."),
+    model: Path = typer.Argument(..., help="The .tflite model to profile, or a run folder (its deploy/model.tflite)."),
     board: str = typer.Option(None, "--board", "-b", help="Board to check the fit and estimate latency on "
                               "(see `tinyml boards`)."),
     kernels: str = typer.Option(None, "--kernels", help="Kernels for the latency estimate: optimized (CMSIS-NN / "
@@ -24,8 +24,10 @@ def profile(
     from tinymlkit.profile import profile_model
     from tinymlkit.profile.render import write_profile_html, write_profile_json
 
+    if model.is_dir() and (model / "deploy" / "model.tflite").is_file():
+        model = model / "deploy" / "model.tflite"
     if not model.is_file():
-        raise TinyMLError(f"model file {model} not found; give the path to a .tflite file")
+        raise TinyMLError(f"model file {model} not found; give the path to a .tflite file or a run folder")
     with progress_bars() as progress:
         p = profile_model(model.read_bytes(), board, measure=measure, kernels=kernels, name=str(model),
                           progress=progress)

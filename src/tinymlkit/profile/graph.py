@@ -29,6 +29,7 @@ DATA_MOVEMENT = {
     "CONCATENATION", "PAD", "PADV2", "MIRROR_PAD", "TRANSPOSE", "STRIDED_SLICE", "SLICE", "SPLIT", "SPLIT_V",
     "PACK", "UNPACK", "GATHER", "GATHER_ND", "SPACE_TO_DEPTH", "DEPTH_TO_SPACE", "BROADCAST_TO", "SHAPE",
 }
+CONVERSIONS = SHAPE_ONLY | {"QUANTIZE", "DEQUANTIZE"}  # float in or out by design, no float arithmetic
 POOLS = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D"}
 REDUCTIONS = {"MEAN", "SUM", "REDUCE_MAX", "REDUCE_MIN", "REDUCE_PROD"}
 TRANSCENDENTAL = {"SOFTMAX", "LOG_SOFTMAX", "LOGISTIC", "TANH", "EXP", "LOG", "ELU", "HARD_SWISH", "RSQRT", "SQRT"}
@@ -91,7 +92,7 @@ def analyze(model: ModelFile) -> list[LayerProfile]:
                 parameter_bytes=sum(t.nbytes for t in constants),
                 macs=count_macs(op.name, ins, outs, options),
                 activation_bytes=sum(t.nbytes for t in variables + outs),
-                float_compute=any(t.dtype == "float32" for t in variables + outs) and op.name not in SHAPE_ONLY,
+                float_compute=any(t.dtype == "float32" for t in variables + outs) and op.name not in CONVERSIONS,
             )
         )
     for layer, live in zip(layers, live_activation_bytes(model), strict=True):

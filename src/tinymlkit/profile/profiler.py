@@ -116,6 +116,8 @@ def profile_model(
     a valid model or an unknown board name.
     """
     the_board = get_board(board) if board is not None else None
+    if the_board is not None:
+        core_model(the_board.core, kernels or the_board.kernels)  # a wrong kernel set fails before any work
     info = read_model(model_bytes, name=name)
     progress(ProgressEvent("Analysing the graph", 0, 1))
     try:
@@ -132,9 +134,15 @@ def profile_model(
             arena = measure_arena(model_bytes, progress=progress)
             arena32 = estimate_32bit_arena(arena, info)
             arena_note = HOST_POINTER_NOTE
-        except TinyMLError as exc:
-            issues.append(Issue("error", f"TFLM could not run the model: {exc}", "see the message"))
-            arena_note = "TFLM could not allocate the model"
+        except TinyMLError as exc:  # TFLM's messages read "what went wrong; what to do"
+            what, _, fix = str(exc).partition("; ")
+            # A crash of the host interpreter may be a limit of the host build rather than of the model.
+            severity = "warning" if "crashed" in what else "error"
+            if severity == "warning" and shared_bias_buffers(info):
+                fix = ("the model's biases are all zero and shared between layers (an untrained model?), which the "
+                       "host build of TFLM aborts on: measure it once trained")
+            issues.append(Issue(severity, what, fix or "re-export the model as a full-integer .tflite"))
+            arena_note = "not measured: TFLM could not allocate the model on the host"
     elif measure:
         arena_note = "not measured: TFLM cannot run this model (see the problems)"
     profile = Profile(
@@ -182,7 +190,7 @@ def find_issues(info: ModelFile, layers: list[LayerProfile]) -> list[Issue]:
             "warning", f"{what}: TFLM runs it only with float reference kernels, 4x the memory of int8",
             "re-convert with int8 input/output (full-integer quantization with a representative dataset)"))
     io = info.input_tensors + info.output_tensors
-    if any(t.dtype == "float32" for t in io) and not (float_layers and len(float_layers) == len(layers)):
+    if any(t.dtype == "float32" for t in io) and not float_layers:
         issues.append(Issue("warning", "float input/output: the device must quantize and dequantize in software",
                             "re-convert with int8 input/output (inference_input_type / inference_output_type)"))
     if any(t.dtype == "uint8" for t in io):
@@ -192,6 +200,16 @@ def find_issues(info: ModelFile, layers: list[LayerProfile]) -> list[Issue]:
         issues.append(Issue("warning", f"{info.subgraphs} subgraphs: only the first is profiled",
                             "check control-flow ops (WHILE, IF) are in TFLM's op list"))
     return issues
+
+
+def shared_bias_buffers(info: ModelFile) -> int:
+    """How many constant int32 buffers (biases) several tensors share: the converter merges identical biases,
+    typically the all-zero ones of an untrained model."""
+    users: dict[int, int] = {}
+    for t, raw in zip(info.tensors, info.raw.subgraphs[0].tensors or [], strict=False):
+        if t.constant and t.dtype == "int32":
+            users[raw.buffer] = users.get(raw.buffer, 0) + 1
+    return sum(1 for n in users.values() if n > 1)
 
 
 def estimate_32bit_arena(arena: int, info: ModelFile) -> int:

@@ -24,6 +24,7 @@ from tinymlkit.runtime.model_file import ModelFile, read_model
 HOST_POINTER_NOTE = "measured in the host build of TFLM (64-bit pointers); a 32-bit MCU needs slightly less"
 MAX_ARENA = 64 * 1024 * 1024
 _PROBE_TIMEOUT_S = 300
+_CRASHES = 3  # consecutive worker crashes at growing arena sizes after which the model is judged to crash TFLM
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def check_runs(model: bytes, arena_size: int) -> tuple[bool, str]:
 def _first_working_size(path: Path, info: ModelFile) -> int:
     activations = sum(t.nbytes for t in info.tensors if not t.constant)
     size = max(16 * 1024, 2 * activations + 8 * 1024)
+    crashes = 0  # the worker died (abort, segfault) before answering, at consecutive sizes
     while size <= MAX_ARENA:
         results, stderr = _run_probe(path, size - 1, size)
         if results and results[0][0]:
@@ -96,6 +98,13 @@ def _first_working_size(path: Path, info: ModelFile) -> int:
         reason = _tflm_reason(stderr)
         if reason:
             raise TinyMLError(reason)
+        crashes = 0 if results else crashes + 1
+        if crashes == _CRASHES:  # 16x more than a generous first guess: not a too-small arena
+            raise TinyMLError(
+                f"TFLM's host interpreter crashed loading the model with arenas up to {size:,} bytes (a damaged "
+                "model, or a limit of the tflite-micro build); the arena cannot be measured here: check the model "
+                "on the board"
+            )
         size *= 4
     raise TinyMLError(
         f"TFLM could not run the model even with a {MAX_ARENA // (1024 * 1024)} MB arena; "
