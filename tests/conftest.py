@@ -8,7 +8,7 @@ import pytest
 from datagen import write_tone_dataset
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # as tinymlkit sets it, in case a test imports TF first
 
 SINE_FLOAT = Path(__import__("tflite_micro").__file__).parent / "python" / "tflite_micro" / "sine_float.tflite"
 

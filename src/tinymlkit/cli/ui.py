@@ -18,7 +18,6 @@ errors = Console(stderr=True)  # one-line error messages, never wrapped
 def quiet_tensorflow() -> None:
     """Silence TensorFlow's start-up chatter; call before the first TensorFlow import."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     logging.getLogger("absl").setLevel(logging.ERROR)
 
 
