@@ -49,7 +49,7 @@ def compose_stream(
     total = int(seconds * sample_rate)
     audio = _background(data, total, rng) * noise_level
     placed: list[SpokenWord] = []
-    at = int(rng.uniform(0.5, 1.0) * sample_rate)
+    at = int(rng.uniform(1.0, 1.5) * sample_rate)  # the device has heard a full window before the first word
     while True:
         word = list(pools)[rng.integers(len(pools))]
         clip = data.x[pools[word][rng.integers(len(pools[word]))]]
