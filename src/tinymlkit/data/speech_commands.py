@@ -194,17 +194,22 @@ def _with_noise_silence(
 
 def _attach_metadata(data: Dataset, root: Path) -> None:
     """Add the columns of ``metadata.csv`` (keyed by relative ``path``) to ``data.meta``."""
+    data.meta.update(read_metadata(root, data.meta["path"]))
+
+
+def read_metadata(root: Path, paths) -> dict[str, np.ndarray]:
+    """The columns of ``<root>/metadata.csv`` (keyed by relative ``path``; blank where a path has no row) for
+    ``paths``; no columns when there is no such file."""
     path = root / "metadata.csv"
     if not path.is_file():
-        return
+        return {}
     try:
         with path.open(newline="") as f:
             rows = {row["path"]: row for row in csv.DictReader(f)}
     except (KeyError, csv.Error, UnicodeDecodeError):
         raise TinyMLError(f"{path} is not a CSV file with a 'path' column; fix or remove it") from None
-    columns = sorted({c for row in rows.values() for c in row} - {"path", "label"})
-    for c in columns:
-        data.meta[c] = np.array([rows.get(p, {}).get(c, "") for p in data.meta["path"]], dtype=object)
+    columns = sorted({c for row in rows.values() for c in row if c} - {"path", "label"})
+    return {c: np.array([rows.get(p, {}).get(c, "") or "" for p in paths], dtype=object) for c in columns}
 
 
 def _check_classes(data: Dataset, root: Path) -> None:
