@@ -18,7 +18,7 @@ SILENT_PEAK = 0.01  # -40 dBFS: nothing was recorded
 FULL_SCALE = 0.995
 CLIPPED_SHARE = 0.002  # more than 0.2 % of samples at full scale
 BANDS = 32
-FINGERPRINT_FRAMES = 24
+FINGERPRINT_FRAMES = 49
 
 
 def duration(path: Path) -> tuple[float, float]:

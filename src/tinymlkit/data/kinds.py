@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinymlkit.data.split import speaker_of, split_of
+from tinymlkit.data.split import assigned_split, speaker_of
 from tinymlkit.errors import TinyMLError
 
 
@@ -80,18 +80,14 @@ def scan(root: str | Path, kind: "DataKind", validation_percent: float = 10.0, t
     group (``group_column`` of metadata.csv, else the file name's)."""
     root = check_folder(root)
     lists = read_lists(root)
-    use_lists = bool(lists["validation"] or lists["test"])
     groups = metadata_column(root, group_column) if group_column else {}
     entries = []
     for folder in label_folders(root):
         for f in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in kind.suffixes):
             rel = f"{folder.name}/{f.name}"
             group = groups.get(rel) or entry_group(rel)
-            if use_lists:
-                split = "validation" if rel in lists["validation"] else "test" if rel in lists["test"] else "train"
-            else:
-                split = split_of(group, validation_percent, test_percent)
-            entries.append(Entry(rel, folder.name, split, group))
+            entries.append(Entry(rel, folder.name, assigned_split(rel, lists, group, validation_percent, test_percent),
+                                 group))
     if not entries:
         raise TinyMLError(f"no {'/'.join(kind.suffixes)} files in the label folders of {root}; expected "
                           f"{root}/<label>/<{kind.group_word}>_nohash_<n>{kind.suffixes[0]}")

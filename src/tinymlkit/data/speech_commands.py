@@ -19,7 +19,7 @@ import numpy as np
 
 from tinymlkit.data.audio import SAMPLE_RATE, AudioFixes, fit_length, read_audio
 from tinymlkit.data.dataset import Dataset
-from tinymlkit.data.split import SPLITS, speaker_of, split_of
+from tinymlkit.data.split import SPLITS, assigned_split, speaker_of
 from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent, track
 
@@ -146,13 +146,8 @@ def _read_list(path: Path) -> set[str]:
 
 
 def _split(rel: str, listed: dict[str, set[str]], validation_percent: float, test_percent: float) -> str:
-    if listed["validation"] or listed["testing"]:
-        if rel in listed["validation"]:
-            return "validation"
-        if rel in listed["testing"]:
-            return "test"
-        return "train"
-    return split_of(speaker_of(rel), validation_percent, test_percent)
+    lists = {"validation": listed["validation"], "test": listed["testing"]}
+    return assigned_split(rel, lists, speaker_of(rel), validation_percent, test_percent)
 
 
 def _background(root: Path, fixes: AudioFixes) -> list[np.ndarray]:
