@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from tinymlkit.data.audio import SAMPLE_RATE, read_audio
+from tinymlkit.data.audio import SAMPLE_RATE, read_audio, write_wav
+from tinymlkit.data.augment import AUDIO_OPS
 from tinymlkit.data.kinds import Clip, DataKind
 from tinymlkit.data.speech_commands import SILENCE
 from tinymlkit.errors import TinyMLError
@@ -92,4 +93,5 @@ def draw(ax, path: Path) -> None:
 
 
 AUDIO = DataKind(name="audio", suffixes=(".wav",), group_word="speaker", inspect=inspect, duration=duration,
-                 expected_duration_s=1.0, draw=draw, quiet_labels=(SILENCE,))
+                 expected_duration_s=1.0, draw=draw, quiet_labels=(SILENCE,), read=read_audio, write=write_wav,
+                 augmenters=AUDIO_OPS)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tinymlkit.data.imu import read_recording
+from tinymlkit.data.augment import IMU_OPS
+from tinymlkit.data.imu import read_recording, write_recording
 from tinymlkit.data.kinds import Clip, DataKind
 
 STILL_DPS = 20.0  # the gyroscope never exceeds this: the wand did not move
@@ -57,4 +58,4 @@ def draw(ax, path: Path) -> None:
 
 
 IMU = DataKind(name="imu", suffixes=(".csv",), group_word="subject", inspect=inspect, duration=duration,
-               expected_duration_s=None, draw=draw)
+               expected_duration_s=None, draw=draw, read=read_recording, write=write_recording, augmenters=IMU_OPS)

@@ -48,6 +48,9 @@ class DataKind:
     expected_duration_s: float | None  # None: judge lengths against the median of the data set
     draw: Callable[[object, Path], None]  # draw one example on a matplotlib axis
     quiet_labels: tuple[str, ...] = ()  # labels whose examples are silent by design
+    read: Callable[[Path], np.ndarray] | None = None  # one example, for augmentation
+    write: Callable[[Path, np.ndarray], Path] | None = None
+    augmenters: dict[str, Callable] = field(default_factory=dict)  # name -> (example, rng, context) -> (new, params)
 
 
 def entry_group(rel: str) -> str:
