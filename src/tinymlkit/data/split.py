@@ -48,7 +48,7 @@ def write_split_lists(
     """Write ``validation_list.txt`` and ``testing_list.txt`` for the data set folder ``root``: each file's split
     is :func:`split_of` its group (the name before ``_nohash_``, or metadata column ``by``), so a file never
     changes split when others are added, and no group is in two splits. Returns the counts and how many files
-    changed split against the lists that were there before."""
+    of the previous lists (held-out files) are now in another split."""
     from tinymlkit.data.kinds import Entry, detect_kind, read_lists, scan
     from tinymlkit.errors import TinyMLError
     from tinymlkit.fileio import write_text
@@ -68,7 +68,7 @@ def write_split_lists(
     for split, name in (("validation", "validation_list.txt"), ("test", "testing_list.txt")):
         write_text(root / name, "".join(f"{e.path}\n" for e in entries if e.split == split))
     old = {p: s for s, paths in before.items() for p in paths}
-    changed = sum(1 for e in entries if had_lists and old.get(e.path, "train") != e.split)
+    changed = sum(1 for e in entries if e.path in old and old[e.path] != e.split)
     return SplitResult(
         root=str(root),
         counts={s: sum(1 for e in entries if e.split == s) for s in SPLITS},
@@ -80,7 +80,8 @@ def write_split_lists(
 
 @dataclass
 class SplitResult:
-    """Files and groups per split after :func:`write_split_lists`; ``changed``: files whose split moved."""
+    """Files and groups per split after :func:`write_split_lists`; ``changed``: previously held-out files that
+    moved to another split."""
 
     root: str
     counts: dict[str, int]
