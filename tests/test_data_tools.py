@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from test_capture_cli import one_line_error, tinyml  # noqa: F401  (the in-process CLI fixture)
 
 from tinymlkit.data.audit import audit_folder, quarantine, restore
 from tinymlkit.data.augment_folder import augment_folder
@@ -22,7 +23,6 @@ from tinymlkit.errors import TinyMLError
 
 import clirun
 from datagen import write_tone_dataset
-from test_capture_cli import one_line_error, tinyml  # noqa: F401  (the in-process CLI fixture)
 
 # spk000, 001, 004, 005... hash to train; spk002, 003, 007, 011 to test (no validation speakers in 12)
 assert split_of("spk001") == "train" and split_of("spk002") == "test"
@@ -86,7 +86,7 @@ def test_clean_data_has_nothing_to_quarantine(clean):
     assert result.to_quarantine == [], result.findings
 
 
-def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(planted, tinyml):
+def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(planted, tinyml):  # noqa: F811 (the imported fixture)
     before = files(planted)
     result = tinyml("data", "audit", str(planted), "--fix")
     assert result.returncode == 0, result.stderr
@@ -116,7 +116,7 @@ def test_quarantine_then_restore_in_the_library(planted):
         restore(planted)
 
 
-def test_stats_counts_lengths_and_figure(planted, tinyml):
+def test_stats_counts_lengths_and_figure(planted, tinyml):  # noqa: F811 (the imported fixture)
     s = folder_stats(planted)
     assert s.kind == "audio" and s.files == 150 and s.labels == ["down", "no", "up", "yes"]
     assert s.counts["no"] == {"train": 25, "validation": 0, "test": 13}
@@ -178,7 +178,7 @@ def test_split_by_metadata_column_and_imu_loader_follows_lists(gestures, tmp_pat
     result = write_split_lists(root, validation_percent=25, test_percent=25, by="device")
     assert result.groups["train"] + result.groups["validation"] + result.groups["test"] == 2  # two devices
     data = load_imu_recordings(root)
-    held = set((root / "testing_list.txt").read_text().split()) | set((root / "validation_list.txt").read_text().split())
+    held = {p for n in ("testing_list.txt", "validation_list.txt") for p in (root / n).read_text().split()}
     assert {p for p, s in zip(data.meta["path"], data.split, strict=True) if s != "train"} == held
 
 
@@ -230,7 +230,7 @@ def test_augment_imu_keeps_metadata(gestures, tmp_path):
         (["restore", "{data}"], ["nothing to restore"]),
     ],
 )
-def test_bad_input_is_a_one_line_error(args, needles, clean, tmp_path, tinyml):
+def test_bad_input_is_a_one_line_error(args, needles, clean, tmp_path, tinyml):  # noqa: F811 (the imported fixture)
     (tmp_path / "empty" / "yes").mkdir(parents=True)
     values = {"missing": tmp_path / "nope", "empty": tmp_path / "empty", "data": clean, "tmp": tmp_path}
     one_line_error(tinyml("data", *(a.format(**values) for a in args)), *needles)
