@@ -141,7 +141,7 @@ def _near_duplicates(entries: list[Entry], clips, already: set[str]) -> list[Fin
     idx = [i for i, e in enumerate(entries) if e.path not in already and clips[i].fingerprint.size]
     if len(idx) < 2:
         return []
-    prints = np.stack([clips[i].fingerprint for i in idx])
+    prints = np.stack([clips[i].fingerprint for i in idx]).astype(np.float32)
     parent = list(range(len(idx)))
 
     def root_of(a: int) -> int:
@@ -150,7 +150,7 @@ def _near_duplicates(entries: list[Entry], clips, already: set[str]) -> list[Fin
             a = parent[a]
         return a
 
-    block = 1024
+    block = 256  # rows of the similarity matrix at a time (the search is quadratic: fine to some 20,000 files)
     for start in range(0, len(idx), block):
         sim = prints[start : start + block] @ prints.T
         for a, b in zip(*np.nonzero(sim >= NEAR_DUPLICATE), strict=True):

@@ -86,11 +86,12 @@ def data_gaps(report: ModelReport) -> list[str]:
         gaps.append(f"class imbalance: the largest class has {max(train.values()) / min(train.values()):.1f} times "
                     "the examples of the smallest")
     if d.groups.get("test", 0) < FEW_TEST_GROUPS:
-        gaps.append(f"only {d.groups.get('test', 0)} {_group_word(report)} in the test split: test figures say "
+        gaps.append(f"only {d.groups.get('test', 0)} {_group_words(report)[1]} in the test split: test figures say "
                     "little about people or conditions not seen")
-    if d.metadata:
+    recorded = _origin(report).startswith("recorded")
+    if d.metadata and recorded:
         gaps += [text for column, text in EXPECTED_COLUMNS.items() if column not in d.metadata]
-    if "consent" not in d.metadata and _origin(report).startswith("recorded"):
+    if "consent" not in d.metadata and recorded:
         gaps.append("consent is not recorded per example")
     if report.groups:
         gaps += [w for c in report.groups.columns for w in c.warnings]
@@ -118,11 +119,14 @@ def limitations(report: ModelReport) -> list[str]:
 
 
 def _common(report: ModelReport) -> dict:
-    return {"app": report.app, "created": report.created, "data": report.data, "group_word": _group_word(report)}
+    one, many = _group_words(report)
+    return {"app": report.app, "created": report.created, "data": report.data, "group_word": many, "group_one": one}
 
 
-def _group_word(report: ModelReport) -> str:
-    return {"kws": "speakers (voices)", "wand": "subjects (users)"}.get(report.app, "groups")
+def _group_words(report: ModelReport) -> tuple[str, str]:
+    """What a group is, singular and plural: a speaker for keywords, a subject for gestures."""
+    return {"kws": ("speaker (voice)", "speakers (voices)"), "wand": ("subject (user)", "subjects (users)")}.get(
+        report.app, ("group", "groups"))
 
 
 def _origin(report: ModelReport) -> str:
