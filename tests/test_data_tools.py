@@ -239,3 +239,38 @@ def test_bad_input_is_a_one_line_error(args, needles, clean, tmp_path, tinyml): 
 def test_data_command_in_a_real_process(tmp_path):
     result = clirun.tinyml("data", "audit", str(tmp_path / "nope"))
     assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def pictures(tmp_path) -> Path:
+    """Image folders: 'person' pictures hold a dark figure; one blank, one white and one broken file planted."""
+    from PIL import Image
+
+    root = tmp_path / "pictures"
+    rng = np.random.default_rng(0)
+    for label in ("person", "no_person"):
+        (root / label).mkdir(parents=True)
+        for group in range(8):
+            for k in range(3):
+                image = rng.integers(60, 200, (48, 48)).astype(np.uint8)
+                if label == "person":
+                    image[15:40, 18:30] = 20
+                Image.fromarray(image).save(root / label / f"shot{group:02d}_nohash_{k}.png")
+    Image.fromarray(np.full((48, 48), 128, np.uint8)).save(root / "person" / "shot99_nohash_0.png")
+    Image.fromarray(np.full((48, 48), 255, np.uint8)).save(root / "no_person" / "shot98_nohash_0.png")
+    (root / "person" / "broken_nohash_0.png").write_text("not an image")
+    return root
+
+
+def test_image_folders_stats_audit_and_augment(pictures, tmp_path):
+    s = folder_stats(pictures)
+    assert s.kind == "image" and s.files == 51 and not s.timed and s.durations_s == {}
+    found = {(f.check, f.path) for f in audit_folder(pictures, label_check=False).findings}
+    assert {("unreadable", "person/broken_nohash_0.png"), ("silent", "person/shot99_nohash_0.png"),
+            ("clipped", "no_person/shot98_nohash_0.png")} <= found
+    r = augment_folder(pictures, tmp_path / "aug", ops=["flip", "brightness"])
+    assert r.skipped == (["person/broken_nohash_0.png"] if split_of("broken") == "train" else [])
+    with (tmp_path / "aug" / "augment.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == r.augmented > 0 and all((tmp_path / "aug" / row["path"]).is_file() for row in rows)
+    assert set(json.loads(rows[0]["augment"])) == {"flip", "brightness"}

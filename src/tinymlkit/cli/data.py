@@ -1,4 +1,4 @@
-"""``tinyml data ...``: look at, audit, split and augment a data set folder (keyword audio or IMU gestures)."""
+"""``tinyml data ...``: look at, audit, split and augment a data set folder (keyword audio, IMU gestures, images)."""
 
 from pathlib import Path
 
@@ -8,8 +8,8 @@ from tinymlkit.cli.ui import console, progress_bars, table
 
 app = typer.Typer(help="Data-set engineering: stats, audit (and quarantine), split, augment.", no_args_is_help=True)
 
-FOLDER = typer.Argument(..., help="Data set folder: <label>/<speaker or subject>_nohash_<n>.wav or .csv.")
-KIND = typer.Option(None, "--kind", help="audio or imu (default: from the files).")
+FOLDER = typer.Argument(..., help="Data set folder: <label>/<speaker or subject>_nohash_<n>.wav, .csv or .png.")
+KIND = typer.Option(None, "--kind", help="audio, imu or image (default: from the files).")
 OUT = typer.Option(None, "--out", help="Folder for the report files (default: FOLDER/_reports).")
 
 
@@ -27,15 +27,19 @@ def stats(folder: Path = FOLDER, kind: str = KIND, out: Path = OUT) -> None:
 
     with progress_bars() as progress:
         s = folder_stats(folder, kind, progress)
-    rows = [[label, *(s.counts[label][sp] for sp in SPLITS), s.groups_per_label[label],
-             f"{s.durations_s[label]['min']:.2f} / {s.durations_s[label]['median']:.2f} / "
-             f"{s.durations_s[label]['max']:.2f}"] for label in s.labels]
+    def seconds(label: str) -> str:
+        d = s.durations_s.get(label)
+        return f"{d['min']:.2f} / {d['median']:.2f} / {d['max']:.2f}" if d else "-"
+
+    rows = [[label, *(s.counts[label][sp] for sp in SPLITS), s.groups_per_label[label], seconds(label)]
+            for label in s.labels]
     rows.append([f"[dim]{s.group_word}s[/]", *(s.groups[sp] for sp in SPLITS), "", ""])
     console.print(table(f"{s.root} ({s.kind}, {s.files} files)",
                         ["label", *SPLITS, f"{s.group_word}s", "seconds min / median / max"], rows))
-    console.print(f"  sample rates: {', '.join(f'{r} ({n})' for r, n in s.rates.items())}; balance (largest / "
-                  f"smallest class) {s.balance:.2f}; files per {s.group_word} {s.files_per_group['min']:g}-"
-                  f"{s.files_per_group['max']:g} (median {s.files_per_group['median']:g})", highlight=False)
+    rates = f"sample rates: {', '.join(f'{r} ({n})' for r, n in s.rates.items())}; " if s.timed else ""
+    console.print(f"  {rates}balance (largest / smallest class) {s.balance:.2f}; files per {s.group_word} "
+                  f"{s.files_per_group['min']:g}-{s.files_per_group['max']:g} (median {s.files_per_group['median']:g})",
+                  highlight=False)
     for column, values in s.metadata.items():
         console.print(f"  {column}: " + ", ".join(f"{k} ({v})" for k, v in list(values.items())[:8])
                       + (", ..." if len(values) > 8 else ""), style="dim", highlight=False)
@@ -122,7 +126,7 @@ def augment(
     out: Path = typer.Argument(..., help="New folder for the augmented data set."),
     copies: int = typer.Option(1, "--copies", help="Augmented copies of each training file."),
     ops: str = typer.Option(None, "--ops", help="Comma-separated operations (audio: noise, shift, gain, speed, "
-                            "pitch; imu: rotate, scale, noise). Default: all."),
+                            "pitch; imu: rotate, scale, noise; image: flip, brightness). Default: all."),
     kind: str = KIND,
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same files."),
 ) -> None:
@@ -136,3 +140,6 @@ def augment(
     console.print(f"[bold green]Written[/]: {r.out}: {r.originals} original files and {r.augmented} augmented "
                   f"({', '.join(r.ops)}, {r.copies} per training file; {r.held_out} held-out files not augmented); "
                   "see augment.csv", highlight=False)
+    if r.skipped:
+        console.print(f"  warning: {len(r.skipped)} unreadable files not augmented (e.g. {r.skipped[0]}); run "
+                      "'tinyml data audit'", style="yellow", highlight=False)

@@ -173,7 +173,7 @@ def _problems(entries: list[Entry], clips, kind: DataKind) -> list[Finding]:
 
 
 def _lengths(entries: list[Entry], clips, kind: DataKind) -> list[Finding]:
-    if not clips:
+    if not clips or kind.duration is None:
         return []
     expected = kind.expected_duration_s or float(np.median([c.duration_s for c in clips]))
     tolerance = LENGTH_TOLERANCE if kind.expected_duration_s else 1 / BAD_LENGTH - 1  # free lengths: extremes only

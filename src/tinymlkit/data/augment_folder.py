@@ -37,6 +37,7 @@ class AugmentResult:
     originals: int
     augmented: int  # new files
     held_out: int  # validation and test files, copied but not augmented
+    skipped: list[str]  # unreadable training files (copied, not augmented; see 'tinyml data audit')
 
 
 def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list[str] | None = None,
@@ -71,20 +72,25 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
                 shutil.copytree(item, tmp / item.name)
             else:
                 shutil.copy2(item, tmp / item.name)
+        skipped = []
         for e in track(train, "Augmenting", progress):
-            example = data_kind.read(root / e.path)
+            try:
+                example = data_kind.read(root / e.path)
+            except TinyMLError:
+                skipped.append(e.path)
+                continue
             stem, suffix = e.path.rsplit(".", 1)
             for k in range(1, copies + 1):
                 new, params = example, {}
                 for op in ops:
                     new, drawn = data_kind.augmenters[op](new, rng, context)
                     params[op] = drawn
-                rel = f"{stem}_aug{k}.{suffix}"
-                data_kind.write(tmp / rel, new)
+                rel = str(data_kind.write(tmp / f"{stem}_aug{k}.{suffix}", new).relative_to(tmp))
                 rows.append({"path": rel, "source": e.path, "augment": json.dumps(params, sort_keys=True)})
         write_text(tmp / "augment.csv", _csv(["path", "source", "augment"], rows))
         _extend_metadata(root, tmp, rows)
-    return AugmentResult(str(out), data_kind.name, ops, copies, len(entries), len(rows), len(entries) - len(train))
+    return AugmentResult(str(out), data_kind.name, ops, copies, len(entries), len(rows), len(entries) - len(train),
+                         skipped)
 
 
 def _background(root: Path, kind) -> list[np.ndarray]:

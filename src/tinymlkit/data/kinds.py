@@ -7,8 +7,8 @@ Every kind uses the same layout, one folder per label and the group (speaker, su
     <root>/metadata.csv                           optional: per-file columns (path, speaker, device, consent...)
 
 Folders starting with ``_`` or ``.`` (``_background_noise_``, ``_quarantine``, ``_reports``) are not labels.
-A kind says how to read one file and judge it: :class:`DataKind` (audio clips and IMU recordings here; another
-kind, such as image folders, is one more entry in :data:`KINDS`).
+A kind says how to read one file and judge it: :class:`DataKind` (audio clips, IMU recordings and images; another
+kind is one module and one more entry in :data:`KINDS`).
 """
 
 from collections.abc import Callable
@@ -44,7 +44,7 @@ class DataKind:
     suffixes: tuple[str, ...]
     group_word: str  # what the name before _nohash_ is: speaker, subject...
     inspect: Callable[[Path], Clip]  # read and judge one file (raises TinyMLError when unreadable)
-    duration: Callable[[Path], tuple[float, float]]  # cheap (seconds, rate) of one file
+    duration: Callable[[Path], tuple[float, float]] | None  # cheap (seconds, rate) of one file; None: untimed
     expected_duration_s: float | None  # None: judge lengths against the median of the data set
     draw: Callable[[object, Path], None]  # draw one example on a matplotlib axis
     quiet_labels: tuple[str, ...] = ()  # labels whose examples are silent by design
@@ -127,6 +127,7 @@ def metadata_column(root: Path, column: str) -> dict[str, str]:
 KINDS: dict[str, str] = {
     "audio": "tinymlkit.data.kind_audio:AUDIO",
     "imu": "tinymlkit.data.kind_imu:IMU",
+    "image": "tinymlkit.data.kind_image:IMAGE",
 }
 """The registered kinds: name -> ``module:attribute`` of its :class:`DataKind` (imported when used)."""
 

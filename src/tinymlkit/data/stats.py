@@ -39,6 +39,7 @@ class DataStats:
     unreadable: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     examples: dict[str, str] = field(default_factory=dict)  # label -> one file (drawn in the figure)
+    timed: bool = True  # False for kinds without a length (images): no durations or rates
 
 
 def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCallback = silent) -> DataStats:
@@ -56,6 +57,8 @@ def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCa
     unreadable = []
     for e in track(entries, "Reading files", progress):
         counts[e.label][e.split] += 1
+        if data_kind.duration is None:
+            continue
         try:
             seconds, rate = data_kind.duration(root / e.path)
         except TinyMLError:
@@ -75,13 +78,14 @@ def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCa
         group_word=data_kind.group_word,
         files_per_group=_summary(list(per_group.values())),
         groups_per_label={label: len({e.group for e in entries if e.label == label}) for label in labels},
-        durations_s={label: _summary(v) for label, v in lengths.items()},
+        durations_s={label: _summary(v) for label, v in lengths.items() if v},
         rates=dict(rates),
         balance=max(totals.values()) / max(1, min(totals.values())),
         metadata=metadata_counts(read_metadata(root, [e.path for e in entries])),
         unreadable=unreadable,
         examples={label: next(e.path for e in entries if e.label == label and e.path not in unreadable)
                   for label in labels if any(e.label == label and e.path not in unreadable for e in entries)},
+        timed=data_kind.duration is not None,
     )
     stats.warnings = _warnings(stats, data_kind, entries)
     return stats
@@ -110,7 +114,7 @@ def _warnings(stats: DataStats, kind: DataKind, entries) -> list[str]:
     if straddle:
         out.append(f"{len(straddle)} {kind.group_word}(s) appear in more than one split ({', '.join(straddle[:3])}"
                    f"{', ...' if len(straddle) > 3 else ''}): run 'tinyml data split' to keep each in one")
-    if len(stats.rates) > 1:
+    if stats.timed and len(stats.rates) > 1:
         out.append(f"mixed sample rates: {', '.join(f'{r} ({n})' for r, n in stats.rates.items())}")
     if stats.unreadable:
         out.append(f"{len(stats.unreadable)} unreadable files (run 'tinyml data audit')")
@@ -146,6 +150,9 @@ def plot_stats(stats: DataStats, path: str | Path) -> Path:
         ax.set_yticks([])
         ax.set_title(label, fontsize=8)
         if label in stats.examples:
-            kind.draw(ax, Path(stats.root) / stats.examples[label])
+            try:
+                kind.draw(ax, Path(stats.root) / stats.examples[label])
+            except TinyMLError:
+                ax.text(0.5, 0.5, "unreadable", ha="center", va="center", fontsize=7)
     fig.tight_layout()
     return save_figure(fig, path)
