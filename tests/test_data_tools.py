@@ -122,6 +122,7 @@ def test_stats_counts_lengths_and_figure(planted, tinyml):  # noqa: F811 (the im
     assert s.counts["no"] == {"train": 25, "validation": 0, "test": 13}
     assert s.durations_s["down"]["max"] == pytest.approx(2.5) and s.rates == {"16000": 150}
     assert s.groups == {"train": 8, "validation": 0, "test": 4}
+    assert s.per_group["spk004"] == {"down": 3, "no": 4, "up": 3, "yes": 2}  # one "yes" moved under no/
     assert any("no validation files" in w for w in s.warnings)
     result = tinyml("data", "stats", str(planted), "--out", str(planted.parent / "out"))
     assert result.returncode == 0, result.stderr

@@ -31,6 +31,7 @@ class DataStats:
     groups: dict[str, int]  # split -> distinct speakers/subjects
     group_word: str
     files_per_group: dict[str, float]  # min, median, max
+    per_group: dict[str, dict[str, int]]  # speaker/subject -> label -> files
     groups_per_label: dict[str, int]
     durations_s: dict[str, dict[str, float]]  # label -> min, median, max
     rates: dict[str, int]  # sample rate -> files
@@ -77,6 +78,7 @@ def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCa
         groups={s: len({e.group for e in entries if e.split == s}) for s in SPLITS},
         group_word=data_kind.group_word,
         files_per_group=_summary(list(per_group.values())),
+        per_group=_per_group(entries),
         groups_per_label={label: len({e.group for e in entries if e.label == label}) for label in labels},
         durations_s={label: _summary(v) for label, v in lengths.items() if v},
         rates=dict(rates),
@@ -89,6 +91,13 @@ def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCa
     )
     stats.warnings = _warnings(stats, data_kind, entries)
     return stats
+
+
+def _per_group(entries) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for e in entries:
+        out.setdefault(e.group, Counter())[e.label] += 1
+    return {g: dict(sorted(c.items())) for g, c in sorted(out.items())}
 
 
 def _summary(values: list[float]) -> dict[str, float]:
