@@ -23,7 +23,7 @@ import numpy as np
 from tinymlkit.data.kinds import DataKind, Entry, detect_kind, scan
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_json
-from tinymlkit.progress import ProgressCallback, silent, track
+from tinymlkit.progress import ProgressCallback, ProgressEvent, silent, track
 
 QUARANTINE = "_quarantine"
 MANIFEST = "manifest.json"
@@ -237,11 +237,11 @@ def _label_errors(entries: list[Entry], clips, progress: ProgressCallback) -> tu
         return [], "skipped: needs two or more labels with at least two files each"
     x = _standardized(clips)
     model = LogisticRegression(C=0.5, max_iter=2000)
-    progress_task = "Checking labels (cross-validated logistic regression)"
-    progress_event(progress, progress_task, 0)
+    task = "Checking labels (cross-validated logistic regression)"
+    progress(ProgressEvent(task, 0, 1))
     proba = cross_val_predict(model, x, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=0),
                               method="predict_proba")
-    progress_event(progress, progress_task, 1)
+    progress(ProgressEvent(task, 1, 1))
     out = []
     accuracy = float(np.mean(names[np.argmax(proba, axis=1)] == labels))
     for i, e in enumerate(entries):
@@ -253,12 +253,6 @@ def _label_errors(entries: list[Entry], clips, progress: ProgressCallback) -> tu
                                f"(p {proba[i, top]:.2f} vs {given:.2f})",
                                f"check it: move it to {names[top]}/ if that is what it is, else quarantine it", sure))
     return out, f"{folds}-fold logistic regression on summary features, {accuracy:.2f} cross-validated accuracy"
-
-
-def progress_event(progress: ProgressCallback, task: str, done: int) -> None:
-    from tinymlkit.progress import ProgressEvent
-
-    progress(ProgressEvent(task, done, 1))
 
 
 def save_audit(result: AuditResult, path: str | Path) -> Path:
