@@ -165,6 +165,10 @@ def test_split_is_stable_when_files_are_added(clean, tmp_path):
         shutil.copy(root / "yes/spk000_nohash_0.wav", root / f"yes/{name}_nohash_0.wav")
     again = write_split_lists(root, validation_percent=20, test_percent=20)
     assert again.changed == 0 and again.had_lists
+    with pytest.raises(TinyMLError, match="would move .* held-out files.*--force"):
+        write_split_lists(root, validation_percent=10, test_percent=10)
+    assert write_split_lists(root, validation_percent=10, test_percent=10, force=True).changed > 0
+    write_split_lists(root, validation_percent=20, test_percent=20, force=True)
     for n, text in lists.items():
         assert set(text.split()) <= set((root / n).read_text().split())
     data = load_speech_commands(root, ["yes", "no"])

@@ -105,13 +105,14 @@ def split(
     test: float = typer.Option(10.0, "--test", help="Percent of speakers/subjects for test."),
     by: str = typer.Option(None, "--by", help="metadata.csv column that names the group (default: the file "
                            "name's part before _nohash_)."),
+    force: bool = typer.Option(False, "--force", help="Replace existing lists even if held-out files move."),
     kind: str = KIND,
 ) -> None:
     """Write validation_list.txt and testing_list.txt: whole speakers/subjects per split, by a stable hash of
     the name, so a file never changes split when others are added."""
     from tinymlkit.data.split import SPLITS, write_split_lists
 
-    r = write_split_lists(folder, kind, validation, test, by)
+    r = write_split_lists(folder, kind, validation, test, by, force)
     console.print(table(f"split of {r.root}", ["", *SPLITS], [["files", *(r.counts[s] for s in SPLITS)],
                                                               ["groups", *(r.groups[s] for s in SPLITS)]]))
     if r.had_lists:

@@ -44,11 +44,13 @@ def write_split_lists(
     validation_percent: float = 10.0,
     test_percent: float = 10.0,
     by: str | None = None,
+    force: bool = False,
 ) -> "SplitResult":
     """Write ``validation_list.txt`` and ``testing_list.txt`` for the data set folder ``root``: each file's split
     is :func:`split_of` its group (the name before ``_nohash_``, or metadata column ``by``), so a file never
     changes split when others are added, and no group is in two splits. Returns the counts and how many files
-    of the previous lists (held-out files) are now in another split."""
+    of the previous lists (held-out files) are now in another split. Lists that would move held-out files (made
+    another way, or with other percentages) are only replaced with ``force``."""
     from tinymlkit.data.kinds import Entry, detect_kind, read_lists, scan
     from tinymlkit.errors import TinyMLError
     from tinymlkit.fileio import write_text
@@ -65,10 +67,13 @@ def write_split_lists(
     # scan without the old lists: the split is a function of the group alone
     entries = [Entry(e.path, e.label, split_of(e.group, validation_percent, test_percent), e.group)
                for e in scan(root, data_kind, validation_percent, test_percent, group_column=by)]
-    for split, name in (("validation", "validation_list.txt"), ("test", "testing_list.txt")):
-        write_text(root / name, "".join(f"{e.path}\n" for e in entries if e.split == split))
     old = {p: s for s, paths in before.items() for p in paths}
     changed = sum(1 for e in entries if e.path in old and old[e.path] != e.split)
+    if changed and not force:
+        raise TinyMLError(f"the existing lists in {root} would move {changed} held-out files to another split "
+                          "(they were made another way or with other percentages); pass --force to replace them")
+    for split, name in (("validation", "validation_list.txt"), ("test", "testing_list.txt")):
+        write_text(root / name, "".join(f"{e.path}\n" for e in entries if e.split == split))
     return SplitResult(
         root=str(root),
         counts={s: sum(1 for e in entries if e.split == s) for s in SPLITS},
