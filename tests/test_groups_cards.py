@@ -39,6 +39,14 @@ def test_accuracy_false_accepts_and_rejects_per_group():
                             "gap": pytest.approx(11 / 40), "best": "a", "uncertain": False}
 
 
+def test_float_accuracy_per_group_and_int8_cost_in_the_model_card():
+    predicted, y, meta = _case()
+    report = breakdown(predicted, y, LABELS, meta, negatives=["silence", "unknown"], float_predicted=y)
+    assert [g.float_accuracy for g in report.column("voice").groups] == [1.0, 1.0]
+    card = model_card(_report("my_words", {"voice": {"a": 40, "b": 40}}, report))
+    assert "int8 costs voice = b 0.275 accuracy (overall 0.050)" in card
+
+
 def test_small_groups_are_flagged_and_not_judged():
     predicted, y, meta = _case()
     report = breakdown(predicted, y, LABELS, meta, negatives=["silence", "unknown"], min_examples=50)

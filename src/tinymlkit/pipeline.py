@@ -173,7 +173,8 @@ def run_classifier(
             metrics=["accuracy"],
         )
         trained = fit(model, (x_train, y_train), (x_val, y_val), train, progress)
-    float_result = classify(model.predict(x_test, verbose=0, batch_size=256), y_test, data.labels)
+    float_scores = model.predict(x_test, verbose=0, batch_size=256)
+    float_result = classify(float_scores, y_test, data.labels)
     with watch("convert + verify in TFLM"):
         int8 = verify_int8(model, x_train, x_test, input_range=input_range, progress=progress)
     int8_result = classify(int8.outputs, y_test, data.labels)
@@ -200,7 +201,8 @@ def run_classifier(
         },
     )
     test = data.part("test")
-    report.groups = breakdown(np.argmax(int8.outputs, axis=1), y_test, data.labels, test.meta, spec.negatives)
+    report.groups = breakdown(np.argmax(int8.outputs, axis=1), y_test, data.labels, test.meta, spec.negatives,
+                              float_predicted=np.argmax(float_scores, axis=1))
     if measure is not None:
         with watch("measure"):
             report.extra.update(measure(int8))

@@ -73,10 +73,10 @@ def show_groups(groups: GroupReport) -> None:
     for g in column.groups:
         mark = "[red]worst[/]" if g.group == column.worst else "[green]best[/]" if g.group == column.best else ""
         rows.append([g.group, g.examples, f"{g.accuracy:.3f} ({g.accuracy_low:.2f}-{g.accuracy_high:.2f})",
-                     _rate(g.false_accept_rate), _rate(g.false_reject_rate),
+                     _rate(g.float_accuracy), _rate(g.false_accept_rate), _rate(g.false_reject_rate),
                      mark + (" [yellow]too few[/]" if g.few else "")])
     console.print(table(f"by {column.column} (95 % interval)",
-                        ["group", "n", "accuracy", "false accept", "false reject", ""], rows))
+                        ["group", "n", "int8 accuracy", "float", "false accept", "false reject", ""], rows))
     note = f" (uncertain: groups under {groups.min_examples} examples)" if w["uncertain"] else ""
     console.print(f"  [bold yellow]worst group[/]: {w['column']} = {w['group']}, accuracy {w['accuracy']:.3f}, "
                   f"{w['gap']:.3f} below {w['best']}{note}", highlight=False)

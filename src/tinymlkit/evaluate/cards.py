@@ -15,6 +15,7 @@ from tinymlkit.report import ModelReport
 MIN_TRAIN_PER_CLASS = 50
 IMBALANCE_RATIO = 3.0
 FEW_TEST_GROUPS = 5
+QUANTIZATION_GAP = 0.05  # a group losing this much more to int8 than the whole test set is a limitation
 EXPECTED_COLUMNS = {
     "gender": "gender is not recorded: a gap between genders would go unnoticed",
     "device": "the recording device is not recorded: a microphone or board the model never met would go unnoticed",
@@ -108,6 +109,12 @@ def limitations(report: ModelReport) -> list[str]:
     f, q = report.float_metrics.get("accuracy"), report.int8_metrics.get("accuracy")
     if f is not None and q is not None and f - q > 0.01:
         out.append(f"int8 conversion costs {f - q:.3f} accuracy against the float model")
+    overall = f - q if f is not None and q is not None else 0.0
+    for column in report.groups.columns if report.groups else []:
+        for grp in column.groups:
+            cost = grp.float_accuracy - grp.accuracy if grp.float_accuracy is not None else 0.0
+            if not grp.few and cost > overall + QUANTIZATION_GAP:
+                out.append(f"int8 costs {column.column} = {grp.group} {cost:.3f} accuracy (overall {overall:.3f})")
     if _origin(report).startswith("synthesized"):
         out.append("trained and tested on synthesized data only: figures on real people and real sensors will be "
                    "lower; test with recordings of the people who will use it")

@@ -38,6 +38,7 @@ class GroupResult:
     false_accept_rate: float | None  # None: no negative examples in the group (or no negative classes)
     false_reject_rate: float | None  # None: no command examples in the group (or no negative classes)
     few: bool  # fewer than min_examples examples: shown, but not judged
+    float_accuracy: float | None = None  # the float model's, when given: does int8 cost one group more?
 
 
 @dataclass
@@ -134,8 +135,10 @@ def breakdown(
     negatives: list[str] | tuple[str, ...] = (),
     min_examples: int = 20,
     max_groups: int = 12,
+    float_predicted: np.ndarray | None = None,
 ) -> GroupReport:
-    """Per-group figures for predicted label indices ``predicted`` against true ``y``, grouped by ``meta``.
+    """Per-group figures for predicted label indices ``predicted`` against true ``y``, grouped by ``meta``
+    (``float_predicted``: the float model's predictions, for its accuracy per group beside the int8 model's).
 
     The worst group overall is taken from the column whose gap is surest (the best group's lower 95 % bound
     minus the worst group's upper bound), preferring columns with at least two groups large enough to judge,
@@ -147,6 +150,10 @@ def breakdown(
     for name, groups in group_columns(meta, max_groups).items():
         results = [_group(g, predicted[groups == g], y[groups == g], negative, min_examples)
                    for g in sorted(set(groups.tolist()))]
+        if float_predicted is not None:
+            for r in results:
+                members = groups == r.group
+                r.float_accuracy = float(np.mean(np.asarray(float_predicted)[members] == y[members]))
         columns.append(_judge(name, results, min_examples))
     report = GroupReport(negatives=[n for n in negatives if n in labels], min_examples=min_examples, columns=columns)
     judged = [c for c in columns if c.gap is not None]
