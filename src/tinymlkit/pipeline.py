@@ -15,6 +15,7 @@ import numpy as np
 
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
+from tinymlkit.evaluate.groups import breakdown, metadata_counts
 from tinymlkit.fileio import building_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary, ModelReport, ModelSummary
@@ -76,6 +77,7 @@ class RunSpec:
     labels: list[str] | None = None
     figures: dict[str, tuple[str, Figure]] = field(default_factory=dict)  # artifact -> (file name, drawer)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # artifact -> (path in the run folder, text)
+    negatives: list[str] = field(default_factory=list)  # "no command" classes, for false accepts per group
 
 
 def verify_int8(
@@ -106,16 +108,19 @@ def summarize_data(data: Dataset, source: str) -> DataSummary:
         counts=data.counts(),
         groups={s: int(len(set(data.group[data.split == s]))) for s in SPLITS},
         notes=dict(data.notes),
+        metadata=metadata_counts(data.meta),
     )
 
 
 def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwatch) -> ModelReport:
-    """Write the run folder ``<runs>/<app>-<time>/``: deployment files, labels, figures and report.json.
+    """Write the run folder ``<runs>/<app>-<time>/``: deployment files, labels, data and model cards, figures and
+    report.json.
 
     The folder is built under a temporary name, so it either appears complete or not at all. ``report`` gets
     its ``run_dir``, ``artifacts`` and ``timings`` filled in.
     """
     from tinymlkit.deploy.package import package
+    from tinymlkit.evaluate.cards import write_cards
 
     final = new_run_path(spec.app, spec.runs)
     with building_dir(final) as tmp:
@@ -138,6 +143,7 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
                 draw(tmp / filename)
                 artifacts[name] = filename
         report.run_dir, report.artifacts, report.timings = str(final), artifacts, dict(watch.seconds)
+        artifacts.update({k: f"deploy/{v}" for k, v in write_cards(tmp / "deploy", report).items()})
         report.save(tmp)
     return report
 
@@ -158,8 +164,8 @@ def run_classifier(
     """Train a softmax classifier on ``features``, verify it as int8 in TFLM and save the run.
 
     The report has float and int8 accuracy on the test split, the int8 confusion matrix (also as
-    ``confusion.png``) and per-class recall. ``measure`` adds application-specific figures measured on the
-    int8 model to ``report.extra``.
+    ``confusion.png``), per-class recall and the int8 results per metadata group (``report.groups``).
+    ``measure`` adds application-specific figures measured on the int8 model to ``report.extra``.
     """
     import keras
 
@@ -176,7 +182,8 @@ def run_classifier(
             metrics=["accuracy"],
         )
         trained = fit(model, (x_train, y_train), (x_val, y_val), train, progress)
-    float_result = classify(model.predict(x_test, verbose=0, batch_size=256), y_test, data.labels)
+    float_scores = model.predict(x_test, verbose=0, batch_size=256)
+    float_result = classify(float_scores, y_test, data.labels)
     int8 = verify_int8(model, x_train, x_test, input_range=input_range, progress=progress, watch=watch)
     int8_result = classify(int8.outputs, y_test, data.labels)
 
@@ -201,6 +208,9 @@ def run_classifier(
             "test_examples": int8_result.examples,
         },
     )
+    test = data.part("test")
+    report.groups = breakdown(np.argmax(int8.outputs, axis=1), y_test, data.labels, test.meta, spec.negatives,
+                              float_predicted=np.argmax(float_scores, axis=1))
     if measure is not None:
         with watch("measure"):
             report.extra.update(measure(int8))

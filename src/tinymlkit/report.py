@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from tinymlkit.evaluate.groups import GroupReport
 from tinymlkit.fileio import write_json
 
 
@@ -16,6 +17,7 @@ class DataSummary:
     counts: dict[str, dict[str, int]]  # split -> label -> examples
     groups: dict[str, int]  # split -> distinct speakers/voices/subjects
     notes: dict[str, int] = field(default_factory=dict)  # repairs and skips made while loading
+    metadata: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> value -> examples (data card)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ModelReport:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> path relative to run_dir
     extra: dict = field(default_factory=dict)  # application-specific figures
+    groups: GroupReport | None = None  # int8 results per metadata group (voice, accent, device...), test split
     created: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
 
     def save(self, folder: str | Path) -> Path:

@@ -229,8 +229,8 @@ def run(config: AnomalyConfig, progress: ProgressCallback = silent) -> ModelRepo
         trained = fit(model, (x_train, x_train), (x_val, x_val), config.train, progress)
     with watch("k-means"):
         centroids = fit_kmeans(x_train, config.clusters, config.seed)
-    with watch("convert + verify in TFLM"):
-        int8 = verify_int8(model, x_train, x_test, progress=progress)
+    int8 = verify_int8(model, x_train, x_test, progress=progress, watch=watch)
+    with watch("verify in TFLM"):
         int8_val = int8.tflm.predict(x_val, progress)
     float_test = clip_scores(x_test, model.predict(x_test, verbose=0, batch_size=1024), test_starts)
     float_val = clip_scores(x_val, model.predict(x_val, verbose=0, batch_size=1024), val_starts)

@@ -12,7 +12,7 @@ import numpy as np
 
 from tinymlkit.data.augment import AudioAugment, augment_clips
 from tinymlkit.data.dataset import Dataset
-from tinymlkit.data.speech_commands import load_speech_commands
+from tinymlkit.data.speech_commands import SILENCE, UNKNOWN, load_speech_commands
 from tinymlkit.features.micro_frontend import MICRO_SPEECH, listening_features
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
@@ -104,7 +104,7 @@ def run(config: KwsConfig, progress: ProgressCallback = silent) -> ModelReport:
     seed_everything(config.seed)
     model = build_model(config.model, MICRO_SPEECH.shape, len(data.labels), config.width)
     spec = RunSpec(app="kws", runs=config.runs, settings=_settings(config),
-                   sketch_context=sketch_context(data.labels, config))
+                   sketch_context=sketch_context(data.labels, config), negatives=[SILENCE, UNKNOWN])
 
     def measure(int8) -> dict:
         recognizer = config.recognizer

@@ -1,6 +1,7 @@
 """Print a :class:`~tinymlkit.report.ModelReport` as Rich tables (the same object report.json is written from)."""
 
 from tinymlkit.cli.ui import console, table
+from tinymlkit.evaluate.groups import GroupReport
 from tinymlkit.report import ModelReport
 
 
@@ -43,6 +44,8 @@ def show_report(report: ModelReport) -> None:
         labels = d.labels
         rows = [[labels[i]] + list(r) for i, r in enumerate(report.confusion)]
         console.print(table("confusion matrix, int8 in TFLM (rows true, columns predicted)", ["", *labels], rows))
+    if report.groups:
+        show_groups(report.groups)
     if report.timings:
         total = sum(report.timings.values())
         console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
@@ -50,6 +53,41 @@ def show_report(report: ModelReport) -> None:
     console.print(f"[bold green]Run folder[/]: {report.run_dir}")
     for name, path in report.artifacts.items():
         console.print(f"  {name}: {report.run_dir}/{path}", highlight=False)
+
+
+def show_groups(groups: GroupReport) -> None:
+    """One line per metadata column (best, worst, gap), every group of the column with the worst group, and
+    the warnings about groups too small to judge (the model card lists every group)."""
+    if not groups.columns:
+        return
+    rows = []
+    for c in groups.columns:
+        gap = "-" if c.gap is None else f"{c.gap:.3f}" + (" (uncertain)" if c.uncertain else "")
+        rows.append([c.column, len(c.groups), c.best or "-", c.worst or "-", gap])
+    console.print(table("int8 accuracy per group, test split", ["column", "groups", "best", "worst", "gap"], rows))
+    w = groups.worst
+    if not w:
+        return
+    column = groups.column(w["column"])
+    rows = []
+    for g in column.groups:
+        mark = "[red]worst[/]" if g.group == column.worst else "[green]best[/]" if g.group == column.best else ""
+        rows.append([g.group, g.examples, f"{g.accuracy:.3f} ({g.accuracy_low:.2f}-{g.accuracy_high:.2f})",
+                     _rate(g.float_accuracy), _rate(g.false_accept_rate), _rate(g.false_reject_rate),
+                     mark + (" [yellow]too few[/]" if g.few else "")])
+    console.print(table(f"by {column.column} (95 % interval)",
+                        ["group", "n", "int8 accuracy", "float", "false accept", "false reject", ""], rows))
+    note = f" (uncertain: groups under {groups.min_examples} examples)" if w["uncertain"] else ""
+    console.print(f"  [bold yellow]worst group[/]: {w['column']} = {w['group']}, accuracy {w['accuracy']:.3f}, "
+                  f"{w['gap']:.3f} below {w['best']}{note}", highlight=False)
+    few = sum(g.few for c in groups.columns for g in c.groups)
+    if few:
+        console.print(f"  warning: {few} groups have fewer than {groups.min_examples} test examples, too few to "
+                      "judge (see model_card.md)", style="yellow", highlight=False)
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def _num(value: float | None, signed: bool = False) -> str:

@@ -10,7 +10,8 @@ IMU recordings, one CSV file per gesture (the format the capture sketch writes):
                                                 subject, hand, device, rate_hz, ...
 
 A recording holds the wand at rest, the gesture, and rest again. Subjects never straddle splits: a subject's
-split is a stable hash of its name (:func:`tinymlkit.data.split.split_of`).
+split is a stable hash of its name (:func:`tinymlkit.data.split.split_of`), or the folder's
+``validation_list.txt`` / ``testing_list.txt`` when it has them (``tinyml data split`` writes them).
 
 Strokes, as the course's magic-wand website saved them over BLE::
 
@@ -28,8 +29,9 @@ import numpy as np
 
 from tinymlkit.data.csv_table import read_numeric_csv, write_numeric_csv
 from tinymlkit.data.dataset import Dataset
+from tinymlkit.data.kinds import read_lists
 from tinymlkit.data.speech_commands import attach_metadata
-from tinymlkit.data.split import SPLITS, speaker_of, split_of
+from tinymlkit.data.split import SPLITS, assigned_split, speaker_of, split_of
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_text
 from tinymlkit.progress import ProgressCallback, silent, track
@@ -85,6 +87,7 @@ def load_imu_recordings(
         if not files:
             raise TinyMLError(f"gesture '{label}' has no recordings: {folders[label]} holds no .csv files")
         entries += [(f, label) for f in files]
+    lists = read_lists(root)
     recordings, ys, groups, paths = [], [], [], []
     for f, label in track(entries, "Reading recordings", progress):
         recordings.append(read_recording(f))
@@ -95,7 +98,9 @@ def load_imu_recordings(
         x=_object_array(recordings),
         y=np.array(ys, dtype=np.int64),
         labels=list(labels),
-        split=np.array([split_of(g, validation_percent, test_percent) for g in groups], dtype=object),
+        split=np.array([assigned_split(p, lists, g, validation_percent, test_percent) for p, g in zip(paths, groups,
+                                                                                                       strict=True)],
+                       dtype=object),
         group=np.array(groups, dtype=object),
         meta={"path": np.array(paths, dtype=object)},
         extras={"format": "imu"},

@@ -19,7 +19,7 @@ import numpy as np
 
 from tinymlkit.data.audio import SAMPLE_RATE, AudioFixes, fit_length, read_audio
 from tinymlkit.data.dataset import Dataset
-from tinymlkit.data.split import SPLITS, speaker_of, split_of
+from tinymlkit.data.split import SPLITS, assigned_split, speaker_of
 from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent, track
 
@@ -146,13 +146,8 @@ def _read_list(path: Path) -> set[str]:
 
 
 def _split(rel: str, listed: dict[str, set[str]], validation_percent: float, test_percent: float) -> str:
-    if listed["validation"] or listed["testing"]:
-        if rel in listed["validation"]:
-            return "validation"
-        if rel in listed["testing"]:
-            return "test"
-        return "train"
-    return split_of(speaker_of(rel), validation_percent, test_percent)
+    lists = {"validation": listed["validation"], "test": listed["testing"]}
+    return assigned_split(rel, lists, speaker_of(rel), validation_percent, test_percent)
 
 
 def _background(root: Path, fixes: AudioFixes) -> list[np.ndarray]:
@@ -194,17 +189,22 @@ def _with_noise_silence(
 
 def attach_metadata(data: Dataset, root: Path) -> None:
     """Add the columns of ``metadata.csv`` (keyed by relative ``path``) to ``data.meta``."""
+    data.meta.update(read_metadata(root, data.meta["path"]))
+
+
+def read_metadata(root: Path, paths) -> dict[str, np.ndarray]:
+    """The columns of ``<root>/metadata.csv`` (keyed by relative ``path``; blank where a path has no row) for
+    ``paths``; no columns when there is no such file."""
     path = root / "metadata.csv"
     if not path.is_file():
-        return
+        return {}
     try:
         with path.open(newline="", encoding="utf-8") as f:
             rows = {row["path"]: row for row in csv.DictReader(f)}
     except (KeyError, csv.Error, UnicodeDecodeError):
         raise TinyMLError(f"{path} is not a CSV file with a 'path' column; fix or remove it") from None
-    columns = sorted({c for row in rows.values() for c in row} - {"path", "label"})
-    for c in columns:
-        data.meta[c] = np.array([rows.get(p, {}).get(c, "") for p in data.meta["path"]], dtype=object)
+    columns = sorted({c for row in rows.values() for c in row if c} - {"path", "label"})
+    return {c: np.array([rows.get(p, {}).get(c, "") or "" for p in paths], dtype=object) for c in columns}
 
 
 def _check_classes(data: Dataset, root: Path) -> None:
