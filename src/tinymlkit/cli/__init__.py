@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import kws, quickstart, record, sine, wand
+from tinymlkit.cli import kws, optimize, quickstart, record, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(sine.app, name="sine")
 app.add_typer(wand.app, name="wand")
 app.add_typer(record.app, name="record")
 app.add_typer(record.board_app, name="board")
+app.command("optimize")(optimize.optimize)
 
 
 @app.callback(invoke_without_command=True)
