@@ -22,12 +22,12 @@ def main() -> None:
     print(f"data: {d.source}")
     print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}")
     print(f"{'point':<24}{'float':>7}{'int8':>7}{'flash B':>9}{'zlib B':>8}{'zeros':>7}{'arena B':>9}"
-          f"{'ms':>8}{'train s':>9}")
+          f"{'MACs':>10}{'ms':>8}{'train s':>9}")
     for p in result.points:
         latency = f"{p.latency_ms:8.1f}" if p.latency_ms is not None else f"{'-':>8}"
         mark = " *" if p.meets_criterion else " baseline" if p.name == result.baseline else ""
         print(f"{p.name:<24}{p.float_accuracy:7.3f}{p.int8_accuracy:7.3f}{p.flash_bytes:9,}{p.compressed_bytes:8,}"
-              f"{p.weight_sparsity:7.2f}{p.arena_bytes:9,}{latency}{p.seconds:9.1f}{mark}")
+              f"{p.weight_sparsity:7.2f}{p.arena_bytes:9,}{p.macs:10,}{latency}{p.seconds:9.1f}{mark}")
     print(f"criterion: {result.criterion}")
     print("meets it: " + (", ".join(p.name for p in result.winners) or "none"))
     print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))

@@ -54,11 +54,12 @@ def show_sweep(result) -> None:
     for p in result.points:
         mark = "[green]meets[/]" if p.meets_criterion else "baseline" if p.name == result.baseline else ""
         rows.append([p.name, p.parameters, f"{100 * p.float_accuracy:.1f}", f"{100 * p.int8_accuracy:.1f}",
-                     p.flash_bytes, p.compressed_bytes, f"{100 * p.weight_sparsity:.0f}", p.arena_bytes,
+                     p.flash_bytes, p.compressed_bytes, f"{100 * p.weight_sparsity:.0f}", p.arena_bytes, p.macs,
                      "-" if p.latency_ms is None else f"{p.latency_ms:.1f}", "yes" if p.pareto else "", mark])
     console.print(table(
         f"optimization sweep (int8 accuracy in TFLM; latency: {result.board} latency model)",
-        ["point", "params", "float %", "int8 %", "flash B", "zlib B", "zeros %", "arena B", "ms", "Pareto", ""],
+        ["point", "params", "float %", "int8 %", "flash B", "zlib B", "zeros %", "arena B", "MACs", "ms", "Pareto",
+         ""],
         rows))
     console.print(f"[bold]Criterion[/]: {result.criterion}: "
                   + (", ".join(f"[green]{p.name}[/]" for p in result.winners) or "[yellow]no point meets it[/]"))

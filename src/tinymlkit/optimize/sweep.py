@@ -107,7 +107,8 @@ class SweepPoint:
     compressed_bytes: int  # zlib of the .tflite: what sparse/compressed storage could save
     weight_sparsity: float  # fraction of zeros among the int8 weights
     arena_bytes: int
-    latency_ms: float | None
+    macs: int  # multiply-accumulates per inference (profiler's graph analysis)
+    latency_ms: float | None  # the profiler's latency model on the sweep's board
     seconds: float  # training and fine-tuning time
     pareto: bool = False  # no other point is at least as accurate with less flash
     meets_criterion: bool = False
@@ -172,7 +173,8 @@ def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = 
                    f"{config.max_accuracy_drop * 100:g} points lower int8 accuracy (TFLM)"),
         notes=["int8 accuracy measured in the TFLM interpreter on the test split",
                "arena measured on the host build of TFLM (64-bit pointers): a little larger than on a 32-bit MCU",
-               "compressed = zlib -9 of the .tflite, a proxy for sparse weight storage (TFLM stores tensors dense)"],
+               "compressed = zlib -9 of the .tflite, a proxy for sparse weight storage (TFLM stores tensors dense)",
+               f"latency: latency-model estimate ({_profile(models[points[0].name], config.board).latency_basis})"],
     )
     final = new_run_path("optimize", config.runs)
     with building_dir(final) as tmp:
@@ -215,6 +217,7 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
         model = prune(copy, (x_train, y_train), PruneSchedule(target=candidate.sparsity), finetune, progress).model
     seconds = time.perf_counter() - start
     int8 = verify_int8(model, x_train, x_test, input_range=FEATURE_RANGE, progress=progress)
+    profile = _profile(int8.tflite, config.board)
     point = SweepPoint(
         name=candidate.name,
         model=candidate.model,
@@ -227,7 +230,8 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
         compressed_bytes=compressed_size(int8.tflite),
         weight_sparsity=round(weight_sparsity(int8.tflite), 4),
         arena_bytes=int8.tflm.arena_size,
-        latency_ms=_latency_ms(int8.tflite, config.board),
+        macs=profile.macs,
+        latency_ms=None if profile.latency_ms is None else round(profile.latency_ms, 3),
         seconds=round(seconds, 1),
     )
     return point, int8.tflite
@@ -257,15 +261,17 @@ def _float_scores(model, x: np.ndarray, batch: int = 256) -> np.ndarray:
 
 
 def _check_board(board: str) -> None:
-    """A clear error for an unknown board before any training."""  # TODO: profile's board catalogue
+    """A clear error for an unknown board before any training."""
+    from tinymlkit.profile import get_board
+
+    get_board(board)
 
 
-def _latency_ms(tflite: bytes, board: str) -> float | None:
-    try:  # TODO: until the profiler is merged
-        from tinymlkit.profile import profile_model
-    except ImportError:
-        return None
-    return profile_model(tflite, board, measure=False).latency_ms
+def _profile(tflite: bytes, board: str):
+    """The profiler's graph analysis and latency-model estimate on ``board`` (the arena is measured already)."""
+    from tinymlkit.profile import profile_model
+
+    return profile_model(tflite, board, measure=False)
 
 
 def _mark(points: list[SweepPoint], config: SweepConfig) -> None:
@@ -330,6 +336,8 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
                        marker="*" if p.meets_criterion else "o")
             ax.annotate(p.name, (x_of(p), 100 * p.int8_accuracy), textcoords="offset points", xytext=(5, 4),
                         fontsize=8)
+        xs = [x_of(p) for p in shown]
+        ax.set_xlim(0, max(xs) * 1.3)  # room for the labels
         front = sorted((x_of(p), 100 * p.int8_accuracy) for p in _front(shown, x_of))
         ax.plot(*zip(*front, strict=True), color="tab:gray", linestyle="--", linewidth=1, zorder=2,
                 label="Pareto front")
@@ -340,7 +348,12 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
     floor = 100 * (base.int8_accuracy - float(result.settings["max_accuracy_drop"]))
     axes[0].axvspan(0, limit_kb, ymin=0, ymax=1, color="tab:green", alpha=0.06)
     axes[0].axhline(floor, color="tab:green", linewidth=0.8, linestyle=":", label="criterion (shaded, above line)")
-    axes[0].set_xlim(left=0)
+    for p in result.points:  # sparse points: where compressed storage would put them
+        if p.weight_sparsity >= 0.2:
+            x0, x1, y = p.flash_bytes / 1024, p.compressed_bytes / 1024, 100 * p.int8_accuracy
+            axes[0].annotate("", (x1, y), (x0, y), arrowprops={"arrowstyle": "->", "color": "tab:gray"})
+            axes[0].scatter(x1, y, s=45, facecolors="none", edgecolors="tab:gray", zorder=3)
+            axes[0].annotate("zlib", (x1, y), textcoords="offset points", xytext=(-8, -12), fontsize=7)
     axes[0].legend(loc="lower right", fontsize=8)
     fig.suptitle(f"Keyword spotting optimization sweep (baseline {result.baseline}, red; meeting the criterion: "
                  "green stars)", fontsize=10)
