@@ -28,6 +28,9 @@ def main() -> None:
         mark = " *" if p.meets_criterion else " baseline" if p.name == result.baseline else ""
         print(f"{p.name:<24}{p.float_accuracy:7.3f}{p.int8_accuracy:7.3f}{p.flash_bytes:9,}{p.compressed_bytes:8,}"
               f"{p.weight_sparsity:7.2f}{p.arena_bytes:9,}{p.macs:10,}{latency}{p.seconds:9.1f}{mark}")
+    for note in result.notes:
+        print(f"note: {note}")
+    print("flash with tensor names (as converted): " + ", ".join(f"{p.name} {p.named_bytes:,}" for p in result.points))
     print(f"criterion: {result.criterion}")
     print("meets it: " + (", ".join(p.name for p in result.winners) or "none"))
     print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))

@@ -24,9 +24,11 @@ from tinymlkit.optimize.prune import (
 )
 from tinymlkit.optimize.qat import fake_quant_weights, fold_batch_norm, quantization_aware_training
 from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.optimize.strip import strip_names
 from tinymlkit.optimize.sweep import Candidate, parse_point
 from tinymlkit.pipeline import verify_int8
 from tinymlkit.runtime.model_file import read_model
+from tinymlkit.runtime.tflm import TFLMModel
 from tinymlkit.train import TrainConfig, fit, seed_everything
 
 from clirun import tinyml
@@ -169,6 +171,22 @@ def test_pruning_reaches_the_target_sparsity_in_the_int8_weights(tone_features, 
     assert compressed_size(sparse) < 0.75 * compressed_size(dense)  # the zeros compress
     assert abs(len(sparse) - len(dense)) < 100  # ... but TFLM stores tensors dense
     assert read_model(sparse).op_names == read_model(dense).op_names
+
+
+# --- stripping names ----------------------------------------------------------------------------------------------
+
+
+def test_stripped_model_is_smaller_and_gives_the_same_results(tone_features, trained_tiny_conv):
+    feats, _ = tone_features
+    x_train, x_test = feats["train"][0], feats["test"][0]
+    named = to_int8(trained_tiny_conv, x_train, FEATURE_RANGE)
+    stripped = strip_names(named)
+    assert len(stripped) < len(named) - 500
+    assert all(t.name == "" for t in read_model(stripped).tensors) and any(t.name for t in read_model(named).tensors)
+    a, b = TFLMModel(named), TFLMModel(stripped)
+    assert a.arena_size == b.arena_size and np.array_equal(a.predict(x_test), b.predict(x_test))
+    with pytest.raises(TinyMLError, match="not a TensorFlow Lite model"):
+        strip_names(b"not a model at all")
 
 
 # --- the sweep -------------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ def optimize(
     epochs: int = typer.Option(15, "--epochs", help="Maximum training epochs per model (early stopping)."),
     finetune_epochs: int = typer.Option(4, "--finetune-epochs", help="Epochs of QAT or pruning fine-tuning."),
     board: str = typer.Option("nano33ble", "--board", help="Board whose latency model gives the latency column."),
+    keep_names: bool = typer.Option(False, "--keep-names", help="Keep the tensor names in the models (by default "
+                                    "they are stripped: TFLM does not read them)."),
     runs: Path = typer.Option(Path("runs"), "--runs", help="Folder that receives optimize-<time>/."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same numbers."),
 ) -> None:
@@ -39,6 +41,7 @@ def optimize(
         train=replace(defaults.train, epochs=epochs, seed=seed),
         finetune=replace(defaults.finetune, epochs=finetune_epochs, seed=seed),
         board=board,
+        strip_names=not keep_names,
         runs=str(runs),
         seed=seed,
     )

@@ -6,9 +6,9 @@
 A point is written ``family@width`` with an optional technique: ``+qat`` (quantization-aware fine-tuning) or
 ``+pruneNN`` (magnitude pruning to NN % zeros with fine-tuning), e.g. ``ds_cnn@0.125+qat``. Every point is
 converted to int8 and measured the same way: accuracy of the int8 model in the TFLM interpreter on the test split,
-flash as the size of the .tflite file, arena by bisection in TFLM, latency from the profiler's latency model for
-the chosen board. The first point is the baseline; the sweep reports which points have at most half its flash at
-no more than 2 points lower accuracy.
+flash as the size of the .tflite file (tensor names stripped: TFLM never reads them), arena by bisection in TFLM,
+latency from the profiler's latency model for the chosen board. The first point is the baseline; the sweep reports
+which points have at most half its flash at no more than 2 points lower accuracy.
 """
 
 import csv
@@ -25,8 +25,7 @@ from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary
 from tinymlkit.train import TrainConfig
 
-DEFAULT_POINTS = ("tiny_conv@1.0", "tiny_conv@0.5", "tiny_conv@1.0+prune75", "ds_cnn@0.25", "ds_cnn@0.125",
-                  "ds_cnn@0.125+qat")
+DEFAULT_POINTS = ("tiny_conv@1.0", "tiny_conv@0.5", "tiny_conv@1.0+prune75", "ds_cnn@0.125", "ds_cnn@0.125+qat")
 DEFAULT_BOARD = "nano33ble"
 _POINT = re.compile(r"^(?P<model>[a-z_0-9]+)@(?P<width>[0-9.]+)"
                     r"(?:\+(?P<technique>qat|prune(?P<sparsity>[0-9]{1,2})))?$")
@@ -86,6 +85,7 @@ class SweepConfig:
     train: TrainConfig = TrainConfig(epochs=15, batch_size=64, learning_rate=2e-3, patience=4)
     finetune: TrainConfig = TrainConfig(epochs=4, batch_size=64, learning_rate=5e-4)
     board: str = DEFAULT_BOARD
+    strip_names: bool = True  # drop tensor names from every model (TFLM does not read them)
     max_flash_ratio: float = 0.5  # the criterion: at most this fraction of the baseline's flash ...
     max_accuracy_drop: float = 0.02  # ... at no more than this much lower int8 accuracy
     runs: str = "runs"
@@ -103,7 +103,8 @@ class SweepPoint:
     parameters: int
     float_accuracy: float
     int8_accuracy: float
-    flash_bytes: int
+    flash_bytes: int  # size of the .tflite file the sweep writes (tensor names stripped unless turned off)
+    named_bytes: int  # size as the converter wrote it, with tensor names
     compressed_bytes: int  # zlib of the .tflite: what sparse/compressed storage could save
     weight_sparsity: float  # fraction of zeros among the int8 weights
     arena_bytes: int
@@ -173,6 +174,8 @@ def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = 
                    f"{config.max_accuracy_drop * 100:g} points lower int8 accuracy (TFLM)"),
         notes=["int8 accuracy measured in the TFLM interpreter on the test split",
                "arena measured on the host build of TFLM (64-bit pointers): a little larger than on a 32-bit MCU",
+               "flash = .tflite size" + (" with tensor names stripped (TFLM does not read them)"
+                                          if config.strip_names else ", as converted"),
                "compressed = zlib -9 of the .tflite, a proxy for sparse weight storage (TFLM stores tensors dense)",
                f"latency: latency-model estimate ({_profile(models[points[0].name], config.board).latency_basis})"],
     )
@@ -196,6 +199,7 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
     from tinymlkit.evaluate.metrics import classify
     from tinymlkit.optimize.prune import compressed_size, prune, weight_sparsity
     from tinymlkit.optimize.qat import quantization_aware_training
+    from tinymlkit.optimize.strip import strip_names
     from tinymlkit.pipeline import verify_int8
 
     (x_train, y_train), validation, (x_test, y_test) = (feats[s] for s in ("train", "validation", "test"))
@@ -217,7 +221,8 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
         model = prune(copy, (x_train, y_train), PruneSchedule(target=candidate.sparsity), finetune, progress).model
     seconds = time.perf_counter() - start
     int8 = verify_int8(model, x_train, x_test, input_range=FEATURE_RANGE, progress=progress)
-    profile = _profile(int8.tflite, config.board)
+    tflite = strip_names(int8.tflite) if config.strip_names else int8.tflite
+    profile = _profile(tflite, config.board)
     point = SweepPoint(
         name=candidate.name,
         model=candidate.model,
@@ -226,15 +231,16 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
         parameters=int(model.count_params()),
         float_accuracy=classify(_float_scores(model, x_test), y_test, labels).accuracy,
         int8_accuracy=classify(int8.outputs, y_test, labels).accuracy,
-        flash_bytes=len(int8.tflite),
-        compressed_bytes=compressed_size(int8.tflite),
-        weight_sparsity=round(weight_sparsity(int8.tflite), 4),
+        flash_bytes=len(tflite),
+        named_bytes=len(int8.tflite),
+        compressed_bytes=compressed_size(tflite),
+        weight_sparsity=round(weight_sparsity(tflite), 4),
         arena_bytes=int8.tflm.arena_size,
         macs=profile.macs,
         latency_ms=None if profile.latency_ms is None else round(profile.latency_ms, 3),
         seconds=round(seconds, 1),
     )
-    return point, int8.tflite
+    return point, tflite
 
 
 def _train_float(candidate: Candidate, feats: dict, classes: int, config: SweepConfig, progress: ProgressCallback):
