@@ -25,7 +25,7 @@ from tinymlkit.optimize.prune import (
 from tinymlkit.optimize.qat import fake_quant_weights, fold_batch_norm, quantization_aware_training
 from tinymlkit.optimize.quantize import to_int8
 from tinymlkit.optimize.strip import strip_names
-from tinymlkit.optimize.sweep import Candidate, parse_point
+from tinymlkit.optimize.sweep import Candidate, SweepConfig, parse_point, run_sweep
 from tinymlkit.pipeline import verify_int8
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.tflm import TFLMModel
@@ -200,6 +200,17 @@ def test_points_parse_and_bad_points_say_the_format():
                          ("ds_cnn@0.5+prune00", "1-99"), ("ds_cnn@0.5+int4", "family@width")]:
         with pytest.raises(TinyMLError, match=message):
             parse_point(bad)
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ({"board": "uno"}, "unknown board 'uno'"),
+    ({"points": ()}, "no points"),
+    ({"points": ("ds_cnn@0.5", "ds_cnn@0.50")}, "twice"),
+])
+def test_bad_sweeps_fail_before_any_work(tmp_path, config, message):
+    with pytest.raises(TinyMLError, match=message):
+        run_sweep(SweepConfig(data=str(tmp_path / "missing"), runs=str(tmp_path), **config))
+    assert not list(tmp_path.iterdir())
 
 
 def test_cli_rejects_bad_points_in_one_line(tmp_path):

@@ -132,7 +132,7 @@ class QuantizedLayer(keras.layers.Layer):
     def export(self) -> None:
         """Write the weights, rounded to the int8 grid, into the plain source layer."""
         kernel = keras.ops.convert_to_numpy(fake_quant_weights(self.kernel, self.kind))
-        self.source.set_weights([kernel, keras.ops.convert_to_numpy(self.bias)])
+        self.source.set_weights([kernel, self.bias.numpy()])
 
 
 def chain_layers(model) -> list:
