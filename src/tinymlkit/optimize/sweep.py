@@ -345,7 +345,8 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
         xs = [x_of(p) for p in shown]
         ax.set_xlim(0, max(xs) * 1.3)  # room for the labels
         front = sorted((x_of(p), 100 * p.int8_accuracy) for p in _front(shown, x_of))
-        ax.plot(*zip(*front, strict=True), color="tab:gray", linestyle="--", linewidth=1, zorder=2,
+        front.append((max(xs) * 1.3, front[-1][1]))  # best accuracy reachable within each budget: a staircase
+        ax.step(*zip(*front, strict=True), where="post", color="tab:gray", linestyle="--", linewidth=1, zorder=2,
                 label="Pareto front")
         ax.set_xlabel(label)
         ax.set_ylabel("int8 accuracy in TFLM (%)")
@@ -360,7 +361,7 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
             axes[0].annotate("", (x1, y), (x0, y), arrowprops={"arrowstyle": "->", "color": "tab:gray"})
             axes[0].scatter(x1, y, s=45, facecolors="none", edgecolors="tab:gray", zorder=3)
             axes[0].annotate("zlib", (x1, y), textcoords="offset points", xytext=(-8, -12), fontsize=7)
-    axes[0].legend(loc="lower right", fontsize=8)
+    axes[0].legend(loc="best", fontsize=8)
     fig.suptitle(f"Keyword spotting optimization sweep (baseline {result.baseline}, red; meeting the criterion: "
                  "green stars)", fontsize=10)
     return save_figure(fig, path)
