@@ -223,7 +223,8 @@ def test_cli_rejects_bad_points_in_one_line(tmp_path):
 @pytest.mark.e2e
 def test_cli_sweep_writes_table_plot_and_models(tone_dataset, tmp_path):
     result = tinyml("optimize", "--data", str(tone_dataset), "--points", "tiny_conv@0.5,tiny_conv@0.25+qat,"
-                    "tiny_conv@0.5+prune60", "--epochs", "3", "--finetune-epochs", "1", "--runs", str(tmp_path))
+                    "tiny_conv@0.5+prune60", "--epochs", "3", "--finetune-epochs", "1", "--runs", str(tmp_path),
+                    env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     assert "optimization sweep" in result.stdout and "tiny_conv@0.25+qat" in result.stdout
     (folder,) = tmp_path.glob("optimize-*")
