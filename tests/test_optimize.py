@@ -114,6 +114,8 @@ def test_qat_model_converts_to_int8_and_runs_in_tflm(tone_features, trained_tiny
     float_accuracy = classify(result.model.predict(x_test, verbose=0), y_test, labels).accuracy
     int8_accuracy = classify(int8.outputs, y_test, labels).accuracy
     assert int8_accuracy > 0.6 and abs(int8_accuracy - float_accuracy) <= 0.05
+    again = quantization_aware_training(result.model, (x_train, y_train), None, TrainConfig(epochs=1, batch_size=32))
+    assert len(again.model.layers) == len(result.model.layers)  # an exported model is a plain chain again
     conv = result.model.get_layer("conv").kernel.numpy()  # exported on the int8 grid: nothing left to round
     scale = np.abs(conv).max(axis=(0, 1)).reshape(-1) / 127
     steps = conv.reshape(-1, scale.size) / scale

@@ -140,8 +140,8 @@ def chain_layers(model) -> list:
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     for layer in layers:
         if len(getattr(layer, "_inbound_nodes", [])) > 1 or isinstance(layer.input, list | tuple):
-            raise TinyMLError(f"layer '{layer.name}' has several inputs or uses; quantization-aware training and "
-                              "pruning here need a model whose layers form one chain, as the kit's model families do")
+            raise TinyMLError(f"layer '{layer.name}' has several inputs or uses; quantization-aware training needs a "
+                              "model whose layers form one chain, as the kit's model families do")
     return layers
 
 
@@ -172,10 +172,7 @@ def fold_batch_norm(model) -> keras.Model:
             raise TinyMLError(f"batch normalization '{layer.name}' does not follow a convolution or dense layer; "
                               "fold it by hand or move it after one")
         else:
-            clone = type(layer).from_config(layer.get_config())
-            x = clone(x)
-            if layer.get_weights():
-                clone.set_weights(layer.get_weights())
+            x = _copy(layer, x)
         i += 1
     folded = keras.Model(inputs, x, name=model.name)
     probe = np.random.default_rng(0).standard_normal((4, *model.input_shape[1:])).astype(np.float32)
@@ -185,6 +182,15 @@ def fold_batch_norm(model) -> keras.Model:
         raise TinyMLError(f"model '{model.name}' is not a plain chain of layers (folding changed its outputs); "
                           "quantization-aware training here supports the kit's model families")
     return folded
+
+
+def _copy(layer, x):
+    """A new layer like ``layer``, with its weights, called on ``x`` (so the original keeps a single use)."""
+    clone = type(layer).from_config(layer.get_config())
+    y = clone(x)
+    if layer.get_weights():
+        clone.set_weights(layer.get_weights())
+    return y
 
 
 def _multiplier(layer) -> int:
@@ -216,7 +222,7 @@ def quantization_aware(plain, input_range: tuple[float, float] | None = None) ->
     inputs = keras.Input(plain.input_shape[1:], name="qat_input")
     x = ActivationQuantizer(fixed_range=input_range, name="input_quantizer")(inputs) if input_range else inputs
     for layer in chain_layers(plain):
-        x = QuantizedLayer(layer)(x) if isinstance(layer, COMPUTE_LAYERS) else layer(x)
+        x = QuantizedLayer(layer)(x) if isinstance(layer, COMPUTE_LAYERS) else _copy(layer, x)
     return keras.Model(inputs, x, name=f"{plain.name}_qat")
 
 
