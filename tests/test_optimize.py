@@ -25,7 +25,7 @@ from tinymlkit.optimize.prune import (
 from tinymlkit.optimize.qat import fake_quant_weights, fold_batch_norm, quantization_aware_training
 from tinymlkit.optimize.quantize import to_int8
 from tinymlkit.optimize.strip import strip_names
-from tinymlkit.optimize.sweep import Candidate, SweepConfig, parse_point, run_sweep
+from tinymlkit.optimize.sweep import DEFAULT_POINTS, Candidate, SweepConfig, parse_point, run_sweep
 from tinymlkit.pipeline import verify_int8
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.tflm import TFLMModel
@@ -192,6 +192,14 @@ def test_stripped_model_is_smaller_and_gives_the_same_results(tone_features, tra
 
 
 # --- the sweep -------------------------------------------------------------------------------------------------------
+
+
+def test_cli_help_lists_the_default_points():
+    import inspect
+
+    from tinymlkit.cli.optimize import optimize
+
+    assert ", ".join(DEFAULT_POINTS) in inspect.signature(optimize).parameters["points"].default.help
 
 
 def test_points_parse_and_bad_points_say_the_format():

@@ -11,7 +11,7 @@ from tinymlkit.errors import TinyMLError
 def optimize(
     points: str = typer.Option(
         None, "--points", help="Comma-separated points family@width[+qat|+pruneNN]; the first is the baseline. "
-        "Default: tiny_conv@1.0, tiny_conv@0.5, tiny_conv@1.0+prune75, ds_cnn@0.25, ds_cnn@0.125, ds_cnn@0.125+qat."),
+        "Default: tiny_conv@1.0, tiny_conv@0.5, tiny_conv@1.0+prune75, ds_cnn@0.125, ds_cnn@0.125+qat."),
     words: str = typer.Option("yes,no", "--words", help="Comma-separated keywords (plus silence, unknown)."),
     lang: str = typer.Option("en", "--lang", help="eSpeak NG language of the built-in voices."),
     data: Path = typer.Option(None, "--data", help="Speech Commands-style folder; default: built-in voices."),
