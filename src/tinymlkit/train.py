@@ -44,9 +44,12 @@ def fit(
     config: TrainConfig = TrainConfig(),
     progress: ProgressCallback = silent,
     monitor: str = "val_loss",
+    extra_callbacks: list | None = None,
 ) -> TrainResult:
-    """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value."""
-    callbacks: list = [_ProgressCallback(progress, config.epochs)]
+    """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value.
+
+    ``extra_callbacks`` (e.g. pruning) run alongside the progress and early-stopping callbacks."""
+    callbacks: list = [_ProgressCallback(progress, config.epochs), *(extra_callbacks or [])]
     if validation is not None and len(validation[0]):
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor=monitor, patience=config.patience, restore_best_weights=True)

@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import anomaly, data, kws, profile, quickstart, record, sine, wand
+from tinymlkit.cli import anomaly, data, kws, optimize, profile, quickstart, record, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.add_typer(record.board_app, name="board")
 app.command("profile")(profile.profile)
 app.command("boards")(profile.boards)
 app.add_typer(data.app, name="data")
+app.command("optimize")(optimize.optimize)
 
 
 @app.callback(invoke_without_command=True)
