@@ -36,7 +36,7 @@ class PersonConfig:
     scenes: int = 16000  # built-in data: number of scenes, half with a person
     model: str = "mobilenet_v1"
     width: float = 0.25
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=3, batch_size=64, learning_rate=4e-3,
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
     augment: int = 1  # extra training copies of each image, mirrored left to right
     runs: str = "runs"

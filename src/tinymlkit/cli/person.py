@@ -37,7 +37,7 @@ def train(
     data: Path = DATA,
     images: Path = IMAGES,
     scenes: int = SCENES,
-    epochs: int = typer.Option(3, "--epochs", help="Epochs over the training images and their mirror images "
+    epochs: int = typer.Option(5, "--epochs", help="Epochs over the training images and their mirror images "
                                "(training stops early on validation loss)."),
     learning_rate: float = typer.Option(4e-3, "--lr", help="Peak learning rate (cosine decay to zero)."),
     width: float = typer.Option(0.25, "--width", help="MobileNet v1 width multiplier (alpha)."),
