@@ -206,12 +206,12 @@ def sketch_context() -> dict:
             "Takes a 176x144 grayscale frame from the camera, keeps its central square shrunk to 96x96 (the same "
             "integer arithmetic the model's training and test images went through), runs the int8 MobileNet "
             "and lights the green LED when a person is in view, the red one when not; the scores are printed on "
-            "the serial port. Without a camera (or before you connect one) the image provider returns a flat "
-            "grey test frame: fill in GetImage() in image_provider.cpp for your camera."
+            "the serial port. Without a camera (or before you connect one) the image provider returns a plain "
+            "test frame: fill in GetImage() in image_provider.cpp for your camera."
         ),
         "run_steps": [
             "Point the camera at a scene; each inference prints the person and no-person scores (-128..127).",
-            "Green LED: person (score above the threshold in model_settings.h); red LED: no person; blue "
+            "Green LED: person (the person score is above the no-person score); red LED: no person; blue "
             "flashes once per inference.",
         ],
         "extra_libraries": [
