@@ -15,8 +15,10 @@ from tinymlkit.runtime.ops import RESOLVER_METHODS
 STUBS = Path(__file__).parent / "arduino_stubs"
 
 
-def compile_sketch(sketch: Path, tmp: Path) -> None:
-    """Fail the test with the compiler's messages if any source file of ``sketch`` does not compile."""
+def compile_sketch(sketch: Path, tmp: Path, defines: tuple[str, ...] = ()) -> None:
+    """Fail the test with the compiler's messages if any source file of ``sketch`` does not compile.
+
+    ``defines`` are passed as ``-D`` flags (e.g. ``("USE_OV767X_CAMERA=1",)``)."""
     gxx = shutil.which("g++")
     if gxx is None:
         pytest.skip("g++ not installed")
@@ -26,7 +28,7 @@ def compile_sketch(sketch: Path, tmp: Path) -> None:
     assert sources, f"no sources in {sketch}"
     for src in sources:
         cmd = [gxx, "-std=gnu++17", "-fsyntax-only", "-Wall", "-Werror=return-type", f"-I{STUBS}",
-               f"-I{STUBS / 'tensorflow/lite/micro'}", f"-I{tmp}", f"-I{sketch}"]
+               f"-I{STUBS / 'tensorflow/lite/micro'}", f"-I{tmp}", f"-I{sketch}", *(f"-D{d}" for d in defines)]
         if src.suffix == ".ino":
             cmd += ["-x", "c++", "-include", "Arduino.h"]
         result = subprocess.run([*cmd, str(src)], capture_output=True, text=True)

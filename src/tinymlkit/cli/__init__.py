@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import anomaly, data, kws, optimize, profile, quickstart, record, sine, wand
+from tinymlkit.cli import anomaly, data, kws, optimize, person, profile, quickstart, record, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(kws.app, name="kws")
 app.add_typer(sine.app, name="sine")
 app.add_typer(wand.app, name="wand")
 app.add_typer(anomaly.app, name="anomaly")
+app.add_typer(person.app, name="person")
 app.add_typer(record.app, name="record")
 app.add_typer(record.board_app, name="board")
 app.command("profile")(profile.profile)

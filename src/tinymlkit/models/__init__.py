@@ -16,11 +16,12 @@ def build_model(name: str, input_shape: tuple[int, ...], classes: int, width: fl
 
 
 def _builders() -> dict[str, Callable]:
-    from tinymlkit.models import autoencoder, ds_cnn, sine_mlp, tiny_conv, wand_cnn
+    from tinymlkit.models import autoencoder, ds_cnn, mobilenet_v1, sine_mlp, tiny_conv, wand_cnn
 
     return {"tiny_conv": tiny_conv.build, "ds_cnn": ds_cnn.build, "autoencoder": autoencoder.build,
             "sine_mlp": sine_mlp.build,
-            "wand_cnn": wand_cnn.build}
+            "wand_cnn": wand_cnn.build,
+            "mobilenet_v1": mobilenet_v1.build}
 
 
 def scaled(channels: int, width: float) -> int:
