@@ -150,7 +150,7 @@ def test_cli_listen_and_predict_use_the_trained_model(report, kws_data, tmp_path
     chosen = report.extra["streaming"]["recognizer"]
     assert f"{chosen['average_window_ms']} ms average, threshold {chosen['threshold']}/255" in heard.stdout
     heard_words = re.findall(r"^[\W_]*\d+\.\d\d[\W_]+(\w+)", heard.stdout, re.MULTILINE)  # table rows: time, command
-    assert heard_words == [w.label for w in truth], heard.stdout
+    assert [w for w in heard_words if w != "unknown"] == [w.label for w in truth], heard.stdout
     clip = tmp_path / "clip.wav"
     write_wav(clip, held_out.x[int(np.flatnonzero(held_out.y == 2)[0])], 16000)
     scores = tinyml("kws", "predict", "--model", str(model), str(clip))
