@@ -32,12 +32,13 @@ def timed(run, config):
     return report, time.perf_counter() - wall, cpu_seconds() - cpu
 
 
-def print_data(report, groups: str) -> None:
-    """Where the data came from and how many examples and ``groups`` (users, voices...) each split has."""
-    d = report.data
-    print(f"data: {d.source}")
-    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}, "
-          f"{groups}: {d.groups}, notes: {d.notes}")
+def print_data(data, groups: str | None = None) -> None:
+    """Where the data (a report's ``DataSummary``) came from and how many examples each split has, and with
+    ``groups`` (users, voices...) how many groups."""
+    counts = [sum(data.counts[s].values()) for s in ("train", "validation", "test")]
+    extra = f", {groups}: {data.groups}, notes: {data.notes}" if groups else ""
+    print(f"data: {data.source}")
+    print(f"examples (train/validation/test): {counts}{extra}")
 
 
 def print_common(report, wall: float, cpu: float) -> None:

@@ -19,7 +19,7 @@ def main() -> None:
     from tinymlkit.apps.kws import KwsConfig, run
 
     report, wall, cpu = timed(run, KwsConfig(runs=args.runs))
-    print_data(report, "voices")
+    print_data(report.data, "voices")
     float_acc, int8_acc = report.float_metrics["accuracy"], report.int8_metrics["accuracy"]
     print(f"accuracy on held-out voices: float {float_acc:.4f}, int8 in TFLM {int8_acc:.4f}")
     s = report.extra["streaming"]

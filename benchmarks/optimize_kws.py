@@ -10,7 +10,7 @@ and wall and CPU time. Exits non-zero when no point meets the criterion. From th
 import os
 import sys
 
-from _timing import options, timed
+from _timing import options, print_data, timed
 
 
 def main() -> None:
@@ -18,9 +18,7 @@ def main() -> None:
     from tinymlkit.optimize.sweep import SweepConfig, run_sweep
 
     result, wall, cpu = timed(run_sweep, SweepConfig(runs=args.runs))
-    d = result.data
-    print(f"data: {d.source}")
-    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}")
+    print_data(result.data)
     print(f"{'point':<24}{'float':>7}{'int8':>7}{'flash B':>9}{'zlib B':>8}{'zeros':>7}{'arena B':>9}"
           f"{'MACs':>10}{'ms':>8}{'train s':>9}")
     for p in result.points:

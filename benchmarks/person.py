@@ -8,7 +8,7 @@ Exits non-zero below the 85 % target. From the repository root:
 
 import sys
 
-from _timing import options, print_common, timed
+from _timing import options, print_common, print_data, timed
 
 
 def main() -> None:
@@ -16,9 +16,7 @@ def main() -> None:
     from tinymlkit.apps.person import PersonConfig, run
 
     report, wall, cpu = timed(run, PersonConfig(runs=args.runs))
-    d = report.data
-    print(f"data: {d.source}")
-    print(f"examples (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}")
+    print_data(report.data)
     print(f"accuracy on held-out scenes: float {report.float_metrics['accuracy']:.4f}, "
           f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}; recall per class (int8): "
           f"{report.extra['per_class_recall_int8']}")

@@ -16,7 +16,7 @@ def main() -> None:
     from tinymlkit.apps.wand import WandConfig, run
 
     report, wall, cpu = timed(run, WandConfig(runs=args.runs))
-    print_data(report, "users")
+    print_data(report.data, "users")
     print(f"accuracy on held-out users: float {report.float_metrics['accuracy']:.4f}, "
           f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}")
     print_common(report, wall, cpu)
