@@ -143,7 +143,6 @@ def score_streams(
     """Compose ``streams`` recordings of held-out clips in background noise, keywords and other words (which must
     not fire) in random order, and score them with the int8 model in TFLM every 20 ms, as the board does. The
     words spoken are the keywords only."""
-    from tinymlkit.data.speech_commands import UNKNOWN
     from tinymlkit.data.stream import compose_stream
     from tinymlkit.progress import track
     from tinymlkit.runtime.streaming import stream_scores
@@ -200,7 +199,7 @@ def streaming_check(
     seconds: float = 10.0, progress: ProgressCallback = silent,
 ) -> StreamingCheck:
     """Run the int8 model in TFLM with the command recognizer over ``streams`` recordings made of held-out clips
-    in background noise, and count hits, misses and false alarms."""
+    (keywords and other words) in background noise, and count hits, misses and false alarms."""
     scored = score_streams(held_out, tflm, words, seed, streams, seconds, progress)
     hits, misses, false_alarms = count_detections(scored, held_out.labels, words, recognizer)
     total = hits + misses
