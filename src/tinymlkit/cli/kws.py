@@ -99,7 +99,7 @@ def predict(
     from tinymlkit.data.audio import SAMPLE_RATE, fit_length, read_audio
     from tinymlkit.features.micro_frontend import micro_features
 
-    tflm, names = _load_model(model, labels)
+    _, tflm, names = _load_model(model, labels)
     clip_audio = fit_length(read_audio(clip, SAMPLE_RATE), SAMPLE_RATE)
     scores = tflm.predict(micro_features(clip_audio[None]))[0]
     rows = [[name, float(s)] for name, s in sorted(zip(names, scores, strict=True), key=lambda p: -p[1])]
@@ -125,12 +125,10 @@ def listen(
     """Find commands in a recording with the int8 model in TFLM and the course's command recognizer."""
     quiet_tensorflow()
     from tinymlkit.apps.kws import recognizer_of_run
-    from tinymlkit.cli.app_commands import model_path
     from tinymlkit.data.audio import SAMPLE_RATE, read_audio
     from tinymlkit.runtime.streaming import listen as listen_stream
 
-    model = model_path(model, "kws")
-    tflm, names = _load_model(model, labels)
+    model, tflm, names = _load_model(model, labels)
     if mic:
         from tinymlkit.data.microphone import record
 
@@ -154,6 +152,7 @@ def listen(
 
 
 def _load_model(model: Path | None, labels: str | None):
+    """The keyword model's path (``model``, or the newest run's), its TFLM interpreter and its labels."""
     from tinymlkit.cli.app_commands import model_path
     from tinymlkit.runtime.tflm import TFLMModel
 
@@ -173,5 +172,5 @@ def _load_model(model: Path | None, labels: str | None):
         per_clip *= d
     if per_clip != 49 * 40:
         raise TinyMLError(f"{model} takes input {tflm.input.shape}, not 49x40 micro features: not a keyword model")
-    return tflm, names
+    return model, tflm, names
 
