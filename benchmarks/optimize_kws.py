@@ -15,9 +15,10 @@ from _timing import options, print_data, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
+    from tinymlkit.apps.kws.recipe import recipe
     from tinymlkit.optimize.sweep import SweepConfig, run_sweep
 
-    result, wall, cpu = timed(run_sweep, SweepConfig(runs=args.runs))
+    result, wall, cpu = timed(lambda config: run_sweep(recipe, config), SweepConfig(runs=args.runs))
     print_data(result.data)
     print(f"{'point':<24}{'float':>7}{'int8':>7}{'flash B':>9}{'zlib B':>8}{'zeros':>7}{'arena B':>9}"
           f"{'MACs':>10}{'ms':>8}{'train s':>9}")

@@ -286,8 +286,9 @@ def test_anomaly_end_to_end(tmp_path):
     assert set(saved["float_metrics"]) == set(saved["int8_metrics"]) == {"auc", "tpr", "fpr"}
     assert abs(saved["float_metrics"]["auc"] - saved["int8_metrics"]["auc"]) < 0.1
     assert saved["model"]["arena_bytes"] > 500 and saved["model"]["ops"] == ["FULLY_CONNECTED"]
-    assert {"kmeans", "thresholds", "per_machine_auc_int8"} <= set(saved["extra"])
-    assert set(saved["extra"]["per_fault_auc_int8"]) == {"bearing", "imbalance", "rubbing"}
+    assert {"kmeans", "per_machine_auc_int8"} <= set(saved["details"]) and "detector" not in saved["details"]
+    assert set(saved["thresholds"]) == {"autoencoder_float", "autoencoder_int8", "kmeans"}
+    assert set(saved["details"]["per_fault_auc_int8"]) == {"bearing", "imbalance", "rubbing"}
     deploy = run_dir / "deploy"
     tflite = (deploy / "model.tflite").read_bytes()
     assert parse_c_array((deploy / "model_data.cc").read_text()) == tflite
@@ -296,13 +297,13 @@ def test_anomaly_end_to_end(tmp_path):
     assert {"anomaly_sketch.ino", "log_mel.cpp", "audio_provider.cpp", "model_settings.h"} <= {
         p.name for p in sketch.iterdir()}
     settings = (sketch / "model_settings.h").read_text()
-    assert f"constexpr float kThreshold = {report.extra['thresholds']['autoencoder_int8']:.9g}f;" in settings
+    assert f"constexpr float kThreshold = {report.thresholds['autoencoder_int8']:.9g}f;" in settings
     compile_sketch(sketch, tmp_path)
 
     data, _ = load_data(config)
     result = evaluate(deploy / "model.tflite", data)
     assert result["autoencoder_int8"]["auc"] == pytest.approx(report.int8_metrics["auc"])
-    assert result["kmeans"]["auc"] == pytest.approx(report.extra["kmeans"]["auc"])
+    assert result["kmeans"]["auc"] == pytest.approx(report.details.kmeans["auc"])
 
     clip = data.meta["path"][np.flatnonzero(data.split == "test")[0]]
     out = tinyml("anomaly", "predict", "--model", str(deploy / "model.tflite"), clip, cwd=tmp_path)

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tinymlkit.apps.kws.recipe import recipe as KWS
 from tinymlkit.evaluate.cards import data_card, model_card
 from tinymlkit.evaluate.groups import NOT_RECORDED, breakdown, group_columns, wilson_interval
 from tinymlkit.report import DataSummary, ModelReport, ModelSummary
@@ -43,7 +44,7 @@ def test_float_accuracy_per_group_and_int8_cost_in_the_model_card():
     predicted, y, meta = _case()
     report = breakdown(predicted, y, LABELS, meta, negatives=["silence", "unknown"], float_predicted=y)
     assert [g.float_accuracy for g in report.column("voice").groups] == [1.0, 1.0]
-    card = model_card(_report("my_words", {"voice": {"a": 40, "b": 40}}, report))
+    card = model_card(_report("my_words", {"voice": {"a": 40, "b": 40}}, report), KWS.card)
     assert "int8 costs voice = b 0.275 accuracy (overall 0.050)" in card
 
 
@@ -85,7 +86,7 @@ def _report(source: str, metadata: dict, groups) -> ModelReport:
                            ops=["SOFTMAX"], input_shape=[1, 1960], input_scale=0.1, input_zero_point=-128,
                            output_scale=1 / 256, output_zero_point=-128, arena_note="host build"),
         float_metrics={"accuracy": 0.9}, int8_metrics={"accuracy": 0.85}, groups=groups,
-        extra={"per_class_recall_int8": dict.fromkeys(LABELS, 0.85)},
+        per_class_recall=dict.fromkeys(LABELS, 0.85),
     )
 
 
@@ -93,19 +94,19 @@ def test_cards_for_recorded_data_name_the_gaps():
     predicted, y, meta = _case()
     groups = breakdown(predicted, y, LABELS, meta, negatives=["silence", "unknown"])
     report = _report("my_words", {"voice": {"a": 40, "b": 40}}, groups)
-    card = data_card(report)
+    card = data_card(report, KWS.card)
     assert "Consent" in card and "Not recorded" in card and "consent is not recorded per example" in card
     assert "gender is not recorded" in card and "only 3 speakers (voices) in the test split" in card
     assert "| yes | 30 | 30 | 30 |" in card
-    card = model_card(report)
+    card = model_card(report, KWS.card)
     assert "**Worst group:** `voice = b`" in card and "| b | 40 | 0.725" in card
     assert "int8 conversion costs 0.050 accuracy" in card and "Recognize a few spoken keywords" in card
 
 
 def test_cards_for_synthetic_data_and_no_metadata():
     report = _report("built-in synthesized voices (eSpeak NG, lang=en) at /cache/x", {}, None)
-    assert "Not applicable: the data is synthesized" in data_card(report)
-    card = model_card(report)
+    assert "Not applicable: the data is synthesized" in data_card(report, KWS.card, synthesized=True)
+    card = model_card(report, KWS.card, synthesized=True)
     assert "No metadata column" in card and "synthesized data only" in card
 
 

@@ -51,7 +51,7 @@ def test_report_has_float_and_tflm_int8_figures(report):
     assert abs(saved["int8_metrics"]["accuracy"] - saved["float_metrics"]["accuracy"]) <= 0.05
     assert saved["model"]["parameters"] == 16652  # tiny_conv with 4 classes
     assert saved["model"]["ops"] == ["DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE", "SOFTMAX"]
-    assert np.array(saved["confusion"]).sum() == saved["extra"]["test_examples"]
+    assert np.array(saved["confusion"]).sum() == saved["test_examples"]
     assert set(saved["timings"]) >= {"data", "features", "train", "convert", "verify in TFLM", "deploy"}
 
 
@@ -85,7 +85,7 @@ def test_deploy_folder_holds_the_four_artifacts(report):
         settings
     )
     assert 'kLabels[kLabelCount] = { "silence", "unknown", "yes", "no" }' in settings
-    chosen = report.extra["streaming"]["recognizer"]  # calibrated on validation recordings, used by the sketch
+    chosen = report.details.streaming.recognizer  # calibrated on validation recordings, used by the sketch
     assert chosen["average_window_ms"] in RECOGNIZER_WINDOWS_MS and chosen["threshold"] in RECOGNIZER_THRESHOLDS
     assert f"kAverageWindowMs = {chosen['average_window_ms']};" in settings
     assert f"kDetectionThreshold = {chosen['threshold']};" in settings
@@ -128,7 +128,7 @@ def test_listen_finds_the_right_words_at_the_right_times(report, kws_data):
     audio, truth = compose_stream(held_out, ["yes", "no"], seconds=10.0, seed=3)
     assert len(audio) == 160000 and len(truth) >= 3
     tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
-    detections = listen(audio, tflm, report.data.labels, RecognizerConfig(**report.extra["streaming"]["recognizer"]))
+    detections = listen(audio, tflm, report.data.labels, RecognizerConfig(**report.details.streaming.recognizer))
     score = match_detections(detections, truth, ["yes", "no"])
     assert score.recall == 1.0, (truth, detections)
     assert not score.false_alarms
@@ -147,7 +147,7 @@ def test_cli_listen_and_predict_use_the_trained_model(report, kws_data, tmp_path
     model = Path(report.run_dir) / "deploy" / "model.tflite"
     heard = tinyml("kws", "listen", str(tmp_path / "stream.wav"), "--model", str(model), env={"COLUMNS": "200"})
     assert heard.returncode == 0, heard.stderr
-    chosen = report.extra["streaming"]["recognizer"]
+    chosen = report.details.streaming.recognizer
     assert f"{chosen['average_window_ms']} ms average, threshold {chosen['threshold']}/255" in heard.stdout
     heard_words = re.findall(r"^[\W_]*\d+\.\d\d[\W_]+(\w+)", heard.stdout, re.MULTILINE)  # table rows: time, command
     assert [w for w in heard_words if w != "unknown"] == [w.label for w in truth], heard.stdout

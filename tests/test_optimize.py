@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tinymlkit.apps.kws.recipe import FEATURE_RANGE, KwsConfig, features, load_data
+from tinymlkit.apps.kws.recipe import recipe as KWS
 from tinymlkit.convert.quantize import to_int8
 from tinymlkit.convert.strip import strip_names
 from tinymlkit.datatools.augment import AudioAugment
@@ -219,7 +220,7 @@ def test_points_parse_and_bad_points_say_the_format():
 ])
 def test_bad_sweeps_fail_before_any_work(tmp_path, config, message):
     with pytest.raises(TinyMLError, match=message):
-        run_sweep(SweepConfig(data=str(tmp_path / "missing"), runs=str(tmp_path), **config))
+        run_sweep(KWS, SweepConfig(app=KwsConfig(data=str(tmp_path / "missing")), runs=str(tmp_path), **config))
     assert not list(tmp_path.iterdir())
 
 

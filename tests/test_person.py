@@ -284,7 +284,7 @@ def test_person_end_to_end(tmp_path):
     assert saved["app"] == "person" and saved["data"]["labels"] == ["no_person", "person"]
     assert set(saved["float_metrics"]) == set(saved["int8_metrics"]) == {"accuracy"}
     assert "synthetic scenes, not photographs" in saved["data"]["source"]
-    assert "not photographs" in saved["extra"]["data_kind"]
+    assert "not photographs" in saved["details"]["data_kind"]
     model = saved["model"]
     assert model["input_shape"] == [1, 96, 96, 1] and model["input_zero_point"] == -128
     assert abs(model["input_scale"] - 1 / 255) < 1e-6

@@ -37,13 +37,15 @@ def write_json(path: str | Path, obj: Any) -> Path:
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Turn dataclasses, paths, NumPy scalars and arrays into plain JSON values."""
+    """Turn dataclasses, paths, NumPy scalars and arrays into plain JSON values (dataclass fields with
+    ``metadata={"json": False}`` are left out)."""
     import dataclasses
 
     import numpy as np
 
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        fields = [f for f in dataclasses.fields(obj) if f.metadata.get("json", True)]
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):

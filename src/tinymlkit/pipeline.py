@@ -1,12 +1,11 @@
-"""The steps every application shares: training a classifier, int8 conversion with TFLM verification, and the
-run folder (deployment files, figures, report.json).
+"""The one pipeline every application runs (:func:`run`): data, device features, training, int8 conversion with
+TFLM verification, the recipe's task scores, and the run folder (deployment files, figures, cards, report.json).
 
-A recipe (see ``apps/``) loads its data and computes its device features, then either calls
-:func:`run_classifier` (classification apps) or composes :func:`verify_int8` and :func:`save_run` itself.
+    report = run(kws, kws.config(words=["yes", "no"]))     # any recipe (see tinymlkit.recipe), any config
 """
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +14,15 @@ import numpy as np
 
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
-from tinymlkit.evaluate.groups import breakdown, metadata_counts
+from tinymlkit.evaluate.groups import metadata_counts
 from tinymlkit.fileio import building_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.report import DataSummary, ModelReport, ModelSummary
+from tinymlkit.recipe import CardText, Features, Figure, Recipe, Trained
+from tinymlkit.report import DataSummary, ModelReport, ModelSummary, TrainingSummary
 from tinymlkit.runs import new_run_path
 from tinymlkit.runtime.tflm import HOST_POINTER_NOTE, TFLMModel, measure_arena
-from tinymlkit.train import TrainConfig
 
-Features = dict[str, tuple[np.ndarray, np.ndarray]]  # split -> (inputs, targets)
-Figure = Callable[[Path], None]  # draws one PNG at the given path
+__all__ = ["Features", "Int8Result", "RunSpec", "Stopwatch", "run", "save_run", "summarize_data", "verify_int8"]
 
 
 @dataclass
@@ -79,7 +77,8 @@ class RunSpec:
     labels: list[str] | None = None
     figures: dict[str, tuple[str, Figure]] = field(default_factory=dict)  # artifact -> (file name, drawer)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # artifact -> (path in the run folder, text)
-    negatives: list[str] = field(default_factory=list)  # "no command" classes, for false accepts per group
+    card: CardText = CardText()  # the model card's use and limitation text
+    synthesized: bool = False  # the data is TinyML Kit's own synthesized data (the data card says so)
 
 
 def verify_int8(
@@ -145,75 +144,72 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
                 draw(tmp / filename)
                 artifacts[name] = filename
         report.run_dir, report.artifacts, report.timings = str(final), artifacts, dict(watch.seconds)
-        artifacts.update({k: f"deploy/{v}" for k, v in write_cards(tmp / "deploy", report).items()})
+        cards = write_cards(tmp / "deploy", report, spec.card, spec.synthesized)
+        artifacts.update({k: f"deploy/{v}" for k, v in cards.items()})
         report.save(tmp)
     return report
 
 
-def run_classifier(
-    spec: RunSpec,
-    data: Dataset,
-    source: str,
-    features: Features,
-    model,
-    family: str,
-    train: TrainConfig,
-    input_range: tuple[float, float] | None = None,
-    watch: Stopwatch | None = None,
-    progress: ProgressCallback = silent,
-    measure: Callable[[Int8Result], dict] | None = None,
-) -> ModelReport:
-    """Train a softmax classifier on ``features``, verify it as int8 in TFLM and save the run.
+def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> ModelReport:
+    """Run one application from data to the run folder: load the data, compute the device features, train with
+    a fixed seed, convert to int8, check it in TFLM, score it with the recipe's task, measure what the recipe adds,
+    and write the run folder (deployment files, sketch, cards, figures, report.json). ``config`` None: the
+    recipe's defaults. The run folder is ``report.run_dir``."""
+    from tinymlkit.train import seed_everything
 
-    The report has float and int8 accuracy on the test split, the int8 confusion matrix (also as
-    ``confusion.png``), per-class recall and the int8 results per metadata group (``report.groups``).
-    ``measure`` adds application-specific figures measured on the int8 model to ``report.extra``.
-    """
-    import keras
-
-    from tinymlkit.evaluate.metrics import classify
-    from tinymlkit.evaluate.plots import plot_confusion
-    from tinymlkit.train import fit
-
-    watch = watch or Stopwatch()
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = (features[s] for s in SPLITS)
+    config = config if config is not None else recipe.config_type()
+    watch = Stopwatch()
+    with watch("data"):
+        data, source = recipe.load_data(config, progress)
+    with watch("features"):
+        features = recipe.features(data, config, progress)
+    seed_everything(config.seed)
+    model = recipe.build_model(config, data)
     with watch("train"):
-        model.compile(
-            optimizer=keras.optimizers.Adam(train.learning_rate),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-        trained = fit(model, (x_train, y_train), (x_val, y_val), train, progress)
-    float_scores = model.predict(x_test, verbose=0, batch_size=256)
-    float_result = classify(float_scores, y_test, data.labels)
-    int8 = verify_int8(model, x_train, x_test, input_range=input_range, progress=progress, watch=watch)
-    int8_result = classify(int8.outputs, y_test, data.labels)
+        training = recipe.train(model, features, config, progress)
+    int8 = verify_int8(model, features["train"][0], features["test"][0], recipe.input_range(config, data), progress,
+                       watch)
+    trained = Trained(config, data, source, features, model, int8, training)
+    trained.scores = recipe.task.score(trained, recipe, progress)
+    with watch("measure"):
+        trained.details = recipe.measure(trained, progress)
+    return save_run(run_spec(recipe, trained), int8, run_report(recipe, trained), watch)
 
-    def draw_confusion(path: Path) -> None:
-        plot_confusion(int8_result.confusion, data.labels, "int8 model in TFLM, test split", path)
 
-    spec.labels = spec.labels or list(data.labels)
-    spec.figures = {"confusion_matrix": ("confusion.png", draw_confusion), **spec.figures}
-    report = ModelReport(
-        app=spec.app,
+def run_report(recipe: Recipe, trained: Trained) -> ModelReport:
+    """The report of a run, before its folder is written."""
+    s = trained.scores
+    return ModelReport(
+        app=recipe.name,
         run_dir="",
-        settings=spec.settings,
-        data=summarize_data(data, source),
-        model=int8.summary(family, int(model.count_params())),
-        float_metrics={"accuracy": float_result.accuracy},
-        int8_metrics={"accuracy": int8_result.accuracy},
-        confusion=int8_result.confusion,
-        extra={
-            "epochs_run": trained.epochs_run,
-            "best_epoch": trained.best_epoch,
-            "per_class_recall_int8": int8_result.per_class_recall,
-            "test_examples": int8_result.examples,
-        },
+        settings=recipe.settings(trained.config),
+        data=summarize_data(trained.data, trained.source),
+        model=trained.int8.summary(recipe.family(trained.config), int(trained.model.count_params())),
+        float_metrics=s.float_metrics,
+        int8_metrics=s.int8_metrics,
+        confusion=s.confusion,
+        training=TrainingSummary(trained.training.epochs_run, trained.training.best_epoch),
+        test_examples=s.test_examples,
+        per_class_recall=s.per_class_recall,
+        thresholds=s.thresholds,
+        threshold_rule=s.threshold_rule,
+        details=trained.details,
+        groups=s.groups,
     )
-    test = data.part("test")
-    report.groups = breakdown(np.argmax(int8.outputs, axis=1), y_test, data.labels, test.meta, spec.negatives,
-                              float_predicted=np.argmax(float_scores, axis=1))
-    if measure is not None:
-        with watch("measure"):
-            report.extra.update(measure(int8))
-    return save_run(spec, int8, report, watch)
+
+
+def run_spec(recipe: Recipe, trained: Trained) -> RunSpec:
+    """What the run folder holds besides the report: sketch, labels, figures, files and card text."""
+    config, labels = trained.config, list(trained.data.labels)
+    return RunSpec(
+        app=recipe.name,
+        runs=config.runs,
+        settings=recipe.settings(config),
+        sketch_context=recipe.sketch_context(config, labels, trained.int8.tflm, trained.details),
+        templates=recipe.templates,
+        labels=labels,
+        figures={**recipe.task.figures(trained), **recipe.figures(trained)},
+        files=recipe.files(trained),
+        card=recipe.card_text(trained),
+        synthesized=recipe.synthesized(config),
+    )

@@ -1,8 +1,9 @@
 """``ModelReport``: the single source of every figure of a run (CLI table, report.json, model card, plots)."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tinymlkit.evaluate.groups import GroupReport
 from tinymlkit.fileio import write_json
@@ -38,6 +39,14 @@ class ModelSummary:
 
 
 @dataclass
+class TrainingSummary:
+    """How training went: epochs run and the epoch whose weights the model kept."""
+
+    epochs_run: int
+    best_epoch: int
+
+
+@dataclass
 class ModelReport:
     """Everything one run measured. ``int8`` metrics are always measured in the TFLM interpreter."""
 
@@ -49,11 +58,29 @@ class ModelReport:
     float_metrics: dict[str, float]
     int8_metrics: dict[str, float]
     confusion: list[list[int]] | None = None  # int8 model on the test split, rows true, columns predicted
+    training: TrainingSummary | None = None
+    test_examples: int = 0
+    per_class_recall: dict[str, float] | None = None  # classification: int8 recall per class, test split
+    thresholds: dict[str, float] | None = None  # anomaly scores: the threshold of each model
+    threshold_rule: str | None = None
+    details: Any = None  # the application's own results (a dataclass, e.g. the keyword streaming check)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> path relative to run_dir
-    extra: dict = field(default_factory=dict)  # application-specific figures
     groups: GroupReport | None = None  # int8 results per metadata group (voice, accent, device...), test split
     created: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
+
+    @property
+    def extra(self) -> dict:
+        """The typed fields as the former ``extra`` dict (read-only; kept for one release)."""
+        out: dict = asdict(self.training) if self.training else {}
+        out["test_examples"] = self.test_examples
+        if self.per_class_recall is not None:
+            out["per_class_recall_int8"] = self.per_class_recall
+        if self.thresholds is not None:
+            out["thresholds"], out["threshold_rule"] = self.thresholds, self.threshold_rule
+        if is_dataclass(self.details):
+            out.update(asdict(self.details))
+        return out
 
     def save(self, folder: str | Path) -> Path:
         """Write ``report.json`` into ``folder``."""

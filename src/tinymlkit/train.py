@@ -1,8 +1,8 @@
 """Training around Keras ``fit``: fixed seeds, early stopping on validation, progress through a callback."""
 
 from dataclasses import dataclass, field
+from functools import cache
 
-import keras
 import numpy as np
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
@@ -35,6 +35,7 @@ class TrainResult:
 
 def seed_everything(seed: int) -> None:
     """Make weight initialization, shuffling, dropout and layer names repeatable. Call before building the model."""
+    import keras
     import tensorflow as tf
 
     keras.backend.clear_session()  # also restarts automatic layer names, which end up in the .tflite
@@ -54,10 +55,13 @@ def fit(
     """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value.
 
     ``extra_callbacks`` (e.g. pruning) run alongside the progress and early-stopping callbacks."""
-    callbacks: list = [_ProgressCallback(progress, config.epochs), *(extra_callbacks or [])]
+    import keras
+
+    progress_callback, cosine_decay = _callbacks()
+    callbacks: list = [progress_callback(progress, config.epochs), *(extra_callbacks or [])]
     if config.decay:
         steps = config.epochs * -(-len(train[0]) // config.batch_size)
-        callbacks.append(_CosineDecay(config.learning_rate, steps))
+        callbacks.append(cosine_decay(config.learning_rate, steps))
     if validation is not None and len(validation[0]):
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor=monitor, patience=config.patience, restore_best_weights=True)
@@ -89,26 +93,32 @@ def _info(history: dict[str, list[float]], epoch: int) -> str:
     return "  ".join(parts)
 
 
-class _ProgressCallback(keras.callbacks.Callback):
-    def __init__(self, progress: ProgressCallback, epochs: int):
-        super().__init__()
-        self._progress, self._epochs = progress, epochs
-        self._history: dict[str, list[float]] = {}
+@cache
+def _callbacks() -> tuple[type, type]:
+    """The Keras callback classes (defined on first use, so importing this module does not import Keras)."""
+    import keras
 
-    def on_epoch_end(self, epoch, logs=None):
-        for k, v in (logs or {}).items():
-            self._history.setdefault(k, []).append(float(v))
-        self._progress(ProgressEvent("Training", epoch + 1, self._epochs, _info(self._history, epoch)))
+    class _ProgressCallback(keras.callbacks.Callback):
+        def __init__(self, progress: ProgressCallback, epochs: int):
+            super().__init__()
+            self._progress, self._epochs = progress, epochs
+            self._history: dict[str, list[float]] = {}
 
+        def on_epoch_end(self, epoch, logs=None):
+            for k, v in (logs or {}).items():
+                self._history.setdefault(k, []).append(float(v))
+            self._progress(ProgressEvent("Training", epoch + 1, self._epochs, _info(self._history, epoch)))
 
-class _CosineDecay(keras.callbacks.Callback):
-    """Sets the optimizer's learning rate before each batch: ``peak * (1 + cos(pi * step / steps)) / 2``."""
+    class _CosineDecay(keras.callbacks.Callback):
+        """Sets the optimizer's learning rate before each batch: ``peak * (1 + cos(pi * step / steps)) / 2``."""
 
-    def __init__(self, peak: float, steps: int):
-        super().__init__()
-        self._peak, self._steps, self._step = peak, max(1, steps), 0
+        def __init__(self, peak: float, steps: int):
+            super().__init__()
+            self._peak, self._steps, self._step = peak, max(1, steps), 0
 
-    def on_train_batch_begin(self, batch, logs=None):
-        rate = self._peak * 0.5 * (1.0 + np.cos(np.pi * min(self._step, self._steps) / self._steps))
-        self.model.optimizer.learning_rate.assign(rate)
-        self._step += 1
+        def on_train_batch_begin(self, batch, logs=None):
+            rate = self._peak * 0.5 * (1.0 + np.cos(np.pi * min(self._step, self._steps) / self._steps))
+            self.model.optimizer.learning_rate.assign(rate)
+            self._step += 1
+
+    return _ProgressCallback, _CosineDecay

@@ -28,6 +28,7 @@ def optimize(
     quiet_tensorflow()
     from dataclasses import replace
 
+    from tinymlkit.apps.kws.recipe import KwsConfig, recipe
     from tinymlkit.optimize.sweep import SweepConfig, run_sweep
 
     defaults = SweepConfig()
@@ -35,9 +36,8 @@ def optimize(
         raise TinyMLError("--epochs and --finetune-epochs must be at least 1")
     config = SweepConfig(
         points=tuple(p.strip() for p in points.split(",") if p.strip()) if points is not None else defaults.points,
-        words=tuple(w.strip() for w in words.split(",") if w.strip()),
-        lang=lang,
-        data=str(data) if data else None,
+        app=KwsConfig(words=[w.strip() for w in words.split(",") if w.strip()], lang=lang,
+                      data=str(data) if data else None),
         train=replace(defaults.train, epochs=epochs, seed=seed),
         finetune=replace(defaults.finetune, epochs=finetune_epochs, seed=seed),
         board=board,
@@ -46,7 +46,7 @@ def optimize(
         seed=seed,
     )
     with progress_bars() as progress:
-        result = run_sweep(config, progress)
+        result = run_sweep(recipe, config, progress)
     show_sweep(result)
 
 

@@ -29,7 +29,7 @@ def quickstart(
     with progress_bars() as progress:
         report = run(config, progress)
     show_report(report)
-    show_streaming(report.extra.get("streaming"))
+    show_streaming(report.details)
 
     console.rule("2/2  Listen to 10 s of held-out voices with the int8 model in TFLM")
     data, _ = load_data(config)

@@ -10,6 +10,7 @@ model is for, its float and int8 (TFLM) figures overall and per group, and its l
 from pathlib import Path
 
 from tinymlkit.fileio import write_text
+from tinymlkit.recipe import CardText
 from tinymlkit.report import ModelReport
 
 MIN_TRAIN_PER_CLASS = 50
@@ -21,62 +22,45 @@ EXPECTED_COLUMNS = {
     "device": "the recording device is not recorded: a microphone or board the model never met would go unnoticed",
 }
 
-USES = {
-    "kws": (
-        "Recognize a few spoken keywords on a microcontroller (always-on listening, one second of audio at a time), "
-        "for hands-free control of a device in a quiet to moderately noisy room.",
-        "identifying or verifying who speaks, safety-critical or emergency controls, languages or accents far from "
-        "the training voices, or transcribing speech.",
-    ),
-    "wand": (
-        "Recognize a few gestures drawn in the air with the board held like a wand, for playful or hands-free "
-        "control.",
-        "identifying people by their movement, medical or safety-critical use, or gestures and ways of holding "
-        "the board the training users never showed.",
-    ),
-    "sine": (
-        "Teaching: the smallest end-to-end TinyML model (it approximates sin(x) to fade an LED).",
-        "anything but learning the workflow.",
-    ),
-}
-GENERIC_USE = ("Classify the inputs it was trained on, on a microcontroller.",
-               "uses beyond the classes and conditions of its training data.")
-
-
-def write_cards(folder: str | Path, report: ModelReport) -> dict[str, str]:
-    """Write ``data_card.md`` and ``model_card.md`` into ``folder``; returns name -> file name."""
+def write_cards(folder: str | Path, report: ModelReport, card: CardText = CardText(),
+                synthesized: bool = False) -> dict[str, str]:
+    """Write ``data_card.md`` and ``model_card.md`` into ``folder``; returns name -> file name. ``card`` is the
+    application's text (use, limitations, what a group is); ``synthesized``: the data is TinyML Kit's own."""
     folder = Path(folder)
-    write_text(folder / "data_card.md", data_card(report))
-    write_text(folder / "model_card.md", model_card(report))
+    write_text(folder / "data_card.md", data_card(report, card, synthesized))
+    write_text(folder / "model_card.md", model_card(report, card, synthesized))
     return {"data_card": "data_card.md", "model_card": "model_card.md"}
 
 
-def data_card(report: ModelReport) -> str:
+def data_card(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> str:
     """The data card of a run, as Markdown."""
     from tinymlkit.deploy.render import render
 
-    return render("cards/data_card.md.j2", **_common(report), origin=_origin(report), consent=_consent(report),
-                  totals={s: sum(c.values()) for s, c in report.data.counts.items()}, gaps=data_gaps(report))
+    origin = _origin(report, synthesized)
+    return render("cards/data_card.md.j2", **_common(report, card), origin=origin, consent=_consent(report, origin),
+                  totals={s: sum(c.values()) for s, c in report.data.counts.items()},
+                  gaps=data_gaps(report, card, synthesized))
 
 
-def model_card(report: ModelReport) -> str:
+def model_card(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> str:
     """The model card of a run, as Markdown."""
     from tinymlkit.deploy.render import render
 
-    intended, not_for = USES.get(report.app, GENERIC_USE)
     names = list(dict.fromkeys([*report.float_metrics, *report.int8_metrics]))
     metrics = []
     for name in names:
         f, q = report.float_metrics.get(name), report.int8_metrics.get(name)
         delta = f"{q - f:+.4f}" if f is not None and q is not None else "-"
         metrics.append({"name": name, "float": _fmt(f), "int8": _fmt(q), "delta": delta})
-    recall = {k: _fmt(v, 3) for k, v in report.extra.get("per_class_recall_int8", {}).items()}
-    return render("cards/model_card.md.j2", **_common(report), intended=intended, not_for=not_for, model=report.model,
-                  metrics=metrics, recall=recall, streaming=report.extra.get("streaming"), groups=report.groups,
-                  rate=lambda r: "-" if r is None else f"{r:.3f}", limitations=limitations(report))
+    recall = {k: _fmt(v, 3) for k, v in (report.per_class_recall or {}).items()}
+    notes = report.details.card_lines() if hasattr(report.details, "card_lines") else []
+    return render("cards/model_card.md.j2", **_common(report, card), intended=card.intended, not_for=card.not_for,
+                  model=report.model, metrics=metrics, recall=recall, notes=notes, groups=report.groups,
+                  rate=lambda r: "-" if r is None else f"{r:.3f}",
+                  limitations=limitations(report, card, synthesized))
 
 
-def data_gaps(report: ModelReport) -> list[str]:
+def data_gaps(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> list[str]:
     """What the automatic checks find missing or thin in the data of a run."""
     d, gaps = report.data, []
     train = d.counts.get("train", {})
@@ -87,9 +71,9 @@ def data_gaps(report: ModelReport) -> list[str]:
         gaps.append(f"class imbalance: the largest class has {max(train.values()) / min(train.values()):.1f} times "
                     "the examples of the smallest")
     if d.groups.get("test", 0) < FEW_TEST_GROUPS:
-        gaps.append(f"only {d.groups.get('test', 0)} {_group_words(report)[1]} in the test split: test figures say "
+        gaps.append(f"only {d.groups.get('test', 0)} {card.group[1]} in the test split: test figures say "
                     "little about people or conditions not seen")
-    recorded = _origin(report).startswith("recorded")
+    recorded = _origin(report, synthesized).startswith("recorded")
     if d.metadata and recorded:
         gaps += [text for column, text in EXPECTED_COLUMNS.items() if column not in d.metadata]
     if "consent" not in d.metadata and recorded:
@@ -99,7 +83,7 @@ def data_gaps(report: ModelReport) -> list[str]:
     return gaps
 
 
-def limitations(report: ModelReport) -> list[str]:
+def limitations(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> list[str]:
     """Known limitations of a run's model, from its figures."""
     out = []
     g = report.groups.worst if report.groups else None
@@ -115,43 +99,33 @@ def limitations(report: ModelReport) -> list[str]:
             cost = grp.float_accuracy - grp.accuracy if grp.float_accuracy is not None else 0.0
             if not grp.few and cost > overall + QUANTIZATION_GAP:
                 out.append(f"int8 costs {column.column} = {grp.group} {cost:.3f} accuracy (overall {overall:.3f})")
-    if _origin(report).startswith("synthesized"):
+    if _origin(report, synthesized).startswith("synthesized"):
         out.append("trained and tested on synthesized data only: figures on real people and real sensors will be "
                    "lower; test with recordings of the people who will use it")
-    if report.app == "kws":
-        out.append("the test clips are one isolated word each; continuous speech, far-field or very noisy rooms "
-                   "cause more false accepts")
+    out += card.limitations
     out.append(f"the tensor arena was measured on the host: {report.model.arena_note}")
     return out
 
 
-def _common(report: ModelReport) -> dict:
-    one, many = _group_words(report)
+def _common(report: ModelReport, card: CardText) -> dict:
+    one, many = card.group
     return {"app": report.app, "created": report.created, "data": report.data, "group_word": many, "group_one": one}
 
 
-def _group_words(report: ModelReport) -> tuple[str, str]:
-    """What a group is, singular and plural: a speaker for keywords, a subject for gestures."""
-    return {"kws": ("speaker (voice)", "speakers (voices)"), "wand": ("subject (user)", "subjects (users)")}.get(
-        report.app, ("group", "groups"))
-
-
-def _origin(report: ModelReport) -> str:
+def _origin(report: ModelReport, synthesized: bool) -> str:
     source = report.data.source
-    if source.startswith("built-in"):
+    if synthesized:
         return f"synthesized by TinyML Kit ({source.split(' at ')[0]}); no person was recorded"
-    if (Path(source) / "synth_kws.json").is_file():
-        return "synthesized by TinyML Kit's eSpeak NG voices ('tinyml kws synth'); no person was recorded"
     devices = report.data.metadata.get("device")
     via = f" with {', '.join(devices)}" if devices else ""
     return f"recorded{via} (see the folder's metadata.csv)"
 
 
-def _consent(report: ModelReport) -> str:
+def _consent(report: ModelReport, origin: str) -> str:
     consent = report.data.metadata.get("consent")
     if consent:
         return "Recorded per example: " + ", ".join(f"{k} ({v})" for k, v in consent.items()) + "."
-    if report.data.source.startswith("built-in") or _origin(report).startswith("synthesized"):
+    if origin.startswith("synthesized"):
         return "Not applicable: the data is synthesized, no person was recorded."
     return ("Not recorded. Before sharing the data or a model trained on it, confirm every speaker or subject "
             "agreed, and add a `consent` column to metadata.csv.")

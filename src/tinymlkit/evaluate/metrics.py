@@ -1,4 +1,5 @@
-"""Classification metrics from scores: accuracy, confusion matrix, per-class recall."""
+"""Metrics from model outputs: accuracy, confusion matrix and per-class recall of a classifier; the errors of a
+regression."""
 
 from dataclasses import dataclass
 
@@ -39,3 +40,9 @@ def confusion_matrix(y: np.ndarray, predicted: np.ndarray, classes: int) -> np.n
     cm = np.zeros((classes, classes), dtype=np.int64)
     np.add.at(cm, (np.asarray(y, dtype=np.int64), np.asarray(predicted, dtype=np.int64)), 1)
     return cm
+
+
+def regression_metrics(predicted: np.ndarray, target: np.ndarray) -> dict[str, float]:
+    """Mean absolute error and root mean squared error of ``predicted`` against ``target``."""
+    err = np.asarray(predicted, dtype=np.float64).reshape(-1) - np.asarray(target, dtype=np.float64).reshape(-1)
+    return {"mae": float(np.mean(np.abs(err))), "rmse": float(np.sqrt(np.mean(err**2)))}

@@ -84,3 +84,9 @@ def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], points: di
     ax.legend(loc="lower right", fontsize=7)
     ax.grid(alpha=0.3)
     return save_figure(fig, path)
+
+
+def summarize_scores(scores: np.ndarray, anomalous: np.ndarray, threshold: float, rule: str) -> dict[str, float]:
+    """AUC and the threshold's true- and false-positive rates on the test split."""
+    point = operating_point(scores, anomalous, threshold, rule)
+    return {"auc": roc_auc(scores, anomalous), "tpr": point.tpr, "fpr": point.fpr}

@@ -15,6 +15,11 @@ def build_model(name: str, input_shape: tuple[int, ...], classes: int, width: fl
     return builders[name](input_shape, classes, width)
 
 
+def families() -> list[str]:
+    """The names of the model families :func:`build_model` knows."""
+    return sorted(_builders())
+
+
 def _builders() -> dict[str, Callable]:
     from tinymlkit.models import autoencoder, ds_cnn, mobilenet_v1, sine_mlp, tiny_conv, wand_cnn
 

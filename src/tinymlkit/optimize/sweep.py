@@ -1,6 +1,7 @@
-"""An optimization sweep on keyword spotting: model families, widths, QAT and pruning, each point measured.
+"""An optimization sweep on any classification recipe (keyword spotting by default in the CLI): model families,
+widths, QAT and pruning, each point measured.
 
-    result = run_sweep(SweepConfig())            # built-in eSpeak NG "yes"/"no" data, the default points
+    result = run_sweep(tm.kws, SweepConfig())    # built-in eSpeak NG "yes"/"no" data, the default points
     result.out_dir                               # sweep.json, sweep.csv, pareto.png, models/<point>.tflite
 
 A point is written ``family@width`` with an optional technique: ``+qat`` (quantization-aware fine-tuning) or
@@ -16,6 +17,7 @@ import io
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,15 +50,15 @@ class Candidate:
 
 def parse_point(text: str) -> Candidate:
     """``family@width[+qat|+pruneNN]`` as a :class:`Candidate`; one-line error naming the format otherwise."""
-    from tinymlkit.models import _builders
+    from tinymlkit.models import families
 
     m = _POINT.match(text.strip())
     if not m:
         raise TinyMLError(f"cannot read sweep point '{text}'; write family@width[+qat|+pruneNN], "
                           "e.g. ds_cnn@0.125+qat or tiny_conv@1.0+prune75")
-    if m["model"] not in _builders():
+    if m["model"] not in families():
         raise TinyMLError(f"unknown model '{m['model']}' in sweep point '{text}'; choose one of: "
-                          f"{', '.join(sorted(_builders()))}")
+                          f"{', '.join(families())}")
     try:
         width = float(m["width"])
     except ValueError:
@@ -75,13 +77,10 @@ def parse_point(text: str) -> Candidate:
 
 @dataclass(frozen=True)
 class SweepConfig:
-    """What to sweep and on which data. ``data`` None: the built-in synthesized voices for ``words``."""
+    """What to sweep and on which data: ``app`` is the recipe's config (its data, features; None: its defaults)."""
 
     points: tuple[str, ...] = DEFAULT_POINTS
-    words: tuple[str, ...] = ("yes", "no")
-    lang: str = "en"
-    data: str | None = None
-    voices: int | None = None
+    app: Any = None
     train: TrainConfig = TrainConfig(epochs=15, batch_size=64, learning_rate=2e-3, patience=4)
     finetune: TrainConfig = TrainConfig(epochs=4, batch_size=64, learning_rate=5e-4)
     board: str = DEFAULT_BOARD
@@ -134,13 +133,16 @@ class SweepResult:
         return [p for p in self.points if p.meets_criterion]
 
 
-def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = silent) -> SweepResult:
-    """Train, optimize, convert and measure every point of ``config`` on keyword spotting; write the sweep
-    folder ``<runs>/optimize-<time>/``."""
-    from tinymlkit.apps.kws.recipe import KwsConfig, features, load_data
+def run_sweep(recipe, config: SweepConfig = SweepConfig(), progress: ProgressCallback = silent) -> SweepResult:
+    """Train, optimize, convert and measure every point of ``config`` on a classification ``recipe``'s data and
+    features; write the sweep folder ``<runs>/optimize-<time>/``."""
     from tinymlkit.pipeline import Stopwatch, summarize_data
     from tinymlkit.progress import track
+    from tinymlkit.recipe import Classification
     from tinymlkit.runs import new_run_path
+
+    if not isinstance(recipe.task, Classification):
+        raise TinyMLError(f"the optimization sweep needs a classification application, not {recipe.name}")
 
     candidates = [parse_point(p) for p in config.points]
     if not candidates:
@@ -149,17 +151,16 @@ def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = 
         raise TinyMLError("the sweep lists a point twice; give each family@width+technique once")
     _check_board(config.board)
     watch = Stopwatch()
-    kws = KwsConfig(words=list(config.words), lang=config.lang, data=config.data, voices=config.voices,
-                    seed=config.seed)
+    app = replace(config.app if config.app is not None else recipe.config_type(), seed=config.seed)
     with watch("data"):
-        data, source = load_data(kws, progress)
+        data, source = recipe.load_data(app, progress)
     with watch("features"):
-        feats = features(data, kws, progress)
+        feats = recipe.features(data, app, progress)
     trained: dict[tuple[str, float], object] = {}
     points, models = [], {}
     for candidate in track(candidates, "Optimization sweep", progress):
         with watch(candidate.name):
-            point, tflite = _measure_point(candidate, feats, data.labels, trained, config, progress)
+            point, tflite = _measure_point(recipe, app, candidate, feats, data, trained, config, progress)
         points.append(point)
         models[candidate.name] = tflite
     _mark(points, config)
@@ -188,14 +189,13 @@ def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = 
     return result
 
 
-def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained: dict, config: SweepConfig,
+def _measure_point(recipe, app, candidate: Candidate, feats: dict, data, trained: dict, config: SweepConfig,
                    progress: ProgressCallback) -> tuple[SweepPoint, bytes]:
     """Train (or reuse) the float model of ``candidate``, optimize it, convert to int8 and measure it."""
     import time
 
     import keras
 
-    from tinymlkit.apps.kws.recipe import FEATURE_RANGE
     from tinymlkit.convert.strip import strip_names
     from tinymlkit.evaluate.metrics import classify
     from tinymlkit.optimize.prune import compressed_size, prune, weight_sparsity
@@ -203,15 +203,17 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
     from tinymlkit.pipeline import verify_int8
 
     (x_train, y_train), validation, (x_test, y_test) = (feats[s] for s in ("train", "validation", "test"))
+    labels, input_range = data.labels, recipe.input_range(app, data)
     start = time.perf_counter()
     key = (candidate.model, candidate.width)
     if key not in trained:
-        trained[key] = _train_float(candidate, feats, len(labels), config, progress)
+        trained[key] = _train_float(recipe, replace(app, model=candidate.model, width=candidate.width), feats, data,
+                                    config, progress)
     model = trained[key]
     finetune = replace(config.finetune, seed=config.seed)
     keras.utils.set_random_seed(config.seed)  # each fine-tuning starts from the same random state
     if candidate.technique == "qat":
-        model = quantization_aware_training(model, (x_train, y_train), validation, finetune, FEATURE_RANGE,
+        model = quantization_aware_training(model, (x_train, y_train), validation, finetune, input_range,
                                             progress).model
     elif candidate.technique == "prune":
         from tinymlkit.optimize.prune import PruneSchedule
@@ -220,7 +222,7 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
         copy.set_weights(model.get_weights())
         model = prune(copy, (x_train, y_train), PruneSchedule(target=candidate.sparsity), finetune, progress).model
     seconds = time.perf_counter() - start
-    int8 = verify_int8(model, x_train, x_test, input_range=FEATURE_RANGE, progress=progress)
+    int8 = verify_int8(model, x_train, x_test, input_range=input_range, progress=progress)
     tflite = strip_names(int8.tflite) if config.strip_names else int8.tflite
     profile = _profile(tflite, config.board)
     point = SweepPoint(
@@ -243,18 +245,13 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
     return point, tflite
 
 
-def _train_float(candidate: Candidate, feats: dict, classes: int, config: SweepConfig, progress: ProgressCallback):
-    import keras
-
-    from tinymlkit.apps.kws.frontend import MICRO_SPEECH
-    from tinymlkit.models import build_model
-    from tinymlkit.train import fit, seed_everything
+def _train_float(recipe, app, feats: dict, data, config: SweepConfig, progress: ProgressCallback):
+    """The float model of one family and width (``app``), trained with the sweep's training config."""
+    from tinymlkit.train import seed_everything
 
     seed_everything(config.seed)
-    model = build_model(candidate.model, MICRO_SPEECH.shape, classes, candidate.width)
-    model.compile(optimizer=keras.optimizers.Adam(config.train.learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    fit(model, feats["train"], feats["validation"], replace(config.train, seed=config.seed), progress)
+    model = recipe.build_model(app, data)
+    recipe.train(model, feats, replace(app, train=replace(config.train, seed=config.seed)), progress)
     return model
 
 

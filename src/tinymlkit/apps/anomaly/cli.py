@@ -77,12 +77,11 @@ def train(
     with progress_bars() as progress:
         report = run(config, progress)
     show_report(report)
-    x = report.extra
-    rows = [[name, f"{m['auc']:.4f}", f"{x['thresholds'][key]:.4f}", f"{m['tpr']:.3f}", f"{m['fpr']:.3f}"]
+    rows = [[name, f"{m['auc']:.4f}", f"{report.thresholds[key]:.4f}", f"{m['tpr']:.3f}", f"{m['fpr']:.3f}"]
             for name, key, m in (("autoencoder, float", "autoencoder_float", report.float_metrics),
                                  ("autoencoder, int8 in TFLM", "autoencoder_int8", report.int8_metrics),
-                                 ("K-means, float32 (C constants)", "kmeans", x["kmeans"]))]
-    console.print(table(f"operating points (threshold: {x['threshold_rule']})",
+                                 ("K-means, float32 (C constants)", "kmeans", report.details.kmeans))]
+    console.print(table(f"operating points (threshold: {report.threshold_rule})",
                         ["detector", "AUC", "threshold", "TPR", "FPR"], rows))
 
 

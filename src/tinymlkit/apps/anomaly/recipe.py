@@ -22,8 +22,11 @@ import numpy as np
 
 from tinymlkit.apps.anomaly.frontend import DEFAULT, LogMelConfig, Standardizer, clip_vectors, log_mel, mel_bands
 from tinymlkit.data.dataset import Dataset
+from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
+from tinymlkit.evaluate.roc import summarize_scores
 from tinymlkit.progress import ProgressCallback, silent, track
+from tinymlkit.recipe import AnomalyScore, CardText, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
 
@@ -171,14 +174,6 @@ def fit_kmeans(vectors: np.ndarray, clusters: int, seed: int) -> np.ndarray:
     return km.cluster_centers_.astype(np.float32)
 
 
-def summarize_scores(scores: np.ndarray, anomalous: np.ndarray, threshold: float, rule: str) -> dict:
-    """AUC and the threshold's TPR/FPR on the test split."""
-    from tinymlkit.evaluate.roc import operating_point, roc_auc
-
-    point = operating_point(scores, anomalous, threshold, rule)
-    return {"auc": roc_auc(scores, anomalous), "tpr": point.tpr, "fpr": point.fpr}
-
-
 def per_group_auc(scores: np.ndarray, anomalous: np.ndarray, groups: np.ndarray) -> dict[str, float]:
     """AUC per machine id (where it has both normal and anomalous test recordings)."""
     from tinymlkit.evaluate.roc import roc_auc
@@ -204,98 +199,136 @@ def per_fault_auc(scores: np.ndarray, anomalous: np.ndarray, faults: np.ndarray 
     return out
 
 
-def run(config: AnomalyConfig, progress: ProgressCallback = silent) -> ModelReport:
-    """Train the autoencoder and K-means on normal sounds, verify the int8 autoencoder in TFLM, choose thresholds
-    on normal validation recordings, and save the run folder (``report.run_dir``)."""
-    import keras
+@dataclass
+class AnomalyDetails:
+    """What an anomaly run adds to its report: the K-means baseline and AUC per machine and per fault. The detector
+    (what the sketch and ``tinyml anomaly predict`` need) goes to ``deploy/detector.json``, not the report."""
 
-    from tinymlkit.evaluate.roc import OperatingPoint, choose_threshold, operating_point, plot_roc, roc_auc, roc_curve
-    from tinymlkit.models.autoencoder import build as build_autoencoder
-    from tinymlkit.pipeline import RunSpec, Stopwatch, save_run, summarize_data, verify_int8
-    from tinymlkit.train import fit, seed_everything
+    score: str
+    kmeans: dict
+    per_machine_auc_int8: dict[str, float]
+    per_machine_auc_kmeans: dict[str, float]
+    per_fault_auc_int8: dict[str, float]
+    detector: Detector = field(metadata={"json": False})
 
+
+def features(data: Dataset, config: AnomalyConfig, progress: ProgressCallback = silent) -> Features:
+    """Stacked log-mel vectors per split, standardized with the training split's mean and std (``fitted``); the
+    targets give each vector's recording (its index in the split)."""
     check_features(config.features)
-    watch = Stopwatch()
-    with watch("data"):
-        data, source = load_data(config, progress)
-    train, val, test = (data.part(s) for s in ("train", "validation", "test"))
-    with watch("features"):
-        norm = Standardizer.fit([log_mel(c, config.features) for c in train.x])
-        (x_train, _), (x_val, val_starts), (x_test, test_starts) = (
-            clip_features(p.x, norm, config.features, progress) for p in (train, val, test))
-    anomalous = test.y == 1
-    seed_everything(config.seed)
-    model = build_autoencoder((config.features.dims,), 0, config.width, config.layers)
-    with watch("train"):
-        model.compile(optimizer=keras.optimizers.Adam(config.train.learning_rate), loss="mse")
-        trained = fit(model, (x_train, x_train), (x_val, x_val), config.train, progress)
-    with watch("k-means"):
-        centroids = fit_kmeans(x_train, config.clusters, config.seed)
-    int8 = verify_int8(model, x_train, x_test, progress=progress, watch=watch)
-    with watch("verify in TFLM"):
-        int8_val = int8.tflm.predict(x_val, progress)
-    float_test = clip_scores(x_test, model.predict(x_test, verbose=0, batch_size=1024), test_starts)
-    float_val = clip_scores(x_val, model.predict(x_val, verbose=0, batch_size=1024), val_starts)
-    int8_test = clip_scores(x_test, int8.outputs, test_starts)
-    int8_val_scores = clip_scores(x_val, int8_val, val_starts)
-    km_test = kmeans_scores(x_test, centroids, test_starts)
-    km_val = kmeans_scores(x_val, centroids, val_starts)
+    train = data.part("train")
+    norm = Standardizer.fit([log_mel(c, config.features) for c in train.x])
+    out = {}
+    for split in SPLITS:
+        vectors, starts = clip_features(data.part(split).x, norm, config.features, progress)
+        out[split] = (vectors, np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(vectors)])))
+    return Features(out, fitted={"standardizer": norm})
 
-    def threshold(normal: np.ndarray) -> tuple[float, str]:
-        return choose_threshold(normal, config.threshold_rule, config.threshold_k, config.threshold_percentile)
 
-    (t_float, rule), (t_int8, _), (t_km, _) = threshold(float_val), threshold(int8_val_scores), threshold(km_val)
-    points: dict[str, OperatingPoint] = {
-        "autoencoder int8 (TFLM)": operating_point(int8_test, anomalous, t_int8, rule),
-        "autoencoder float": operating_point(float_test, anomalous, t_float, rule),
-        "K-means float32": operating_point(km_test, anomalous, t_km, rule),
-    }
-    curves = {}
-    for name, scores in (("autoencoder int8 (TFLM)", int8_test), ("autoencoder float", float_test),
-                         ("K-means float32", km_test)):
-        fpr, tpr, _ = roc_curve(scores, anomalous)
-        curves[name] = (fpr, tpr, roc_auc(scores, anomalous))
+def starts_of(example: np.ndarray) -> np.ndarray:
+    """The index of each recording's first vector, from the recording index of every vector."""
+    return np.flatnonzero(np.r_[True, np.diff(example) != 0])
 
-    clip_seconds = float(np.median([len(c) for c in train.x])) / config.features.sample_rate
-    detector = Detector(config.features, norm.mean.tolist(), norm.std.tolist(), centroids.tolist(), t_int8, t_km,
-                        rule, round(clip_seconds, 3))
-    flagged = int8_test > t_int8
-    confusion = [[int(np.sum(~anomalous & ~flagged)), int(np.sum(~anomalous & flagged))],
-                 [int(np.sum(anomalous & ~flagged)), int(np.sum(anomalous & flagged))]]
-    km = summarize_scores(km_test, anomalous, t_km, rule)
-    report = ModelReport(
-        app="anomaly",
-        run_dir="",
-        settings=asdict(config),
-        data=summarize_data(data, source),
-        model=int8.summary("autoencoder", int(model.count_params())),
-        float_metrics=summarize_scores(float_test, anomalous, t_float, rule),
-        int8_metrics=summarize_scores(int8_test, anomalous, t_int8, rule),
-        confusion=confusion,
-        extra={
-            "epochs_run": trained.epochs_run,
-            "best_epoch": trained.best_epoch,
-            "test_examples": int(len(test)),
-            "score": "mean squared reconstruction error over a recording's stacked log-mel vectors",
-            "threshold_rule": rule,
-            "thresholds": {"autoencoder_float": t_float, "autoencoder_int8": t_int8, "kmeans": t_km},
-            "kmeans": {**km, "clusters": config.clusters,
-                       "deployed_as": f"float32 C constants in the sketch ({centroids.size * 4} bytes), not a TFLM "
-                                      "model; scored in float32 as the sketch does"},
-            "per_machine_auc_int8": per_group_auc(int8_test, anomalous, test.group),
-            "per_machine_auc_kmeans": per_group_auc(km_test, anomalous, test.group),
-            "per_fault_auc_int8": per_fault_auc(int8_test, anomalous, test.meta.get("fault")),
-        },
+
+class AnomalyRecipe(Recipe):
+    """Machine-sound anomaly detection: log-mel frames -> a dense autoencoder trained on normal sounds only."""
+
+    name = "anomaly"
+    title = "machine-sound anomaly detection"
+    config_type = AnomalyConfig
+    task = AnomalyScore()
+    card = CardText(
+        "Flag machine sounds unlike the normal sounds it was trained on (condition monitoring of one kind of "
+        "machine, on a microcontroller next to it).",
+        "safety-critical shutdown decisions, machines or microphones unlike the training ones, or naming the fault.",
+        group=("machine id", "machine ids"),
     )
+    templates = TEMPLATES
 
-    def draw_roc(path: Path) -> None:
-        plot_roc(curves, points, "test split: normal vs anomalous recordings", path)
+    def load_data(self, config: AnomalyConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        check_features(config.features)
+        return load_data(config, progress)
 
-    spec = RunSpec(app="anomaly", runs=config.runs, templates=TEMPLATES, settings=asdict(config),
-                   sketch_context=sketch_context(detector, int8.tflm.input.scale, int8.tflm.input.zero_point),
-                   labels=list(data.labels), figures={"roc": ("roc.png", draw_roc)},
-                   files={"detector": (f"deploy/{DETECTOR_FILE}", detector.to_json())})
-    return save_run(spec, int8, report, watch)
+    def features(self, data: Dataset, config: AnomalyConfig, progress: ProgressCallback = silent) -> Features:
+        return features(data, config, progress)
+
+    def build_model(self, config: AnomalyConfig, data: Dataset):
+        from tinymlkit.models.autoencoder import build as build_autoencoder
+
+        return build_autoencoder((config.features.dims,), 0, config.width, config.layers)
+
+    def family(self, config: AnomalyConfig) -> str:
+        return "autoencoder"
+
+    def measure(self, run: Trained, progress: ProgressCallback = silent) -> AnomalyDetails:
+        """The K-means baseline on the same features (threshold from normal validation recordings), AUC per machine
+        and per fault, and the detector the sketch needs."""
+        config, scores, test = run.config, run.scores, run.data.part("test")
+        (x_train, _), (x_val, val_example), (x_test, test_example) = (run.features[s] for s in SPLITS)
+        centroids = fit_kmeans(x_train, config.clusters, config.seed)
+        km_test = kmeans_scores(x_test, centroids, starts_of(test_example))
+        t_km, rule = self.task.threshold(config, kmeans_scores(x_val, centroids, starts_of(val_example)))
+        anomalous = test.y == 1
+        scores.thresholds["kmeans"] = t_km
+        scores.test_scores["K-means float32"] = km_test
+        int8_test = scores.test_scores["autoencoder int8 (TFLM)"]
+        norm = run.features.fitted["standardizer"]
+        clip_seconds = float(np.median([len(c) for c in run.data.part("train").x])) / config.features.sample_rate
+        detector = Detector(config.features, norm.mean.tolist(), norm.std.tolist(), centroids.tolist(),
+                            scores.thresholds["autoencoder_int8"], t_km, rule, round(clip_seconds, 3))
+        return AnomalyDetails(
+            score="mean squared reconstruction error over a recording's stacked log-mel vectors",
+            kmeans={**summarize_scores(km_test, anomalous, t_km, rule), "clusters": config.clusters,
+                    "deployed_as": f"float32 C constants in the sketch ({centroids.size * 4} bytes), not a TFLM "
+                                   "model; scored in float32 as the sketch does"},
+            per_machine_auc_int8=per_group_auc(int8_test, anomalous, test.group),
+            per_machine_auc_kmeans=per_group_auc(km_test, anomalous, test.group),
+            per_fault_auc_int8=per_fault_auc(int8_test, anomalous, test.meta.get("fault")),
+            detector=detector,
+        )
+
+    def figures(self, run: Trained) -> dict:
+        from tinymlkit.evaluate.roc import operating_point, plot_roc, roc_auc, roc_curve
+
+        anomalous = run.data.part("test").y == 1
+        s = run.scores
+        threshold = {"autoencoder int8 (TFLM)": s.thresholds["autoencoder_int8"],
+                     "autoencoder float": s.thresholds["autoencoder_float"], "K-means float32": s.thresholds["kmeans"]}
+        points = {name: operating_point(s.test_scores[name], anomalous, t, s.threshold_rule)
+                  for name, t in threshold.items()}
+        curves = {}
+        for name in threshold:
+            fpr, tpr, _ = roc_curve(s.test_scores[name], anomalous)
+            curves[name] = (fpr, tpr, roc_auc(s.test_scores[name], anomalous))
+
+        def draw(path: Path) -> None:
+            plot_roc(curves, points, "test split: normal vs anomalous recordings", path)
+
+        return {"roc": ("roc.png", draw)}
+
+    def files(self, run: Trained) -> dict[str, tuple[str, str]]:
+        return {"detector": (f"deploy/{DETECTOR_FILE}", run.details.detector.to_json())}
+
+    def sketch_context(self, config: AnomalyConfig, labels: list[str], tflm, details: AnomalyDetails | None = None):
+        if details is None:
+            raise TinyMLError("an anomaly sketch needs the detector of a training run: use tm.run(tm.anomaly, ...)")
+        return sketch_context(details.detector, tflm.input.scale, tflm.input.zero_point)
+
+    def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
+        from tinymlkit.runtime.tflm import TFLMModel
+
+        return TFLMModel(model, name=name)
+
+
+recipe = AnomalyRecipe()
+
+
+def run(config: AnomalyConfig = AnomalyConfig(), progress: ProgressCallback = silent) -> ModelReport:
+    """Train the autoencoder and K-means on normal sounds, verify the int8 autoencoder in TFLM, choose thresholds
+    on normal validation recordings, and save the run folder (:func:`tinymlkit.pipeline.run`)."""
+    from tinymlkit.pipeline import run as run_recipe
+
+    return run_recipe(recipe, config, progress)
 
 
 def check_features(config: LogMelConfig) -> None:

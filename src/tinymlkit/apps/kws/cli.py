@@ -54,17 +54,17 @@ def train(
     with progress_bars() as progress:
         report = run(config, progress)
     show_report(report)
-    show_streaming(report.extra.get("streaming"))
+    show_streaming(report.details)
 
 
-def show_streaming(check: dict | None) -> None:
-    """One line on how the model does when listening to held-out recordings."""
-    if check:
-        r = check["recognizer"]
+def show_streaming(details) -> None:
+    """One line on how the model does when listening to held-out recordings (a run's ``KwsDetails``)."""
+    if details is not None:
+        check, r = details.streaming, details.streaming.recognizer
         console.print(
-            f"[bold]Listening[/] to {check['streams']} held-out recordings ({check['seconds']:.0f} s, "
-            f"{check['words']} keywords): found {check['hits']} at the right time, missed {check['misses']}, "
-            f"{check['false_alarms']} false alarms (recognizer: {r['average_window_ms']} ms average, "
+            f"[bold]Listening[/] to {check.streams} held-out recordings ({check.seconds:.0f} s, "
+            f"{check.words} keywords): found {check.hits} at the right time, missed {check.misses}, "
+            f"{check.false_alarms} false alarms (recognizer: {r['average_window_ms']} ms average, "
             f"threshold {r['threshold']}/255, {r['suppression_ms']} ms suppression)"
         )
 
@@ -153,8 +153,8 @@ def listen(
 
 def _load_model(model: Path | None, labels: str | None):
     """The keyword model's path (``model``, or the newest run's), its TFLM interpreter and its labels."""
+    from tinymlkit.apps.kws.recipe import kws_model
     from tinymlkit.cli.app_commands import model_path
-    from tinymlkit.runtime.tflm import TFLMModel
 
     model = model_path(model, "kws")
     if labels:
@@ -163,14 +163,5 @@ def _load_model(model: Path | None, labels: str | None):
         names = words_list(",".join((model.parent / "labels.txt").read_text().split()))
     else:
         raise TinyMLError(f"no labels.txt beside {model}; pass --labels silence,unknown,yes,no")
-    tflm = TFLMModel(model.read_bytes(), name=str(model))
-    classes = tflm.output.shape[-1]
-    if len(names) != classes:
-        raise TinyMLError(f"the model has {classes} outputs but {len(names)} labels were given; pass --labels")
-    per_clip = 1
-    for d in tflm.input.shape[1:]:
-        per_clip *= d
-    if per_clip != 49 * 40:
-        raise TinyMLError(f"{model} takes input {tflm.input.shape}, not 49x40 micro features: not a keyword model")
-    return model, tflm, names
+    return model, kws_model(model.read_bytes(), names, str(model)), names
 

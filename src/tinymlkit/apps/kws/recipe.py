@@ -16,6 +16,7 @@ from tinymlkit.apps.kws.recognizer import RecognizerConfig
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.datatools.augment import AudioAugment, augment_clips
 from tinymlkit.progress import ProgressCallback, silent
+from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
 
@@ -75,7 +76,7 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
     return root
 
 
-def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> dict[str, tuple]:
+def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> Features:
     """Device features per split as flat vectors, computed as a listening device computes them (clips heard
     one after another); training clips are augmented (shift, background noise)."""
     out = {}
@@ -89,35 +90,7 @@ def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = sile
             y = np.concatenate([y] + [y] * config.augment.copies)
         x = listening_features(clips, MICRO_SPEECH, seed=config.seed, progress=progress)
         out[split] = (x.reshape(len(x), MICRO_SPEECH.frames * MICRO_SPEECH.channels), y)
-    return out
-
-
-def run(config: KwsConfig, progress: ProgressCallback = silent) -> ModelReport:
-    """Train, quantize, verify in TFLM and package a keyword spotter; the run folder is ``report.run_dir``."""
-    from tinymlkit.models import build_model
-    from tinymlkit.pipeline import RunSpec, Stopwatch, run_classifier
-    from tinymlkit.train import seed_everything
-
-    watch = Stopwatch()
-    with watch("data"):
-        data, source = load_data(config, progress)
-    with watch("features"):
-        feats = features(data, config, progress)
-    seed_everything(config.seed)
-    model = build_model(config.model, MICRO_SPEECH.shape, len(data.labels), config.width)
-    spec = RunSpec(app="kws", runs=config.runs, templates=TEMPLATES, settings=_settings(config),
-                   sketch_context=sketch_context(data.labels, config), negatives=[SILENCE, UNKNOWN])
-
-    def measure(int8) -> dict:
-        recognizer = config.recognizer
-        if recognizer is None:
-            recognizer = calibrate_recognizer(data.part("validation"), int8.tflm, config.words, config.seed, progress)
-            spec.sketch_context["recognizer"] = recognizer
-        check = streaming_check(data.part("test"), int8.tflm, config.words, recognizer, config.seed, progress=progress)
-        return {"streaming": asdict(check)}
-
-    return run_classifier(spec, data, source, feats, model, config.model, config.train, FEATURE_RANGE, watch,
-                          progress, measure)
+    return Features(out)
 
 
 @dataclass
@@ -218,6 +191,101 @@ def streaming_check(
     )
 
 
+@dataclass
+class KwsDetails:
+    """What a keyword-spotting run adds to its report: the check listening to held-out recordings (with the
+    recognizer settings it chose, which the sketch uses)."""
+
+    streaming: StreamingCheck
+
+    def card_lines(self) -> list[str]:
+        s = self.streaming
+        return [f"Listening to {s.streams} held-out recordings ({s.seconds} s): {s.hits} of {s.words} keywords found, "
+                f"{s.false_alarms} false alarms ({s.false_alarms_per_hour:.1f} per hour)."]
+
+
+class KwsRecipe(Recipe):
+    """Keyword spotting: 1 s audio clips -> micro features (49 x 40) -> tiny_conv / DS-CNN -> the word."""
+
+    name = "kws"
+    title = "keyword spotting"
+    config_type = KwsConfig
+    task = Classification(negatives=(SILENCE, UNKNOWN))
+    card = CardText(
+        "Recognize a few spoken keywords on a microcontroller (always-on listening, one second of audio at a time), "
+        "for hands-free control of a device in a quiet to moderately noisy room.",
+        "identifying or verifying who speaks, safety-critical or emergency controls, languages or accents far from "
+        "the training voices, or transcribing speech.",
+        group=("speaker (voice)", "speakers (voices)"),
+        limitations=("the test clips are one isolated word each; continuous speech, far-field or very noisy rooms "
+                     "cause more false accepts",),
+    )
+    templates = TEMPLATES
+
+    def load_data(self, config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        return load_data(config, progress)
+
+    def features(self, data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> Features:
+        return features(data, config, progress)
+
+    def build_model(self, config: KwsConfig, data: Dataset):
+        from tinymlkit.models import build_model
+
+        return build_model(config.model, MICRO_SPEECH.shape, len(data.labels), config.width)
+
+    def input_range(self, config: KwsConfig, data: Dataset) -> tuple[float, float]:
+        return FEATURE_RANGE
+
+    def measure(self, run: Trained, progress: ProgressCallback = silent) -> KwsDetails:
+        """Listen to recordings of held-out voices with the int8 model and the recognizer (calibrated on
+        validation voices unless the config gives one)."""
+        config, tflm = run.config, run.int8.tflm
+        recognizer = config.recognizer or calibrate_recognizer(run.data.part("validation"), tflm, config.words,
+                                                               config.seed, progress)
+        return KwsDetails(streaming_check(run.data.part("test"), tflm, config.words, recognizer, config.seed,
+                                          progress=progress))
+
+    def sketch_context(self, config: KwsConfig, labels: list[str], tflm, details: KwsDetails | None = None) -> dict:
+        context = sketch_context(labels, config)
+        if details is not None:
+            context["recognizer"] = RecognizerConfig(**details.streaming.recognizer)
+        return context
+
+    def synthesized(self, config: KwsConfig) -> bool:
+        return not config.data or (Path(config.data) / "synth_kws.json").is_file()
+
+    def settings(self, config: KwsConfig) -> dict:
+        return _settings(config)
+
+    def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
+        return kws_model(model, labels, name)
+
+
+recipe = KwsRecipe()
+
+
+def run(config: KwsConfig = KwsConfig(), progress: ProgressCallback = silent) -> ModelReport:
+    """Train, quantize, verify in TFLM and package a keyword spotter (:func:`tinymlkit.pipeline.run`)."""
+    from tinymlkit.pipeline import run as run_recipe
+
+    return run_recipe(recipe, config, progress)
+
+
+def kws_model(model: bytes, labels: list[str] | None = None, name: str = "model"):
+    """``model`` in TFLM, checked to take 49x40 micro features and give one score per label."""
+    from tinymlkit.errors import TinyMLError
+    from tinymlkit.runtime.tflm import TFLMModel
+
+    tflm = TFLMModel(model, name=name)
+    classes = tflm.output.shape[-1]
+    if labels is not None and len(labels) != classes:
+        raise TinyMLError(f"the model has {classes} outputs but {len(labels)} labels were given; pass --labels")
+    if int(np.prod(tflm.input.shape[1:])) != MICRO_SPEECH.frames * MICRO_SPEECH.channels:
+        raise TinyMLError(f"{name} takes input {tflm.input.shape}, not {MICRO_SPEECH.frames}x"
+                          f"{MICRO_SPEECH.channels} micro features: not a keyword model")
+    return tflm
+
+
 def recognizer_of_run(model: Path) -> RecognizerConfig:
     """The recognizer settings a training run chose for ``model`` (``<run>/deploy/model.tflite``), read from the
     run's report.json; the course's settings for a model from elsewhere."""
@@ -225,7 +293,8 @@ def recognizer_of_run(model: Path) -> RecognizerConfig:
 
     report = model.resolve().parent.parent / "report.json"
     try:
-        chosen = json.loads(report.read_text(encoding="utf-8"))["extra"]["streaming"]["recognizer"]
+        saved = json.loads(report.read_text(encoding="utf-8"))
+        chosen = (saved.get("details") or saved.get("extra"))["streaming"]["recognizer"]
         return RecognizerConfig(**chosen)
     except (OSError, ValueError, KeyError, TypeError):
         return RecognizerConfig()

@@ -9,7 +9,7 @@ shrunk to 96x96, ``pixel - 128`` as int8), so the test split is scored on exactl
 model. Labels are ``no_person`` and ``person``, the order of the TFLM example's outputs.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from tinymlkit.apps.person.data import LABELS, load_person_data
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
+from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
 
@@ -87,30 +88,70 @@ def features(data: Dataset, config: PersonConfig) -> dict[str, tuple[np.ndarray,
     return out
 
 
-def run(config: PersonConfig, progress: ProgressCallback = silent) -> ModelReport:
-    """Train, quantize, verify in TFLM and package a person detector; the run folder is ``report.run_dir``."""
-    from tinymlkit.models import build_model
-    from tinymlkit.pipeline import RunSpec, Stopwatch, run_classifier
-    from tinymlkit.train import seed_everything
+@dataclass
+class PersonDetails:
+    """What a person-detection run adds to its report: what its images are, said plainly."""
 
-    watch = Stopwatch()
-    with watch("data"):
+    data_kind: str
+
+
+class PersonRecipe(Recipe):
+    """Person detection: 96x96 grayscale camera images -> MobileNet v1 -> no person / person."""
+
+    name = "person"
+    title = "person detection"
+    config_type = PersonConfig
+    task = Classification()
+    card = CardText(
+        "Tell whether a person is in view of a low-resolution grayscale camera, on a microcontroller (e.g. to wake a "
+        "device).",
+        "identifying, counting or tracking people, safety-critical use, or scenes unlike the training images.",
+    )
+    templates = TEMPLATES
+
+    def load_data(self, config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """The images through the camera path, each split checked to hold both classes."""
         data, source = load_data(config, progress)
-    check_splits(data, source)
-    with watch("features"):
-        feats = features(data, config)
-    seed_everything(config.seed)
-    model = build_model(config.model, INPUT_SHAPE, len(LABELS), config.width)
-    test = data.part("test")
+        check_splits(data, source)
+        return data, source
 
-    def draw(path: Path) -> None:
-        plot_examples(test.x, test.y, path)
+    def features(self, data: Dataset, config: PersonConfig, progress: ProgressCallback = silent) -> Features:
+        return Features(features(data, config))
 
-    spec = RunSpec(app="person", runs=config.runs, templates=TEMPLATES, settings=asdict(config),
-                   sketch_context=sketch_context(), figures={"examples": ("examples.png", draw)})
-    report = run_classifier(spec, data, source, feats, model, config.model, config.train, INPUT_RANGE, watch,
-                            progress, measure=lambda int8: {"data_kind": data_kind(config)})
-    return report
+    def build_model(self, config: PersonConfig, data: Dataset):
+        from tinymlkit.models import build_model
+
+        return build_model(config.model, INPUT_SHAPE, len(LABELS), config.width)
+
+    def input_range(self, config: PersonConfig, data: Dataset) -> tuple[float, float]:
+        return INPUT_RANGE
+
+    def measure(self, run: Trained, progress: ProgressCallback = silent) -> PersonDetails:
+        return PersonDetails(data_kind(run.config))
+
+    def figures(self, run: Trained) -> dict:
+        test = run.data.part("test")
+
+        def draw(path: Path) -> None:
+            plot_examples(test.x, test.y, path)
+
+        return {"examples": ("examples.png", draw)}
+
+    def sketch_context(self, config: PersonConfig, labels: list[str], tflm, details=None) -> dict:
+        return sketch_context()
+
+    def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
+        return person_model(model, name)
+
+
+recipe = PersonRecipe()
+
+
+def run(config: PersonConfig = PersonConfig(), progress: ProgressCallback = silent) -> ModelReport:
+    """Train, quantize, verify in TFLM and package a person detector (:func:`tinymlkit.pipeline.run`)."""
+    from tinymlkit.pipeline import run as run_recipe
+
+    return run_recipe(recipe, config, progress)
 
 
 def data_kind(config: PersonConfig) -> str:

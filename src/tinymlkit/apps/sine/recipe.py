@@ -8,7 +8,7 @@ Quality is the mean absolute error (MAE): against the test split's targets (``ma
 and against the true sin(x) on a dense grid over [0, 2 pi] (``sine_mae``, what the model is meant to learn).
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +16,10 @@ import numpy as np
 from tinymlkit.apps.sine.data import X_RANGE, load_sine_csv, synthesize_sine, write_sine_csv
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
+from tinymlkit.evaluate.metrics import regression_metrics
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.report import DataSummary, ModelReport
+from tinymlkit.recipe import CardText, Features, Recipe, Regression, Trained
+from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
 
 GRID_POINTS = 1000
@@ -61,12 +63,6 @@ def load_data(config: SineConfig) -> tuple[Dataset, str]:
     return load_sine_csv(path), source
 
 
-def regression_metrics(predicted: np.ndarray, target: np.ndarray) -> dict[str, float]:
-    """Mean absolute error and root mean squared error of ``predicted`` against ``target``."""
-    err = np.asarray(predicted, dtype=np.float64).reshape(-1) - np.asarray(target, dtype=np.float64).reshape(-1)
-    return {"mae": float(np.mean(np.abs(err))), "rmse": float(np.sqrt(np.mean(err**2)))}
-
-
 def sine_grid(points: int = GRID_POINTS) -> np.ndarray:
     """Evenly spaced x over [0, 2 pi] as a (points, 1) float32 model input."""
     return np.linspace(*X_RANGE, points, dtype=np.float32).reshape(-1, 1)
@@ -79,59 +75,77 @@ def quality(predict_test: np.ndarray, y_test: np.ndarray, predict_grid: np.ndarr
             "sine_mae": regression_metrics(predict_grid, np.sin(grid))["mae"]}
 
 
+def sine_points() -> tuple[np.ndarray, np.ndarray]:
+    """The dense grid over [0, 2 pi] and sin(x) on it: what the model is meant to learn."""
+    grid = sine_grid()
+    return grid, np.sin(grid)
+
+
 def input_range(data: Dataset) -> tuple[float, float]:
     """The model's input range for int8: [0, 2 pi], widened to cover the data's x values."""
     return float(min(X_RANGE[0], data.x.min())), float(max(X_RANGE[1], data.x.max()))
 
 
-def run(config: SineConfig, progress: ProgressCallback = silent) -> ModelReport:
-    """Train, quantize, verify in TFLM and package the sine model; the run folder is ``report.run_dir``."""
-    import keras
+@dataclass
+class SineDetails:
+    """What a sine run adds to its report: the input range the int8 model was quantized for."""
 
-    from tinymlkit.models import build_model
-    from tinymlkit.pipeline import RunSpec, Stopwatch, save_run, verify_int8
-    from tinymlkit.train import fit, seed_everything
+    input_range: list[float]
 
-    watch = Stopwatch()
-    with watch("data"):
-        data, source = load_data(config)
-    parts = {s: data.part(s) for s in SPLITS}
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = ((parts[s].x, parts[s].y) for s in SPLITS)
-    seed_everything(config.seed)
-    model = build_model(config.model, (1,), 1, config.width)
-    with watch("train"):
-        model.compile(optimizer=keras.optimizers.Adam(config.train.learning_rate), loss="mse", metrics=["mae"])
-        trained = fit(model, (x_train, y_train), (x_val, y_val), config.train, progress)
-    grid = sine_grid()
-    float_test = model.predict(x_test, verbose=0, batch_size=1024)
-    float_grid = model.predict(grid, verbose=0, batch_size=1024)
-    x_range = input_range(data)
-    int8 = verify_int8(model, x_train, x_test, input_range=x_range, progress=progress, watch=watch)
-    with watch("verify in TFLM"):
-        int8_grid = int8.tflm.predict(grid)
 
-    def draw(path: Path) -> None:
-        plot_predictions(grid, float_grid, int8_grid, x_test, y_test, path)
+class SineRecipe(Recipe):
+    """Hello world: x in [0, 2 pi] -> the 1-16-16-1 network -> y = sin(x), as a regression."""
 
-    spec = RunSpec(app="sine", runs=config.runs, templates=TEMPLATES, settings=asdict(config),
-                   sketch_context=sketch_context(x_range), figures={"predictions": ("predictions.png", draw)})
-    report = ModelReport(
-        app="sine",
-        run_dir="",
-        settings=spec.settings,
-        data=DataSummary(
-            source=source,
-            labels=["sin(x)"],
-            counts={s: {"sin(x)": len(parts[s])} for s in SPLITS},
-            groups={s: len(parts[s]) for s in SPLITS},
-        ),
-        model=int8.summary(config.model, int(model.count_params())),
-        float_metrics=quality(float_test, y_test, float_grid),
-        int8_metrics=quality(int8.outputs, y_test, int8_grid),
-        extra={"epochs_run": trained.epochs_run, "best_epoch": trained.best_epoch, "test_examples": len(y_test),
-               "input_range": list(x_range)},
-    )
-    return save_run(spec, int8, report, watch)
+    name = "sine"
+    title = "hello world (sine)"
+    config_type = SineConfig
+    task = Regression(reference=("sine_mae", sine_points))
+    card = CardText("Teaching: the smallest end-to-end TinyML model (it approximates sin(x) to fade an LED).",
+                    "anything but learning the workflow.")
+    templates = TEMPLATES
+
+    def load_data(self, config: SineConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        return load_data(config)
+
+    def features(self, data: Dataset, config: SineConfig, progress: ProgressCallback = silent) -> Features:
+        return Features({s: (data.part(s).x, data.part(s).y) for s in SPLITS})
+
+    def build_model(self, config: SineConfig, data: Dataset):
+        from tinymlkit.models import build_model
+
+        return build_model(config.model, (1,), 1, config.width)
+
+    def input_range(self, config: SineConfig, data: Dataset) -> tuple[float, float]:
+        return input_range(data)
+
+    def measure(self, run: Trained, progress: ProgressCallback = silent) -> SineDetails:
+        return SineDetails(list(input_range(run.data)))
+
+    def figures(self, run: Trained) -> dict:
+        grid = sine_grid()
+        x_test, y_test = run.features["test"]
+
+        def draw(path: Path) -> None:
+            plot_predictions(grid, run.model.predict(grid, verbose=0, batch_size=1024), run.int8.tflm.predict(grid),
+                             x_test, y_test, path)
+
+        return {"predictions": ("predictions.png", draw)}
+
+    def sketch_context(self, config: SineConfig, labels: list[str], tflm, details: SineDetails | None = None) -> dict:
+        return sketch_context(tuple(details.input_range) if details else X_RANGE)
+
+    def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
+        return sine_model(model, name)
+
+
+recipe = SineRecipe()
+
+
+def run(config: SineConfig = SineConfig(), progress: ProgressCallback = silent) -> ModelReport:
+    """Train, quantize, verify in TFLM and package the sine model (:func:`tinymlkit.pipeline.run`)."""
+    from tinymlkit.pipeline import run as run_recipe
+
+    return run_recipe(recipe, config, progress)
 
 
 def sine_model(model: bytes, name: str = "model"):

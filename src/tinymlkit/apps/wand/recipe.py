@@ -11,7 +11,7 @@ the same algorithm, with the same constants, as the sketch's C++: the test split
 exactly the images the board would make.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from tinymlkit.apps.wand.stroke import WAND, StrokeConfig, longest_stroke, strok
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent, track
+from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
 
@@ -132,34 +133,66 @@ def features(data: Dataset, config: WandConfig, progress: ProgressCallback = sil
     return out
 
 
-def run(config: WandConfig, progress: ProgressCallback = silent) -> ModelReport:
-    """Train, quantize, verify in TFLM and package a gesture classifier; the run folder is ``report.run_dir``."""
-    from tinymlkit.models import build_model
-    from tinymlkit.pipeline import RunSpec, Stopwatch, run_classifier
-    from tinymlkit.train import seed_everything
+class WandRecipe(Recipe):
+    """Magic wand: IMU recordings -> strokes -> 32x32 time-coloured images -> a small CNN -> the gesture."""
 
-    watch = Stopwatch()
-    with watch("data"):
+    name = "wand"
+    title = "magic wand"
+    config_type = WandConfig
+    task = Classification()
+    card = CardText(
+        "Recognize a few gestures drawn in the air with the board held like a wand, for playful or hands-free "
+        "control.",
+        "identifying people by their movement, medical or safety-critical use, or gestures and ways of holding "
+        "the board the training users never showed.",
+        group=("subject (user)", "subjects (users)"),
+    )
+    templates = TEMPLATES
+
+    def load_data(self, config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """The recordings as strokes (as the board finds them), each split checked to hold every gesture."""
         raw, source = load_data(config, progress)
-    with watch("features"):
         data = to_strokes(raw, config.stroke, progress)
         check_splits(data, source)
-        feats = features(data, config, progress)
-    seed_everything(config.seed)
-    model = build_model(config.model, config.stroke.shape, len(data.labels), config.width)
-    test = data.part("test")
+        return data, source
 
-    def draw(path: Path) -> None:
-        plot_examples(images(test.x, config.stroke), test.y, test.group, data.labels, path)
+    def features(self, data: Dataset, config: WandConfig, progress: ProgressCallback = silent) -> Features:
+        return Features(features(data, config, progress))
 
-    spec = RunSpec(app="wand", runs=config.runs, templates=TEMPLATES, settings=asdict(config),
-                   sketch_context=sketch_context(data.labels, config.stroke),
-                   figures={"examples": ("examples.png", draw)})
-    return run_classifier(spec, data, source, feats, model, config.model, config.train, INPUT_RANGE, watch,
-                          progress)
+    def build_model(self, config: WandConfig, data: Dataset):
+        from tinymlkit.models import build_model
+
+        return build_model(config.model, config.stroke.shape, len(data.labels), config.width)
+
+    def input_range(self, config: WandConfig, data: Dataset) -> tuple[float, float]:
+        return INPUT_RANGE
+
+    def figures(self, run: Trained) -> dict:
+        test, labels, stroke = run.data.part("test"), run.data.labels, run.config.stroke
+
+        def draw(path: Path) -> None:
+            plot_examples(images(test.x, stroke), test.y, test.group, labels, path)
+
+        return {"examples": ("examples.png", draw)}
+
+    def sketch_context(self, config: WandConfig, labels: list[str], tflm, details=None) -> dict:
+        return sketch_context(labels, config.stroke)
+
+    def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
+        return wand_model(model, labels, name)
 
 
-def wand_model(model: bytes, labels: list[str], name: str = "model", config: StrokeConfig = WAND):
+recipe = WandRecipe()
+
+
+def run(config: WandConfig = WandConfig(), progress: ProgressCallback = silent) -> ModelReport:
+    """Train, quantize, verify in TFLM and package a gesture classifier (:func:`tinymlkit.pipeline.run`)."""
+    from tinymlkit.pipeline import run as run_recipe
+
+    return run_recipe(recipe, config, progress)
+
+
+def wand_model(model: bytes, labels: list[str] | None, name: str = "model", config: StrokeConfig = WAND):
     """``model`` loaded in TFLM, checked to take the stroke image and give one score per label."""
     from tinymlkit.errors import TinyMLError
     from tinymlkit.runtime.tflm import TFLMModel
@@ -168,7 +201,7 @@ def wand_model(model: bytes, labels: list[str], name: str = "model", config: Str
     if tuple(tflm.input.shape[1:]) != config.shape:
         raise TinyMLError(f"{name} takes input {list(tflm.input.shape)}, not a {config.raster_size}x"
                           f"{config.raster_size}x3 stroke image: pass a model from 'tinyml wand train'")
-    if tflm.output.shape[-1] != len(labels):
+    if labels is not None and tflm.output.shape[-1] != len(labels):
         raise TinyMLError(f"{name} has {tflm.output.shape[-1]} outputs but {len(labels)} labels were given; "
                           "pass --labels")
     return tflm
