@@ -13,11 +13,12 @@ from test_capture_cli import one_line_error, tinyml  # noqa: F401  (the in-proce
 
 from tinymlkit.apps.kws.data import load_speech_commands
 from tinymlkit.apps.wand.data import load_imu_recordings
-from tinymlkit.data.split import split_of, write_split_lists
+from tinymlkit.data.split import split_of
 from tinymlkit.datatools.audit import audit_folder, quarantine, restore
 from tinymlkit.datatools.augment_folder import augment_folder
 from tinymlkit.datatools.kind_audio import AUDIO
 from tinymlkit.datatools.kinds import scan
+from tinymlkit.datatools.split_lists import write_split_lists
 from tinymlkit.datatools.stats import folder_stats
 from tinymlkit.errors import TinyMLError
 

@@ -110,7 +110,8 @@ def split(
 ) -> None:
     """Write validation_list.txt and testing_list.txt: whole speakers/subjects per split, by a stable hash of
     the name, so a file never changes split when others are added."""
-    from tinymlkit.data.split import SPLITS, write_split_lists
+    from tinymlkit.data.split import SPLITS
+    from tinymlkit.datatools.split_lists import write_split_lists
 
     r = write_split_lists(folder, kind, validation, test, by, force)
     console.print(table(f"split of {r.root}", ["", *SPLITS], [["files", *(r.counts[s] for s in SPLITS)],

@@ -53,6 +53,7 @@ def write_sketch(folder: Path, templates: Path, sketch: str, model: bytes, measu
         "extra_libraries": [],
         "extra_rows": [],
         "run_steps": [],
+        "run_dir": str(folder.parent),
         **context,
     }
     target = folder / sketch

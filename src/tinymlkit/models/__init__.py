@@ -3,6 +3,9 @@
 from collections.abc import Callable
 
 from tinymlkit.errors import TinyMLError
+from tinymlkit.models.width import scaled
+
+__all__ = ["build_model", "families", "scaled"]
 
 
 def build_model(name: str, input_shape: tuple[int, ...], classes: int, width: float = 1.0):
@@ -27,8 +30,3 @@ def _builders() -> dict[str, Callable]:
             "sine_mlp": sine_mlp.build,
             "wand_cnn": wand_cnn.build,
             "mobilenet_v1": mobilenet_v1.build}
-
-
-def scaled(channels: int, width: float) -> int:
-    """``channels`` times the width multiplier, at least 1."""
-    return max(1, int(round(channels * width)))

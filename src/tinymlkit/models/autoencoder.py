@@ -5,7 +5,7 @@ BatchNorm + ReLU. Here ``layers`` hidden layers of ``128 * width`` units on each
 output reconstructs the input, and the reconstruction error is the anomaly score.
 """
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 
 def build(input_shape: tuple[int, ...], classes: int = 0, width: float = 0.5, layers: int = 2, bottleneck: int = 8):

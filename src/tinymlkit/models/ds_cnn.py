@@ -8,7 +8,7 @@ flat feature vector.
 
 import keras
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 
 def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> keras.Model:

@@ -10,7 +10,7 @@ convolutions at conversion, leaving only TFLM builtins in the int8 model.
 
 import keras
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 # (pointwise filters at width 1.0, stride of the depthwise convolution) for the thirteen blocks
 BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),

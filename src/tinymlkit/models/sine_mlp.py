@@ -7,7 +7,7 @@ the number of outputs (1 for the sine).
 
 import keras
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 
 def build(input_shape: tuple[int, ...], classes: int = 1, width: float = 1.0) -> keras.Model:

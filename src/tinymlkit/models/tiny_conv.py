@@ -8,7 +8,7 @@ connected layer to the classes with softmax: about 16.7 K parameters, under 20 K
 
 import keras
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 
 def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> keras.Model:

@@ -7,7 +7,7 @@ multiply-accumulates per inference. Dropout (training only) follows each block. 
 
 import keras
 
-from tinymlkit.models import scaled
+from tinymlkit.models.width import scaled
 
 
 def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> keras.Model:

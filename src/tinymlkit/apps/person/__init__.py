@@ -1,1 +1,8 @@
-"""The person application: recipe, data and synthesizer, device features, sketch templates and CLI."""
+"""The person application: recipe, data and synthesizer, device features, sketch templates and CLI.
+
+Its recipe object is ``tinymlkit.person``; the recipe module's names are available here too.
+"""
+
+from tinymlkit.apps import recipe_names
+
+__getattr__ = recipe_names(__name__)
