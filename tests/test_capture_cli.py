@@ -1,4 +1,4 @@
-"""``tinyml record`` and ``tinyml board`` as a user runs them: against a simulated board and a WAV microphone.
+"""``tinyml record`` and ``tinyml device`` as a user runs them: against a simulated board and a WAV microphone.
 
 Most runs call the console entry point in this process (``tinyml`` below, fast); two go through a subprocess
 (``clirun.tinyml``) to cover the real process boundary.
@@ -106,16 +106,16 @@ def test_sketch_and_board_commands(tmp_path, tinyml):
     result = tinyml("record", "sketch", "mic", str(tmp_path), "--rev", "1")
     assert result.returncode == 0 and (tmp_path / "capture_mic" / "capture_mic.ino").is_file()
     one_line_error(tinyml("record", "sketch", "gps", str(tmp_path)), "imu and mic")
-    sim = tinyml("board", "simulate", "--seconds", "0.5")
+    sim = tinyml("device", "simulate", "--seconds", "0.5")
     assert sim.returncode == 0 and sim.stdout.splitlines()[0].startswith("/dev/")
     with SimulatedBoard("imu", rev=1, speed=float("inf")) as board:
-        check = tinyml("board", "check", "--port", board.port)
+        check = tinyml("device", "check", "--port", board.port)
     assert check.returncode == 0 and "LSM9DS1" in check.stdout and "119" in check.stdout
-    assert tinyml("board", "ports").returncode == 0
+    assert tinyml("device", "ports").returncode == 0
 
 
 def test_help(tinyml):
-    for group in ("record", "board"):
+    for group in ("record", "device"):
         result = tinyml(group, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
 

@@ -26,3 +26,35 @@ def test_predict_rejects_a_non_model(tmp_path):
     result = tinyml("kws", "predict", "--model", str(bogus), "--labels", "a,b", str(clip))
     assert result.returncode == 1 and "not a TensorFlow Lite model" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_every_app_has_the_same_verbs_with_options_from_its_config():
+    import typer.main
+
+    import tinymlkit as tm
+    from tinymlkit.cli import app
+
+    groups = typer.main.get_command(app).commands
+    for name in tm.APPS:
+        commands = groups[name].commands
+        assert {"data", "train", "evaluate"} <= set(commands), name
+        config = getattr(tm, name).config()
+        train = {p.name: p.default for p in commands["train"].params}
+        assert train["epochs"] == config.train.epochs and train["seed"] == config.seed
+        assert train["learning_rate"] == config.train.learning_rate
+        data = {p.name for p in commands["data"].params}
+        assert "epochs" not in data and "seed" in data
+    assert "words" in {p.name for p in groups["kws"].commands["evaluate"].params}
+    assert {"device"} <= set(groups) and groups["board"].hidden is not False
+
+
+def test_bad_numbers_fail_at_parse_time_naming_the_flag(tmp_path):
+    result = tinyml("sine", "train", "--epochs", "0", "--runs", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.strip() == "error: --epochs must be at least 1, not 0"
+    assert not list(tmp_path.iterdir())
+
+
+def test_old_command_names_work_with_a_notice():
+    result = tinyml("boards", env={"COLUMNS": "200"})
+    assert result.returncode == 0 and "nano33ble" in result.stdout
+    assert "'tinyml boards' is now 'tinyml device boards'" in result.stderr

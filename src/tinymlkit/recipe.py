@@ -64,6 +64,21 @@ class Scores:
 
 
 @dataclass
+class Evaluation:
+    """An int8 model measured in TFLM on a data set's test split."""
+
+    metrics: dict[str, float]
+    examples: int
+    labels: list[str] | None = None
+    confusion: list[list[int]] | None = None  # classification: rows true, columns predicted
+
+    @classmethod
+    def of(cls, result) -> "Evaluation":
+        """From a :class:`~tinymlkit.evaluate.metrics.Classification`."""
+        return cls({"accuracy": result.accuracy}, result.examples, list(result.labels), result.confusion)
+
+
+@dataclass
 class Trained:
     """What a run has made once the int8 model is checked: every hook after training receives it."""
 
@@ -263,7 +278,20 @@ class Recipe:
         """The settings recorded in report.json."""
         return asdict(config)
 
-    # --- models from elsewhere ---
+    # --- data sets and models from elsewhere ---
+    def synthesize(self, out: Path, config, progress: ProgressCallback = silent) -> str:
+        """Write the built-in data set of ``config`` to ``out`` (a folder, or a file); a one-line summary."""
+        raise TinyMLError(f"{self.name} has no built-in data set to write")
+
+    def for_model(self, config, labels: list[str] | None):
+        """``config`` adjusted to a model's labels (e.g. its keywords), to load matching data for it."""
+        return config
+
+    def evaluate(self, model: Path, data: Dataset, config, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        """The int8 model in file ``model`` measured in TFLM on the test split of ``data``."""
+        raise TinyMLError(f"{self.name} models cannot be evaluated on a data set yet")
+
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         """``model`` in the TFLM interpreter, checked to fit this application (input shape, outputs)."""
         from tinymlkit.runtime.tflm import TFLMModel

@@ -6,6 +6,7 @@ from functools import cache
 import numpy as np
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
+from tinymlkit.settings import setting, validate
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,17 @@ class TrainConfig:
     zero after ``epochs``: short trainings end settled instead of still jumping about.
     """
 
-    epochs: int = 30
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    patience: int = 6
-    seed: int = 0
-    decay: bool = False
+    epochs: int = setting(30, help="Maximum epochs (training stops early on validation loss).", min=1)
+    batch_size: int = setting(64, help="Examples per training step.", min=1)
+    learning_rate: float = setting(1e-3, help="Adam's learning rate (the peak one with cosine decay).", positive=True,
+                                   flag="--learning-rate")
+    patience: int = setting(6, help="Epochs without a better validation loss before training stops.", min=1)
+    seed: int = setting(0, help="Not read: a run's seed is its application config's seed (kept for old callers).",
+                        cli=False)
+    decay: bool = setting(False, help="Cosine decay of the learning rate to zero over the epochs.", cli=False)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 @dataclass

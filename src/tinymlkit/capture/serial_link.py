@@ -157,7 +157,7 @@ class BoardConnection:
         if received == 0:
             raise TinyMLError(
                 f"no data from {self.port} in {timeout:g} s; upload the capture sketch ('tinyml record sketch "
-                f"{sensor or 'imu'} OUT') and check the port ('tinyml board ports')"
+                f"{sensor or 'imu'} OUT') and check the port ('tinyml device ports')"
             )
         hint = (f"the capture sketch talks at {DEFAULT_BAUD} baud: pass --baud {DEFAULT_BAUD}"
                 if self.baud != DEFAULT_BAUD else
@@ -328,7 +328,7 @@ def _open_error(port: str, baud: int, exc: BaseException) -> str:
     code = getattr(exc, "errno", None)
     text = _first_line(exc)
     if code == errno.ENOENT or "No such file" in text or "FileNotFound" in text:
-        return f"serial port {port} not found; plug the board in and list ports with 'tinyml board ports'"
+        return f"serial port {port} not found; plug the board in and list ports with 'tinyml device ports'"
     if code == errno.EACCES or "ermission" in text:
         return f"no permission to open {port}; on Linux add yourself to the dialout group and log in again"
     if code == errno.EBUSY or "lock" in text.lower() or "busy" in text.lower():

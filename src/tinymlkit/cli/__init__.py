@@ -15,6 +15,7 @@ from tinymlkit.apps.person import cli as person
 from tinymlkit.apps.sine import cli as sine
 from tinymlkit.apps.wand import cli as wand
 from tinymlkit.cli import data, optimize, profile, quickstart, record
+from tinymlkit.cli.app_commands import renamed
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -31,11 +32,22 @@ app.add_typer(wand.app, name="wand")
 app.add_typer(anomaly.app, name="anomaly")
 app.add_typer(person.app, name="person")
 app.add_typer(record.app, name="record")
-app.add_typer(record.board_app, name="board")
+record.board_app.command("boards")(profile.boards)
+app.add_typer(record.board_app, name="device")
 app.command("profile")(profile.profile)
-app.command("boards")(profile.boards)
 app.add_typer(data.app, name="data")
 app.command("optimize")(optimize.optimize)
+
+
+# Former names, kept for one release with a notice.
+app.add_typer(record.board_app, name="board", hidden=True,
+              callback=lambda: renamed("tinyml board", "tinyml device"))
+
+
+@app.command("boards", hidden=True)
+def _boards() -> None:
+    renamed("tinyml boards", "tinyml device boards")
+    profile.boards()
 
 
 @app.callback(invoke_without_command=True)

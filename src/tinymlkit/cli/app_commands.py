@@ -1,10 +1,22 @@
-"""Shared by the application command groups (sine, wand): training with progress bars and the report table, and
-finding the model file a command runs (``--model``, or the newest run's of that app)."""
+"""The commands every application group has, made from its recipe's config: ``data`` (write the built-in data
+set), ``train`` and ``evaluate``; and finding the model file a command runs (``--model``, or the newest run's)."""
 
+import inspect
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
+import typer
+
+from tinymlkit.cli.config_options import config_command
 from tinymlkit.errors import TinyMLError
+
+MODEL_OPTION = inspect.Parameter(
+    "model", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None,
+    default=typer.Option(None, "--model", help="int8 .tflite model; default: the newest run's."))
+LABELS_OPTION = inspect.Parameter(
+    "labels", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
+    default=typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."))
 
 
 def model_path(model: Path | None, app: str, runs: Path = Path("runs")) -> Path:
@@ -19,11 +31,93 @@ def model_path(model: Path | None, app: str, runs: Path = Path("runs")) -> Path:
     return model
 
 
-def train_and_show(run: Callable, config) -> None:
-    """Run a recipe's ``run(config, progress)`` with Rich progress bars, then print its report."""
+def model_labels(path: Path, labels: str | None) -> list[str] | None:
+    """The labels of a model: ``--labels``, else labels.txt beside the model file, else None."""
+    from tinymlkit.cli.config_options import comma_list
+
+    if labels:
+        return comma_list(labels)
+    listed = path.parent / "labels.txt"
+    return listed.read_text().split() if listed.is_file() else None
+
+
+def recipe_of(app: str):
+    """The recipe object of a built-in application (imported when a command runs)."""
+    return import_module(f"tinymlkit.apps.{app}.recipe").recipe
+
+
+def add_app_commands(group: typer.Typer, app: str, config_type: type, data_help: str, after_train=None,
+                     data_defaults: dict | None = None, old_data_name: str | None = None) -> None:
+    """Register ``data``, ``train`` and ``evaluate`` on ``group``, their options made from ``config_type``.
+    ``after_train(report)`` prints what the application adds to the report table; ``old_data_name`` is a former
+    name of ``data`` that keeps working for one release, with a notice."""
+    out = inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Path,
+                            default=typer.Argument(..., help=data_help))
+    doc = f"Write the built-in {app} data set (synthesized, offline) to a folder or file."
+    group.command("data")(config_command(
+        config_type, lambda config, out: write_data(app, config, out), before=(out,), builtin_only=True,
+        defaults=data_defaults, doc=doc))
+    if old_data_name:
+        def old(config, out: Path) -> None:
+            renamed(f"tinyml {app} {old_data_name}", f"tinyml {app} data")
+            write_data(app, config, out)
+
+        group.command(old_data_name, hidden=True)(config_command(
+            config_type, old, before=(out,), builtin_only=True, defaults=data_defaults, doc=doc))
+    group.command("train")(config_command(
+        config_type, lambda config: train(app, config, after_train),
+        doc="Train, convert to int8, verify in TFLM and write the run folder (report, cards, deployment, sketch)."))
+    group.command("evaluate")(config_command(
+        config_type, lambda config, model, labels: evaluate(app, config, model, labels), sources=True,
+        before=(MODEL_OPTION, LABELS_OPTION), builtin_only=True,
+        doc="Measure an int8 model in TFLM on a data set's test split (the built-in one, or --data)."))
+
+
+def renamed(old: str, new: str) -> None:
+    """The one-line notice of a command that has a new name."""
+    from tinymlkit.cli.ui import errors
+
+    errors.print(f"[yellow]note:[/] '{old}' is now '{new}'; the old name goes in the next release", highlight=False,
+                 soft_wrap=True)
+
+
+def train(app: str, config, after_train: Callable | None = None) -> None:
+    """Run the recipe with Rich progress bars, then print its report."""
     from tinymlkit.cli.report_view import show_report
-    from tinymlkit.cli.ui import progress_bars
+    from tinymlkit.cli.ui import progress_bars, quiet_tensorflow
+    from tinymlkit.pipeline import run
+
+    quiet_tensorflow()
+    with progress_bars() as progress:
+        report = run(recipe_of(app), config, progress)
+    show_report(report)
+    if after_train is not None:
+        after_train(report)
+
+
+def write_data(app: str, config, out: Path) -> None:
+    from tinymlkit.cli.ui import console, progress_bars
 
     with progress_bars() as progress:
-        report = run(config, progress)
-    show_report(report)
+        summary = recipe_of(app).synthesize(out, config, progress)
+    console.print(f"[bold green]Written[/]: {summary}", highlight=False)
+
+
+def evaluate(app: str, config, model: Path | None, labels: str | None) -> None:
+    """Print the int8 model's figures on the test split, and its confusion matrix."""
+    from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
+
+    path = model_path(model, app)
+    quiet_tensorflow()
+    recipe, names = recipe_of(app), model_labels(path, labels)
+    config = recipe.for_model(config, names)
+    with progress_bars() as progress:
+        data, source = recipe.load_data(config, progress)
+        result = recipe.evaluate(path, data, config, names, progress)
+    console.print(f"[bold]Model[/]: {path}\n[bold]Data[/]: {source} ({result.examples} test examples)",
+                  highlight=False)
+    console.print(table("int8 model in TFLM, test split", ["metric", "value"],
+                        [[k, v] for k, v in result.metrics.items()]))
+    if result.confusion:
+        rows = [[label] + list(r) for label, r in zip(result.labels, result.confusion, strict=True)]
+        console.print(table("int8 confusion matrix (rows true, columns predicted)", ["", *result.labels], rows))

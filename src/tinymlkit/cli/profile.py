@@ -1,4 +1,4 @@
-"""``tinyml profile`` and ``tinyml boards``: know before you flash."""
+"""``tinyml profile`` and ``tinyml device boards``: know before you flash."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from tinymlkit.cli.ui import console, progress_bars, table
 def profile(
     model: Path = typer.Argument(..., help="The .tflite model to profile, or a run folder (its deploy/model.tflite)."),
     board: str = typer.Option(None, "--board", "-b", help="Board to check the fit and estimate latency on "
-                              "(see `tinyml boards`)."),
+                              "(see `tinyml device boards`)."),
     kernels: str = typer.Option(None, "--kernels", help="Kernels for the latency estimate: optimized (CMSIS-NN / "
                                 "ESP-NN) or reference; default: the board's usual set."),
     json_out: Path = typer.Option(None, "--json", help="Also write the profile as JSON to this file."),

@@ -1,4 +1,4 @@
-"""``tinyml record ...`` (record your own data sets) and ``tinyml board ...`` (boards over USB serial)."""
+"""``tinyml record ...`` (record your own data sets) and ``tinyml device ...`` (boards over USB serial)."""
 
 import sys
 import time
@@ -15,11 +15,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 board_app = typer.Typer(
-    help="Boards over USB serial: simulate one (no hardware needed), list ports, check a connection.",
+    help="Boards: simulate one (no hardware needed), list serial ports, check a connection, the boards catalogue.",
     no_args_is_help=True,
 )
 
-PORT_HELP = "Serial port of the board (see 'tinyml board ports'), or of 'tinyml board simulate'."
+PORT_HELP = "Serial port of the board (see 'tinyml device ports'), or of 'tinyml device simulate'."
 BAUD = typer.Option(115200, "--baud", help="Baud rate the capture sketch uses (ignored by native-USB boards).")
 COUNTDOWN = typer.Option(2, "--countdown", help="Seconds of countdown before each take (0: none).")
 YES = typer.Option(False, "--yes", "-y", help="Keep every take that passes the checks without asking (scripts).")
@@ -209,7 +209,7 @@ def ports() -> None:
         rows.append([p.device, p.description or "", ids, "yes" if p.vid in arduino_vids else ""])
     if not rows:
         console.print("no serial ports found: plug the board in (a data cable, not a charging-only one), or try "
-                      "'tinyml board simulate'", style="yellow")
+                      "'tinyml device simulate'", style="yellow")
         return
     console.print(table("serial ports", ["port", "description", "usb id", "arduino"], rows))
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from tinymlkit.errors import TinyMLError
 
@@ -57,6 +56,8 @@ def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     if rate_in == rate_out:
         return np.asarray(audio, dtype=np.float32)
     g = gcd(int(rate_in), int(rate_out))
+    from scipy.signal import resample_poly  # imported here: it takes a second, and most uses never resample
+
     return resample_poly(audio, rate_out // g, rate_in // g).astype(np.float32)
 
 

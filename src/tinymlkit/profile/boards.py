@@ -52,4 +52,4 @@ def get_board(name: str) -> Board:
     for board in boards.values():
         if wanted in (board.id.lower(), board.name.lower()):
             return board
-    raise TinyMLError(f"unknown board {name!r}; choose one of: {', '.join(boards)} (see `tinyml boards`)")
+    raise TinyMLError(f"unknown board {name!r}; choose one of: {', '.join(boards)} (see `tinyml device boards`)")

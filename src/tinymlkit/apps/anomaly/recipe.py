@@ -26,8 +26,9 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
 from tinymlkit.evaluate.roc import summarize_scores
 from tinymlkit.progress import ProgressCallback, silent, track
-from tinymlkit.recipe import AnomalyScore, CardText, Features, Recipe, Trained
+from tinymlkit.recipe import AnomalyScore, CardText, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
+from tinymlkit.settings import setting, validate
 from tinymlkit.train import TrainConfig
 
 DETECTOR_FILE = "detector.json"
@@ -39,23 +40,30 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class AnomalyConfig:
     """An anomaly-detection run. ``data`` None means the built-in synthesized ``machines``."""
 
-    data: str | None = None
-    machines: list[str] = field(default_factory=lambda: ["fan"])  # built-in data: machine types
-    ids: int = 4  # built-in data: machine ids per type
-    normal: int = 120  # built-in data: normal recordings per machine id
-    abnormal: int = 30  # built-in data: anomalous recordings per machine id
-    seconds: float = 1.0  # built-in data: recording length
+    data: str | None = setting(None, source=True,
+                               help="MIMII (<machine>/id_XX/{normal,abnormal}/*.wav) or ToyADMOS/DCASE "
+                               "(<machine>/{train,test}/*.wav) folder; default: built-in synthesized machines.")
+    machines: list[str] = setting(factory=lambda: ["fan"], builtin=True,
+                                  help="Built-in data: comma-separated machine types (fan, pump, slider, valve).")
+    ids: int = setting(4, help="Built-in data: machine ids per type.", min=1, builtin=True)
+    normal: int = setting(120, help="Built-in data: normal recordings per machine id.", min=1, builtin=True)
+    abnormal: int = setting(30, help="Built-in data: anomalous recordings per machine id.", min=1, builtin=True)
+    seconds: float = setting(1.0, help="Built-in data: length of each recording.", positive=True, builtin=True)
     features: LogMelConfig = DEFAULT
-    width: float = 0.5  # autoencoder hidden units = 128 * width
-    layers: int = 2  # hidden layers on each side of the 8-unit bottleneck
+    width: float = setting(0.5, help="Autoencoder hidden units = 128 x width.", positive=True)
+    layers: int = setting(2, help="Hidden layers on each side of the 8-unit bottleneck.", min=1)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=256, learning_rate=1e-3,
                                                                    patience=4))
-    clusters: int = 8  # K-means baseline
-    threshold_rule: str = "std"  # "std": mean + k * std of normal validation scores; "percentile"
-    threshold_k: float = 2.0
-    threshold_percentile: float = 99.0
-    runs: str = "runs"
-    seed: int = 0
+    clusters: int = setting(8, help="K-means baseline: number of centroids.", min=1)
+    threshold_rule: str = setting("std", choices=("std", "percentile"), help="Threshold from normal validation "
+                                  "scores: 'std' (mean + k std) or 'percentile'.")
+    threshold_k: float = setting(2.0, help="k of mean + k std.", min=0)
+    threshold_percentile: float = setting(99.0, help="Percentile for --threshold-rule percentile.", min=0, max=100)
+    runs: str = setting("runs", help="Folder that receives the run folder.")
+    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 @dataclass
@@ -318,6 +326,23 @@ class AnomalyRecipe(Recipe):
         from tinymlkit.runtime.tflm import TFLMModel
 
         return TFLMModel(model, name=name)
+
+    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent) -> str:
+        from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
+
+        return str(synthesize_machine_dataset(out, config.machines, config.ids, config.normal, config.abnormal,
+                                              config.seconds, config.seed, progress))
+
+    def evaluate(self, model: Path, data: Dataset, config: AnomalyConfig, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        """The int8 autoencoder's and K-means' AUC, TPR and FPR at the saved thresholds (``detector.json``)."""
+        result = evaluate(Path(model), data, progress)
+        metrics = {f"{name} {k}": v for name, key in (("autoencoder int8", "autoencoder_int8"), ("K-means", "kmeans"))
+                   for k, v in result[key].items()}
+        per_machine = result["per_machine_auc_int8"]
+        if len(per_machine) > 1:
+            metrics.update({f"int8 AUC, {machine}": auc for machine, auc in per_machine.items()})
+        return Evaluation(metrics, result["test_examples"])
 
 
 recipe = AnomalyRecipe()

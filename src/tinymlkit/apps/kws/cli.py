@@ -5,56 +5,18 @@ from pathlib import Path
 
 import typer
 
+from tinymlkit.apps.kws.recipe import KwsConfig
+from tinymlkit.cli.app_commands import add_app_commands
+from tinymlkit.cli.config_options import comma_list
 from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
-    help="Keyword spotting (micro_speech): synthesize data, train, listen, predict.", no_args_is_help=True
+    help="Keyword spotting (micro_speech): make data, train, evaluate, predict, listen.", no_args_is_help=True
 )
 
-WORDS = typer.Option("yes,no", "--words", help="Comma-separated keywords ('silence' and 'unknown' are added).")
-LANG = typer.Option("en", "--lang", help="eSpeak NG language of the built-in voices (e.g. en, es, fr, hi, sw).")
-
-
 def words_list(words: str) -> list[str]:
-    return [w.strip() for w in words.split(",") if w.strip()]
-
-
-@app.command()
-def train(
-    words: str = WORDS,
-    lang: str = LANG,
-    data: Path = typer.Option(None, "--data", help="Speech Commands-style folder; default: built-in voices."),
-    model: str = typer.Option(
-        "ds_cnn", "--model", help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model)."
-    ),
-    width: float = typer.Option(0.5, "--width", help="Width multiplier for the model's channels."),
-    epochs: int = typer.Option(30, "--epochs", help="Maximum epochs (training stops early on validation loss)."),
-    voices: int = typer.Option(None, "--voices", help="Built-in data: number of synthetic voices."),
-    runs: Path = typer.Option(Path("runs"), "--runs", help="Folder that receives the run folder."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
-) -> None:
-    """Train a keyword spotter, convert it to int8, verify it in TFLM and write the deployment folder."""
-    quiet_tensorflow()
-    from tinymlkit.apps.kws.recipe import KwsConfig, run
-    from tinymlkit.cli.report_view import show_report
-    from tinymlkit.train import TrainConfig
-
-    config = KwsConfig(
-        words=words_list(words),
-        lang=lang,
-        data=str(data) if data else None,
-        model=model,
-        width=width,
-        train=TrainConfig(epochs=epochs, batch_size=64, learning_rate=2e-3, seed=seed),
-        voices=voices,
-        runs=str(runs),
-        seed=seed,
-    )
-    with progress_bars() as progress:
-        report = run(config, progress)
-    show_report(report)
-    show_streaming(report.details)
+    return comma_list(words) or []
 
 
 def show_streaming(details) -> None:
@@ -69,23 +31,8 @@ def show_streaming(details) -> None:
         )
 
 
-@app.command()
-def synth(
-    out: Path = typer.Argument(..., help="Folder to create (Speech Commands layout)."),
-    words: str = WORDS,
-    lang: str = LANG,
-    voices: int = typer.Option(None, "--voices", help="Number of synthetic voices (default: the built-in set)."),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Synthesize a keyword data set with eSpeak NG voices, offline, in the Speech Commands layout."""
-    from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
-
-    extra = {} if voices is None else {"voices": voices}
-    with progress_bars() as progress:
-        summary = synthesize_keyword_dataset(out, words=words_list(words), lang=lang, seed=seed, progress=progress,
-                                             **extra)
-    console.print(str(summary))
-    console.print(f"[bold green]Data set written to[/] {out}")
+add_app_commands(app, "kws", KwsConfig, after_train=lambda report: show_streaming(report.details),
+                 data_help="Folder to create (Speech Commands layout).", old_data_name="synth")
 
 
 @app.command()

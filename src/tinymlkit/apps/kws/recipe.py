@@ -5,7 +5,7 @@ int8 in TFLM -> Arduino sketch for the Nano 33 BLE Sense.
     report = run(KwsConfig(words=["yes", "no"], data="speech_commands_v0.02"))   # a real data set
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +16,9 @@ from tinymlkit.apps.kws.recognizer import RecognizerConfig
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.datatools.augment import AudioAugment, augment_clips
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
+from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
+from tinymlkit.settings import setting, validate
 from tinymlkit.train import TrainConfig
 
 # The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
@@ -32,19 +33,27 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class KwsConfig:
     """A keyword-spotting run. ``data`` None means the built-in data set synthesized with eSpeak NG."""
 
-    words: list[str] = field(default_factory=lambda: ["yes", "no"])
-    lang: str = "en"
-    data: str | None = None
-    model: str = "ds_cnn"
-    width: float = 0.5
+    words: list[str] = setting(factory=lambda: ["yes", "no"], builtin=True,
+                               help="Comma-separated keywords ('silence' and 'unknown' are added).")
+    lang: str = setting("en", help="eSpeak NG language of the built-in voices (e.g. en, es, fr, hi, sw).",
+                        builtin=True)
+    data: str | None = setting(None, source=True,
+                               help="Speech Commands-style folder; default: built-in voices.")
+    model: str = setting("ds_cnn", flag="--family",
+                         help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model).")
+    width: float = setting(0.5, help="Width multiplier for the model's channels.", positive=True)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=64, learning_rate=2e-3))
     augment: AudioAugment = AudioAugment(shift_ms=300, copies=2)
-    unknown_percent: float = 100.0
-    silence_percent: float = 100.0
+    unknown_percent: float = setting(100.0, help="'unknown' clips, in percent of the mean keyword's clips.", min=0)
+    silence_percent: float = setting(100.0, help="'silence' clips, in percent of the mean keyword's clips.", min=0)
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
-    voices: int | None = None  # built-in data: number of synthetic voices (None: the synthesizer's default)
-    runs: str = "runs"
-    seed: int = 0
+    voices: int | None = setting(None, help="Built-in data: number of synthetic voices (default: the built-in set).",
+                                 min=1, builtin=True)
+    runs: str = setting("runs", help="Folder that receives the run folder.")
+    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -259,6 +268,26 @@ class KwsRecipe(Recipe):
 
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return kws_model(model, labels, name)
+
+    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent) -> str:
+        from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
+
+        extra = {} if config.voices is None else {"voices": config.voices}
+        return str(synthesize_keyword_dataset(out, words=config.words, lang=config.lang, seed=config.seed,
+                                              progress=progress, **extra))
+
+    def for_model(self, config: KwsConfig, labels: list[str] | None) -> KwsConfig:
+        words = [w for w in labels or [] if w not in (SILENCE, UNKNOWN)]
+        return replace(config, words=words) if words else config
+
+    def evaluate(self, model: Path, data: Dataset, config: KwsConfig, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        from tinymlkit.evaluate.metrics import classify
+
+        tflm = kws_model(Path(model).read_bytes(), data.labels, str(model))
+        test = data.part("test")
+        x = listening_features(test.x, MICRO_SPEECH, seed=config.seed, progress=progress)
+        return Evaluation.of(classify(tflm.predict(x.reshape(len(x), -1), progress), test.y, data.labels))
 
 
 recipe = KwsRecipe()

@@ -19,8 +19,9 @@ from tinymlkit.apps.person.data import LABELS, load_person_data
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
+from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
+from tinymlkit.settings import setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -34,16 +35,25 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class PersonConfig:
     """A person-detection run. ``data`` None means the built-in synthetic scenes (``scenes`` of them)."""
 
-    data: str | None = None
-    images: str | None = None  # Visual Wake Words annotations: the folder of the COCO images
-    scenes: int = 16000  # built-in data: number of scenes, half with a person
-    model: str = "mobilenet_v1"
-    width: float = 0.25
+    data: str | None = setting(None, source=True,
+                               help="Image folder (person/ and no_person/ or non_person/, optional "
+                               "validation_list.txt and testing_list.txt, or train/ validation/ test/ folders of "
+                               "them), or Visual Wake Words annotations (.json or a folder of them); default: built-in "
+                               "synthetic scenes.")
+    images: str | None = setting(None, source=True,
+                                 help="Visual Wake Words: the folder of the COCO images (default: beside the .json).")
+    scenes: int = setting(16000, help="Built-in data: number of synthetic scenes (half with a person).", min=10,
+                          builtin=True)
+    model: str = setting("mobilenet_v1", help="Model family.", cli=False)
+    width: float = setting(0.25, help="MobileNet v1 width multiplier (alpha).", positive=True)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
-    augment: int = 1  # extra training copies of each image, mirrored left to right
-    runs: str = "runs"
-    seed: int = 0
+    augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0)
+    runs: str = setting("runs", help="Folder that receives the run folder.")
+    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> Path:
@@ -142,6 +152,15 @@ class PersonRecipe(Recipe):
 
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return person_model(model, name)
+
+    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent) -> str:
+        from tinymlkit.apps.person.synth import write_scene_folder
+
+        return str(write_scene_folder(out, config.scenes, config.seed, progress))
+
+    def evaluate(self, model: Path, data: Dataset, config: PersonConfig, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        return Evaluation.of(evaluate(Path(model).read_bytes(), data, str(model)))
 
 
 recipe = PersonRecipe()

@@ -18,8 +18,9 @@ from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.evaluate.metrics import regression_metrics
 from tinymlkit.progress import ProgressCallback, silent
-from tinymlkit.recipe import CardText, Features, Recipe, Regression, Trained
+from tinymlkit.recipe import CardText, Evaluation, Features, Recipe, Regression, Trained
 from tinymlkit.report import ModelReport
+from tinymlkit.settings import setting, validate
 from tinymlkit.train import TrainConfig
 
 GRID_POINTS = 1000
@@ -32,16 +33,21 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class SineConfig:
     """A hello-world run. ``data`` None means the built-in synthesized samples (``samples``, ``noise``)."""
 
-    data: str | None = None
-    samples: int = 1000
-    noise: float = 0.1
-    model: str = "sine_mlp"
-    width: float = 1.0
+    data: str | None = setting(None, source=True,
+                               help="CSV file with the header x,y; default: built-in samples.")
+    samples: int = setting(1000, help="Built-in data: number of samples.", min=10, builtin=True)
+    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0,
+                           builtin=True)
+    model: str = setting("sine_mlp", help="Model family.", cli=False)
+    width: float = setting(1.0, help="Width multiplier for the hidden layers (16 units each).", positive=True)
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(epochs=600, batch_size=32, learning_rate=5e-3, patience=100)
     )
-    runs: str = "runs"
-    seed: int = 0
+    runs: str = setting("runs", help="Folder that receives the run folder.")
+    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 def builtin_data(config: SineConfig) -> Path:
@@ -136,6 +142,14 @@ class SineRecipe(Recipe):
 
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return sine_model(model, name)
+
+    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent) -> str:
+        write_sine_csv(out, *synthesize_sine(config.samples, config.noise, config.seed))
+        return f"{config.samples} samples of sin(x) + noise in {out}"
+
+    def evaluate(self, model: Path, data: Dataset, config: SineConfig, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        return Evaluation(evaluate(Path(model).read_bytes(), data, str(model)), len(data.part("test")))
 
 
 recipe = SineRecipe()

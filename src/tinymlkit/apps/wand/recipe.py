@@ -11,7 +11,7 @@ the same algorithm, with the same constants, as the sketch's C++: the test split
 exactly the images the board would make.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +23,9 @@ from tinymlkit.apps.wand.stroke import WAND, StrokeConfig, longest_stroke, strok
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent, track
-from tinymlkit.recipe import CardText, Classification, Features, Recipe, Trained
+from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
+from tinymlkit.settings import setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -39,18 +40,26 @@ class WandConfig:
     ``gestures`` None means the digits 0-9 for built-in data, and every gesture folder (or label) for a data set.
     """
 
-    gestures: list[str] | None = None
-    data: str | None = None
-    users: int = 60  # built-in data: synthetic users
-    repetitions: int = 6  # built-in data: recordings per user and gesture
-    model: str = "wand_cnn"
-    width: float = 1.0
+    gestures: list[str] | None = setting(None, builtin=True, help="Comma-separated gestures; built-in: any of 0-9, "
+                                         "W, O, L, Z, V, S, M (default 0-9); with --data: a subset of its labels "
+                                         "(default all).")
+    data: str | None = setting(None, source=True,
+                               help="Folder of IMU recordings (<gesture>/<subject>_nohash_<n>.csv) or a "
+                               "strokes .json file; default: built-in synthetic users.")
+    users: int = setting(60, help="Built-in data: number of synthetic users.", min=1, builtin=True)
+    repetitions: int = setting(6, help="Built-in data: recordings per user and gesture.", min=1, builtin=True)
+    model: str = setting("wand_cnn", help="Model family.", cli=False)
+    width: float = setting(1.0, help="Width multiplier for the CNN's filters (16/32/64).", positive=True)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=3e-3,
                                                                    patience=8))
-    augment: int = 1  # extra training copies of each stroke, randomly rotated, scaled and sheared
+    augment: int = setting(1, help="Extra randomly rotated, scaled and sheared copies of each training stroke.",
+                           min=0)
     stroke: StrokeConfig = WAND
-    runs: str = "runs"
-    seed: int = 0
+    runs: str = setting("runs", help="Folder that receives the run folder.")
+    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+
+    def __post_init__(self) -> None:
+        validate(self)
 
 
 def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Path:
@@ -180,6 +189,19 @@ class WandRecipe(Recipe):
 
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return wand_model(model, labels, name)
+
+    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent) -> str:
+        from tinymlkit.apps.wand.synth import synthesize_wand_dataset
+
+        return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,
+                                           config.seed, progress))
+
+    def for_model(self, config: WandConfig, labels: list[str] | None) -> WandConfig:
+        return replace(config, gestures=labels) if labels and not config.gestures else config
+
+    def evaluate(self, model: Path, data: Dataset, config: WandConfig, labels: list[str] | None = None,
+                 progress: ProgressCallback = silent) -> Evaluation:
+        return Evaluation.of(evaluate(Path(model).read_bytes(), data, str(model), config.stroke))
 
 
 recipe = WandRecipe()
