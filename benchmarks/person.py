@@ -19,7 +19,7 @@ def main() -> None:
     print_data(report.data)
     print(f"accuracy on held-out scenes: float {report.float_metrics['accuracy']:.4f}, "
           f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}; recall per class (int8): "
-          f"{report.extra['per_class_recall_int8']}")
+          f"{report.per_class_recall}")
     print_common(report, wall, cpu)
     sys.exit(0 if report.int8_metrics["accuracy"] >= 0.85 else 1)
 
