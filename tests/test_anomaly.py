@@ -20,7 +20,7 @@ from tinymlkit.evaluate.roc import choose_threshold, operating_point, roc_auc, r
 from tinymlkit.progress import silent
 
 from clirun import tinyml
-from sketch_check import compile_sketch
+from cpp_build import CPP, build, compile_sketch
 
 TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "anomaly" / "templates"
 
@@ -58,8 +58,6 @@ def test_frames_are_stacked_frame_major():
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    if not shutil.which("g++"):
-        pytest.skip("g++ is not installed")
     folder = tmp_path_factory.mktemp("harness")
     starts, counts, weights = mel_bands()
     context = {"version": "test", "features": DEFAULT, "mel_starts": starts.tolist(), "mel_counts": counts.tolist(),
@@ -69,11 +67,7 @@ def harness(tmp_path_factory) -> Path:
                "measured_arena": 1, "arena_bytes": 1}
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
-    exe = folder / "harness"
-    subprocess.run(["g++", "-std=c++17", "-O1", "-Wall", "-Werror", "-I", str(folder), "-I", str(TEMPLATES),
-                    str(Path(__file__).parent / "anomaly_harness.cpp"), str(TEMPLATES / "log_mel.cpp"), "-o",
-                    str(exe)], check=True, capture_output=True, text=True)
-    return exe
+    return build(folder / "harness", [CPP / "anomaly_harness.cpp", TEMPLATES / "log_mel.cpp"], [folder, TEMPLATES])
 
 
 @pytest.mark.parametrize("fault", [None, "bearing", "rubbing"])

@@ -1,8 +1,6 @@
 """The serial line protocol: framing and strict parsing in Python, and the same lines built by the sketches' C++."""
 
-import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,12 +22,10 @@ from tinymlkit.capture.protocol import (
 from tinymlkit.capture.sketch import write_capture_sketch
 from tinymlkit.errors import TinyMLError
 
-from sketch_check import STUBS
+from cpp_build import CPP, build, compile_sketch
 
 IMU = parse_header("#tinyml v1 sensor=imu rate_hz=119 axes=ax,ay,az,gx,gy,gz units=g,g,g,dps,dps,dps")
 MIC = parse_header("#tinyml v1 sensor=mic rate_hz=16000 axes=pcm encoding=b64 bits=16 board=x")
-HOST_CHECK = Path(__file__).parent / "capture_host" / "protocol_check.cpp"
-IMU_STUBS = Path(__file__).parent / "sketch_stubs"
 
 
 def parse(line: bytes, header=IMU):
@@ -112,14 +108,10 @@ def test_audio_blocks_round_trip_int16():
 @pytest.fixture(scope="module")
 def host_protocol(tmp_path_factory) -> list[bytes]:
     """Lines printed by the sketches' C++ protocol code, compiled for this computer."""
-    gxx = shutil.which("g++")
-    if gxx is None:
-        pytest.skip("g++ not installed")
     tmp = tmp_path_factory.mktemp("protocol")
     sketch = write_capture_sketch("imu", tmp)
-    exe = tmp / "protocol_check"
-    subprocess.run([gxx, "-std=gnu++17", "-Wall", "-Wextra", "-Werror", "-O1", f"-I{sketch}", str(HOST_CHECK),
-                    str(sketch / "tinyml_protocol.cpp"), "-o", str(exe)], check=True, capture_output=True)
+    exe = build(tmp / "protocol_check", [CPP / "protocol_check.cpp", sketch / "tinyml_protocol.cpp"], [sketch],
+                ("-Wextra",))
     return subprocess.run([str(exe)], check=True, capture_output=True).stdout.splitlines(keepends=True)
 
 
@@ -163,15 +155,7 @@ def test_capture_sketches_render_and_compile(sensor, rev, trigger, tmp_path):
         assert ("Arduino_BMI270_BMM150" if rev == 2 else "Arduino_LSM9DS1") in readme
     else:
         assert "PDM.begin(1, kSampleRate)" in ino and "kMaxRecordMs = 2000" in ino
-    gxx = shutil.which("g++")
-    if gxx is None:
-        pytest.skip("g++ not installed")
-    for src in (sketch / f"capture_{sensor}.ino", sketch / "tinyml_protocol.cpp"):
-        extra = ["-x", "c++", "-include", "Arduino.h"] if src.suffix == ".ino" else []
-        # Arduino core (with Serial input) from arduino_stubs/, the IMU libraries from sketch_stubs/
-        result = subprocess.run([gxx, "-std=gnu++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror", f"-I{STUBS}",
-                                 f"-I{IMU_STUBS}", f"-I{sketch}", *extra, str(src)], capture_output=True, text=True)
-        assert result.returncode == 0, f"{src.name} does not compile:\n{result.stderr}"
+    compile_sketch(sketch, tmp_path, flags=("-Wextra", "-Werror"))
 
 
 def test_sketch_writer_rejects_bad_options(tmp_path):

@@ -112,7 +112,7 @@ def test_same_seed_same_model(report, kws_data, tmp_path):
 
 
 def test_sketch_compiles_against_the_library_api(report, tmp_path):
-    from sketch_check import compile_sketch
+    from cpp_build import compile_sketch
 
     compile_sketch(Path(report.run_dir) / "deploy" / "kws_sketch", tmp_path)
 

@@ -17,6 +17,7 @@ from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
 
 from clirun import tinyml
+from cpp_build import CPP, build, compile_sketch
 
 TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "person" / "templates"
 
@@ -98,19 +99,13 @@ def test_bad_image_files_are_one_line_errors(tmp_path):
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    if not shutil.which("g++"):
-        pytest.skip("g++ is not installed")
     folder = tmp_path_factory.mktemp("harness")
     context = {"version": "test", "frame_width": 176, "frame_height": 144, "size": 96, "input_scale": 1 / 255,
                "input_zero_point": -128, "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1,
                "arena_bytes": 1, "labels": LABELS}
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
-    exe = folder / "harness"
-    subprocess.run(["g++", "-std=c++17", "-O1", "-Wall", "-Werror", "-I", str(folder), "-I", str(TEMPLATES),
-                    str(Path(__file__).parent / "person_harness.cpp"), str(TEMPLATES / "camera_crop.cpp"), "-o",
-                    str(exe)], check=True, capture_output=True, text=True)
-    return exe
+    return build(folder / "harness", [CPP / "person_harness.cpp", TEMPLATES / "camera_crop.cpp"], [folder, TEMPLATES])
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -274,7 +269,6 @@ def test_person_end_to_end(tmp_path):
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
-    from sketch_check import compile_sketch
 
     config = PersonConfig(scenes=160, runs=str(tmp_path / "runs"),
                           train=TrainConfig(epochs=1, batch_size=32, learning_rate=3e-3, decay=True))

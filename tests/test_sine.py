@@ -1,8 +1,6 @@
 """Hello world (sine): the data file and its errors, the model, and one small end-to-end run."""
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +9,7 @@ import pytest
 from tinymlkit.apps.sine.data import load_sine_csv, synthesize_sine, write_sine_csv
 from tinymlkit.errors import TinyMLError
 
-STUBS = Path(__file__).parent / "sketch_stubs"
+from cpp_build import compile_sketch
 
 
 @pytest.fixture(autouse=True)
@@ -102,9 +100,7 @@ def test_sine_end_to_end(tmp_path):
     sketch = deploy / "sine_sketch"
     settings = (sketch / "model_settings.h").read_text()
     assert "constexpr float kXMax = 6.28318531f;" in settings
-    if shutil.which("g++"):
-        subprocess.run(["g++", "-std=c++17", "-fsyntax-only", "-Wall", "-Werror", "-I", str(STUBS), "-I", str(sketch),
-                        "-include", "Arduino.h", "-x", "c++", str(sketch / "sine_sketch.ino")], check=True)
+    compile_sketch(sketch, tmp_path)
     data, _ = load_data(config)
     assert evaluate(tflite, data) == pytest.approx(report.int8_metrics)
     with pytest.raises(TinyMLError, match="a sine model maps one x to one y"):

@@ -2,7 +2,6 @@
 for bit), the synthesizer, and one small end-to-end run."""
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,8 +16,9 @@ from tinymlkit.apps.wand.synth import make_user, record_gesture, synthesize_wand
 from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
 
+from cpp_build import CPP, build, compile_sketch
+
 TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "wand" / "templates"
-STUBS = Path(__file__).parent / "sketch_stubs"
 HEADER = ",".join(COLUMNS)
 
 
@@ -113,8 +113,6 @@ def test_resample_keeps_a_matching_rate_and_interpolates_another():
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
-    if not shutil.which("g++"):
-        pytest.skip("g++ is not installed")
     folder = tmp_path_factory.mktemp("harness")
     context = {"version": "test", "stroke": WAND, "input_scale": 1 / 255, "input_zero_point": -128,
                "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1, "arena_bytes": 1,
@@ -122,11 +120,7 @@ def harness(tmp_path_factory) -> Path:
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
     sources = [TEMPLATES / f for f in ("imu_resampler.cpp", "stroke_tracker.cpp", "stroke_raster.cpp")]
-    exe = folder / "harness"
-    subprocess.run(["g++", "-std=c++17", "-O1", "-ffp-contract=off", "-Wall", "-Werror", "-I", str(folder), "-I",
-                    str(TEMPLATES), str(Path(__file__).parent / "wand_harness.cpp"), *map(str, sources), "-o",
-                    str(exe)], check=True, capture_output=True, text=True)
-    return exe
+    return build(folder / "harness", [CPP / "wand_harness.cpp", *sources], [folder, TEMPLATES], ("-ffp-contract=off",))
 
 
 def run_harness(exe: Path, rec: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
@@ -299,12 +293,8 @@ def test_wand_end_to_end(tmp_path):
     assert f"constexpr double kStartDps = {WAND.start_dps:.17g};" in settings
     assert 'kLabels[kLabelCount] = { "0", "1", "7" }' in settings
     assert (run_dir / "examples.png").is_file() and (run_dir / "confusion.png").is_file()
-    if shutil.which("g++"):
-        for rev in ("1", "0"):
-            for source in [sketch / "wand_sketch.ino", *sketch.glob("*.cpp")]:
-                subprocess.run(["g++", "-std=c++17", "-fsyntax-only", "-Wall", "-Werror", f"-DNANO33BLE_REV2={rev}",
-                                "-I", str(STUBS), "-I", str(sketch), "-include", "Arduino.h", "-x", "c++",
-                                str(source)], check=True)
+    for rev in ("1", "0"):
+        compile_sketch(sketch, tmp_path, defines=(f"NANO33BLE_REV2={rev}",))
     data, _ = load_data(config)
     result = evaluate(tflite, data)
     assert result.accuracy == pytest.approx(report.int8_metrics["accuracy"])

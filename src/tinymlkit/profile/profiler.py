@@ -113,7 +113,8 @@ def profile_model(
     ``measure=False`` skips the TFLM arena measurement (no subprocess; the profile is then pure graph analysis
     and takes milliseconds). ``kernels`` picks ``optimized`` (CMSIS-NN / ESP-NN) or ``reference`` kernels for
     the latency estimate; by default the board's usual set. Raises :class:`TinyMLError` for a file that is not
-    a valid model or an unknown board name.
+    a valid model or an unknown board name. (One function on purpose: the steps share the layer list and the
+    issue list, and read as the report's sections in order.)
     """
     the_board = get_board(board) if board is not None else None
     if the_board is not None:

@@ -85,6 +85,8 @@ def track_strokes(samples: np.ndarray, config: StrokeConfig = WAND, finish: bool
 
     Returns every completed stroke as an (m, 2) float64 array of projected orientation (degrees). With
     ``finish`` a stroke still being drawn when the samples end is completed too (recordings may stop early).
+    One function on purpose: it is the sketch's ``stroke_tracker.cpp`` loop, state for state, so the two can be
+    read side by side.
     """
     c = config
     dt = 1.0 / c.rate_hz

@@ -1,2 +1,0 @@
-#pragma once
-void MicroPrintf(const char* format, ...);

@@ -1,2 +1,0 @@
-#pragma once
-namespace tflite { void InitializeTarget(); }
