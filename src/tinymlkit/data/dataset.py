@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tinymlkit.data.split import SPLITS
+from tinymlkit.errors import TinyMLError
 
 
 @dataclass
@@ -52,3 +53,16 @@ class Dataset:
             s: {label: int(np.sum((self.split == s) & (self.y == i))) for i, label in enumerate(self.labels)}
             for s in SPLITS
         }
+
+    def check_splits(self, source: str, every_class_in: tuple[str, ...] = ("train",), noun: str = "examples",
+                     fix: str = "add more examples") -> None:
+        """Every label must have examples in the splits ``every_class_in``, and every split some examples;
+        otherwise a :class:`TinyMLError` says which is missing and ``fix``."""
+        counts = self.counts()
+        for split in SPLITS:
+            if split in every_class_in:
+                for label in self.labels:
+                    if counts[split][label] == 0:
+                        raise TinyMLError(f"the {split} split of {source} has no '{label}' {noun}; {fix}")
+            elif sum(counts[split].values()) == 0:
+                raise TinyMLError(f"no {split} {noun} in {source}; {fix}")

@@ -22,6 +22,7 @@ import numpy as np
 
 from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent
+from tinymlkit.recipe import Classification
 from tinymlkit.train import TrainConfig, TrainResult
 
 PRUNABLE = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.Dense)
@@ -133,8 +134,7 @@ def prune(
         raise TinyMLError(f"model '{model.name}' has no convolution or dense layer to prune")
     steps = config.epochs * int(np.ceil(len(train[0]) / config.batch_size))
     pruning = MagnitudePruning(layers, schedule, steps)
-    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    Classification().compile(model, config)
     trained = fit(model, train, None, config, progress, extra_callbacks=[pruning])
     return PruneResult(model, kernel_sparsity(model), trained)
 

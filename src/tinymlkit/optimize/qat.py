@@ -24,6 +24,7 @@ import numpy as np
 
 from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent
+from tinymlkit.recipe import Classification
 from tinymlkit.train import TrainConfig, TrainResult
 
 COMPUTE_LAYERS = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.Dense)
@@ -258,8 +259,7 @@ def quantization_aware_training(
         raise TinyMLError(f"quantization-aware training needs at least 1 epoch, got {config.epochs}")
     plain = fold_batch_norm(model)
     qat = quantization_aware(plain, input_range)
-    qat.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="sparse_categorical_crossentropy",
-                metrics=["accuracy"])
+    Classification().compile(qat, config)
     trained = fit(qat, train, validation, config, _renamed(progress, "Quantization-aware training"))
     return QatResult(export(qat, plain), trained)
 

@@ -180,13 +180,8 @@ def data_kind(config: PersonConfig) -> str:
 
 def check_splits(data: Dataset, source: str) -> None:
     """Every split needs both classes: say which is missing, and how to fix it."""
-    from tinymlkit.errors import TinyMLError
-
-    for split in SPLITS:
-        for label, name in enumerate(data.labels):
-            if not np.any((data.split == split) & (data.y == label)):
-                raise TinyMLError(f"the {split} split of {source} has no '{name}' images; add more images or "
-                                  "list some in validation_list.txt / testing_list.txt")
+    data.check_splits(source, every_class_in=SPLITS, noun="images",
+                      fix="add more images or list some in validation_list.txt / testing_list.txt")
 
 
 def person_model(model: bytes, name: str = "model"):

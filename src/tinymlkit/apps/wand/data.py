@@ -30,7 +30,7 @@ import numpy as np
 from tinymlkit.apps.kws.data import attach_metadata
 from tinymlkit.data.csv_table import read_numeric_csv, write_numeric_csv
 from tinymlkit.data.dataset import Dataset
-from tinymlkit.data.split import SPLITS, assigned_split, speaker_of, split_of
+from tinymlkit.data.split import assigned_split, speaker_of, split_of
 from tinymlkit.datatools.kinds import read_lists
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_text
@@ -163,14 +163,8 @@ def load_wand_data(path: str | Path, labels: list[str] | None = None, progress: 
 
 
 def check_splits(data: Dataset, source: str) -> None:
-    """Every class needs training examples, and there must be test examples."""
-    counts = data.counts()
-    for label in data.labels:
-        if counts["train"][label] == 0:
-            raise TinyMLError(f"gesture '{label}' has no training examples in {source}; record more subjects")
-    for split in SPLITS[1:]:
-        if sum(counts[split].values()) == 0:
-            raise TinyMLError(f"no {split} examples in {source}: subjects are split by name, record more subjects")
+    """Every gesture needs training examples, and every split some examples."""
+    data.check_splits(source, noun="recordings", fix="subjects are split by name: record more subjects")
 
 
 def _object_array(items: list[np.ndarray]) -> np.ndarray:
