@@ -32,6 +32,6 @@ def test_every_application_has_an_example():
 @pytest.mark.parametrize(("title", "code"), examples(), ids=[t for t, _ in examples()])
 def test_api_example_runs(title, code, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_tone_dataset(tmp_path / "my_words", words=("yes", "no"))
+    write_tone_dataset(tmp_path / "my_words")  # yes, no and two other words (the unknown class)
     exec(compile(code, f"docs/api.md ({title})", "exec"), {})
     assert list(tmp_path.glob("runs/*/report.json")) or list(tmp_path.glob("out/*/model.tflite"))
