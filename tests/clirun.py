@@ -36,3 +36,13 @@ def tinyml_here(*args: str) -> subprocess.CompletedProcess:
         sys.argv = argv
         ui.console.file, ui.errors.file = consoles
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
+    """Assert that a run failed with exactly one ``error:`` line on stderr, no traceback, naming ``needles``."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]

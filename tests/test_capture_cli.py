@@ -13,16 +13,7 @@ from tinymlkit.capture.board_sim import SimulatedBoard, synthetic_word
 from tinymlkit.data.audio import write_wav
 
 import clirun
-from clirun import tinyml_here
-
-
-def one_line_error(result, *needles):
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
+from clirun import one_line_error, tinyml_here
 
 
 def test_record_imu_from_a_simulated_board(tmp_path):

@@ -58,3 +58,17 @@ def test_old_command_names_work_with_a_notice():
     result = tinyml("boards", env={"COLUMNS": "200"})
     assert result.returncode == 0 and "nano33ble" in result.stdout
     assert "'tinyml boards' is now 'tinyml device boards'" in result.stderr
+
+
+def test_data_and_evaluate_verbs(tmp_path):
+    import tinymlkit as tm
+
+    from clirun import tinyml_here
+
+    written = tinyml_here("sine", "data", str(tmp_path / "sine.csv"), "--samples", "200", "--seed", "3")
+    assert written.returncode == 0 and (tmp_path / "sine.csv").read_text().startswith("x,y")
+    report = tm.run(tm.sine, tm.sine.config(data=str(tmp_path / "sine.csv"), epochs=3, runs=str(tmp_path / "runs")))
+    model = f"{report.run_dir}/deploy/model.tflite"
+    result = tinyml_here("sine", "evaluate", "--model", model, "--data", str(tmp_path / "sine.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "sine_mae" in result.stdout and "int8 model in TFLM" in result.stdout

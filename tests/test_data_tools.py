@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from test_capture_cli import one_line_error, tinyml  # noqa: F401  (the in-process CLI fixture)
 
 from tinymlkit.apps.kws.data import load_speech_commands
 from tinymlkit.apps.wand.data import load_imu_recordings
@@ -23,6 +22,7 @@ from tinymlkit.datatools.stats import folder_stats
 from tinymlkit.errors import TinyMLError
 
 import clirun
+from clirun import one_line_error, tinyml_here
 from datagen import write_tone_dataset
 
 # spk000, 001, 004, 005... hash to train; spk002, 003, 007, 011 to test (no validation speakers in 12)
@@ -87,9 +87,9 @@ def test_clean_data_has_nothing_to_quarantine(clean):
     assert result.to_quarantine == [], result.findings
 
 
-def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(planted, tinyml):  # noqa: F811 (the imported fixture)
+def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(planted):
     before = files(planted)
-    result = tinyml("data", "audit", str(planted), "--fix")
+    result = tinyml_here("data", "audit", str(planted), "--fix")
     assert result.returncode == 0, result.stderr
     assert "leakage no/spk002_nohash_7.wav" in result.stdout and "Quarantined 8 files" in result.stdout
     after = files(planted)
@@ -103,7 +103,7 @@ def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(plante
     audit = json.loads((planted / "_reports" / "audit.json").read_text())
     assert audit["counts"]["leakage"] == 1
     assert len(scan(planted, AUDIO)) == len(before) - 1 - 8  # _background_noise_/white.wav is not an example
-    assert tinyml("data", "restore", str(planted)).returncode == 0
+    assert tinyml_here("data", "restore", str(planted)).returncode == 0
     restored = {p: h for p, h in files(planted).items() if not p.startswith(("_quarantine", "_reports"))}
     assert restored == before
 
@@ -117,7 +117,7 @@ def test_quarantine_then_restore_in_the_library(planted):
         restore(planted)
 
 
-def test_stats_counts_lengths_and_figure(planted, tinyml):  # noqa: F811 (the imported fixture)
+def test_stats_counts_lengths_and_figure(planted):
     s = folder_stats(planted)
     assert s.kind == "audio" and s.files == 150 and s.labels == ["down", "no", "up", "yes"]
     assert s.counts["no"] == {"train": 25, "validation": 0, "test": 13}
@@ -125,7 +125,7 @@ def test_stats_counts_lengths_and_figure(planted, tinyml):  # noqa: F811 (the im
     assert s.groups == {"train": 8, "validation": 0, "test": 4}
     assert s.per_group["spk004"] == {"down": 3, "no": 4, "up": 3, "yes": 2}  # one "yes" moved under no/
     assert any("no validation files" in w for w in s.warnings)
-    result = tinyml("data", "stats", str(planted), "--out", str(planted.parent / "out"))
+    result = tinyml_here("data", "stats", str(planted), "--out", str(planted.parent / "out"))
     assert result.returncode == 0, result.stderr
     assert json.loads((planted.parent / "out" / "stats.json").read_text())["files"] == 150
     assert (planted.parent / "out" / "stats.png").stat().st_size > 5000
@@ -236,10 +236,10 @@ def test_augment_imu_keeps_metadata(gestures, tmp_path):
         (["restore", "{data}"], ["nothing to restore"]),
     ],
 )
-def test_bad_input_is_a_one_line_error(args, needles, clean, tmp_path, tinyml):  # noqa: F811 (the imported fixture)
+def test_bad_input_is_a_one_line_error(args, needles, clean, tmp_path):
     (tmp_path / "empty" / "yes").mkdir(parents=True)
     values = {"missing": tmp_path / "nope", "empty": tmp_path / "empty", "data": clean, "tmp": tmp_path}
-    one_line_error(tinyml("data", *(a.format(**values) for a in args)), *needles)
+    one_line_error(tinyml_here("data", *(a.format(**values) for a in args)), *needles)
 
 
 def test_data_command_in_a_real_process(tmp_path):
