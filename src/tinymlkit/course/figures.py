@@ -64,7 +64,50 @@ def descent(ax_fig) -> None:
     ax.set_title("Loss landscape (brighter = higher loss) and the descent path")
 
 
+def model_sizes(ax_fig) -> None:
+    """Parameters (= int8 bytes) of the toolkit's course models next to the Nano 33 BLE Sense's memory."""
+    from tinymlkit.models import build_model
+    from tinymlkit.profile.boards import get_board
+
+    fig, ax = ax_fig
+    models = [
+        ("hello world\n(sine_mlp)", build_model("sine_mlp", (1,), 1)),
+        ("keywords\n(tiny_conv)", build_model("tiny_conv", (49, 40), 4)),
+        ("magic wand\n(wand_cnn)", build_model("wand_cnn", (32, 32, 3), 10)),
+        ("person detection\n(MobileNet v1 0.25)", build_model("mobilenet_v1", (96, 96, 1), 2, width=0.25)),
+    ]
+    board = get_board("nano33ble")
+    names = [n for n, _ in models]
+    kb = [m.count_params() / 1024 for _, m in models]
+    bars = ax.barh(names, kb, color="tab:blue", label="parameters as int8 (1 byte each)")
+    for bar, value in zip(bars, kb, strict=True):
+        ax.text(value * 1.15, bar.get_y() + bar.get_height() / 2, f"{value:,.1f} KB", va="center", fontsize=8)
+    ax.axvline(board.flash_bytes / 1024, color="tab:red", linestyle="--", label="Nano 33 BLE Sense flash (1 MB)")
+    ax.axvline(board.ram_bytes / 1024, color="tab:orange", linestyle=":", label="Nano 33 BLE Sense RAM (256 KB)")
+    ax.set_xscale("log")
+    ax.set_xlabel("KB (log scale)")
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Model sizes of the course's applications")
+
+
+def hello_world_layers(ax_fig) -> None:
+    fig, ax = ax_fig
+    sizes = [1, 16, 16, 1]
+    names = [f"{a} -> {b}" for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    params = [a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    macs = [a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, params, 0.4, label=f"parameters (total {sum(params)})")
+    ax.bar(x + 0.2, macs, 0.4, label=f"multiply-accumulates (total {sum(macs)})")
+    ax.set_xticks(x, names)
+    ax.set_xlabel("dense layer (inputs -> units)")
+    ax.legend(fontsize=8)
+    ax.set_title("The hello-world network 1 -> 16 -> 16 -> 1, layer by layer")
+
+
 FIGURES: dict[str, Callable] = {
+    "fundamentals/01-tiny-ml/figures/model_sizes.png": model_sizes,
+    "fundamentals/01-tiny-ml/figures/hello_world_layers.png": hello_world_layers,
     "fundamentals/02-ml-paradigm/figures/guesses.png": guesses,
     "fundamentals/02-ml-paradigm/figures/descent.png": descent,
 }
