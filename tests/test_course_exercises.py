@@ -20,6 +20,8 @@ WRONG = Path(__file__).parent / "course_wrong"
 def _wrong_answers(lab_slug: str) -> dict[int, dict[str, tuple[str, str]]]:
     """{variant: {exercise: (code, expected failing check)}}"""
     path = WRONG / f"{lab_slug}.py"
+    if not path.is_file():
+        return {}
     variants: dict[int, dict[str, tuple[str, str]]] = {}
     for cell in read_text_notebook(path.read_text()).cells:
         m = cell.metadata

@@ -57,3 +57,15 @@ def stroke_images(users: int, repetitions: int, seed: int, gestures: tuple[str, 
                 images.append(rasterize(points[:: max(1, len(points) // 60)]))
                 labels.append(label)
     return np.stack(images), np.array(labels)
+
+
+def wake_word_scores(seconds: int, seed: int, rate: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Scores (0..1) a keyword detector gives each second of living-room audio, and whether the word was said.
+
+    The wake word occurs in about ``rate`` of the seconds; the detector scores it higher, with the overlap a
+    real detector has (a logistic of two overlapping normal distributions).
+    """
+    rng = np.random.default_rng(seed)
+    said = (rng.random(seconds) < rate).astype(int)
+    logits = rng.normal(np.where(said == 1, 2.0, -2.0), 1.3)
+    return np.round(1 / (1 + np.exp(-logits)), 4), said

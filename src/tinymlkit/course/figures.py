@@ -105,7 +105,178 @@ def hello_world_layers(ax_fig) -> None:
     ax.set_title("The hello-world network 1 -> 16 -> 16 -> 1, layer by layer")
 
 
+def relu(ax_fig) -> None:
+    fig, ax = ax_fig
+    z = np.linspace(-4, 4, 200)
+    ax.plot(z, z, ":", color="gray", label="weighted sum z = x @ W + b")
+    ax.plot(z, np.maximum(0, z), color="tab:blue", linewidth=2.5, label="ReLU(z) = max(0, z)")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.axvline(0, color="black", linewidth=0.5)
+    ax.set_xlabel("z")
+    ax.legend(fontsize=8)
+    ax.set_title("ReLU keeps positive values and zeroes negative ones")
+
+
+def digit_examples(ax_fig) -> None:
+    import matplotlib.pyplot as plt
+
+    from tinymlkit.course.datasets import digits
+
+    fig, _ = ax_fig
+    fig.clf()
+    data = digits(seed=0)
+    for i in range(10):
+        ax = fig.add_subplot(2, 10, i + 1)
+        ax.imshow(data.x_train[data.y_train == i][0], cmap="gray_r")
+        ax.set_title(str(i))
+        ax.axis("off")
+        ax = fig.add_subplot(2, 10, i + 11)
+        ax.imshow(data.x_train[data.y_train == i][1], cmap="gray_r")
+        ax.axis("off")
+    fig.suptitle("8x8 hand-written digits (scikit-learn's bundled set), two of each")
+    plt.subplots_adjust(top=0.8)
+
+
+def overfitting(ax_fig) -> None:
+    import tensorflow as tf
+
+    from tinymlkit.course.datasets import digits
+
+    fig, ax = ax_fig
+    tf.keras.utils.set_random_seed(0)
+    data = digits(seed=0)
+    x, y = data.x_train[:120] / 16.0, data.y_train[:120]  # few examples and a wide network: it will overfit
+    model = tf.keras.Sequential([tf.keras.Input((8, 8)), tf.keras.layers.Flatten(),
+                                 tf.keras.layers.Dense(256, activation="relu"),
+                                 tf.keras.layers.Dense(10, activation="softmax")])
+    model.compile(tf.keras.optimizers.Adam(0.005), "sparse_categorical_crossentropy")
+    history = model.fit(x, y, validation_data=(data.x_test / 16.0, data.y_test), epochs=300, verbose=0)
+    ax.plot(history.history["loss"], label="training loss")
+    ax.plot(history.history["val_loss"], label="validation loss")
+    best = int(np.argmin(history.history["val_loss"]))
+    ax.axvline(best, color="gray", linestyle="--", label=f"lowest validation loss (epoch {best})")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.legend(fontsize=8)
+    ax.set_title("A wide network on 120 digits: the gap between the two losses is overfitting")
+
+
+def convolution(ax_fig) -> None:
+    from scipy.signal import correlate2d
+    from sklearn.datasets import load_sample_image
+
+    fig, _ = ax_fig
+    fig.clf()
+    photo = load_sample_image("china.jpg").mean(axis=2)[::2, ::2]
+    kernel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    edges = np.abs(correlate2d(photo, kernel, mode="valid"))
+    h, w = edges.shape[0] // 2 * 2, edges.shape[1] // 2 * 2
+    pooled = edges[:h, :w].reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
+    panels = [(photo, f"photo {photo.shape[0]}x{photo.shape[1]}"), (kernel, "3x3 kernel (vertical edges)"),
+              (edges, f"feature map {edges.shape[0]}x{edges.shape[1]}"),
+              (pooled, f"2x2 max pool {pooled.shape[0]}x{pooled.shape[1]}")]
+    for i, (image, title) in enumerate(panels):
+        ax = fig.add_subplot(1, 4, i + 1)
+        ax.imshow(image, cmap="gray" if i != 1 else "coolwarm")
+        if i == 1:
+            for (r, c), v in np.ndenumerate(kernel):
+                ax.text(c, r, str(v), ha="center", va="center")
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+
+
+def strokes(ax_fig) -> None:
+    from tinymlkit.course.datasets import stroke_images
+
+    fig, _ = ax_fig
+    fig.clf()
+    images, labels = stroke_images(users=3, repetitions=1, seed=3)
+    for i in range(15):
+        ax = fig.add_subplot(3, 5, i + 1)
+        ax.imshow(images[i])
+        ax.set_title(f"gesture {labels[i]}" if i < 5 else "", fontsize=8)
+        ax.axis("off")
+    fig.suptitle("Three synthetic users draw gestures 0-4 (red = start, blue = end)", fontsize=9)
+
+
+def precision_recall(ax_fig) -> None:
+    from tinymlkit.course.datasets import wake_word_scores
+
+    fig, ax = ax_fig
+    scores, said = wake_word_scores(seconds=5000, seed=0)
+    thresholds = np.linspace(0.05, 0.99, 95)
+    precision, recall = [], []
+    for t in thresholds:
+        woke = scores >= t
+        tp = np.sum(woke & (said == 1))
+        precision.append(tp / max(1, woke.sum()))
+        recall.append(tp / max(1, said.sum()))
+    ax.plot(thresholds, precision, label="precision (how many wake-ups were right)")
+    ax.plot(thresholds, recall, label="recall (how many wake words were caught)")
+    ax.axhline(0.95, color="gray", linestyle=":", label="design target: precision 0.95")
+    ax.set_xlabel("threshold")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title("Raising the threshold trades recall for precision (simulated detector)")
+
+
+def _digits_conversions():
+    """A digits CNN converted three ways (float, dynamic range, full int8), as the c2-conversion lab does."""
+    import tensorflow as tf
+
+    from tinymlkit.course.datasets import digits
+    from tinymlkit.optimize.quantize import to_int8
+
+    tf.keras.utils.set_random_seed(0)
+    data = digits(seed=0)
+    x = data.x_train[..., None] / 16.0
+    model = tf.keras.Sequential([tf.keras.Input((8, 8, 1)), tf.keras.layers.Conv2D(8, 3, activation="relu"),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(32, activation="relu"),
+                                 tf.keras.layers.Dense(10, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, data.y_train, epochs=10, verbose=0)
+    float_tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    return model, float_tflite, converter.convert(), to_int8(model, x)
+
+
+def conversion_sizes(ax_fig) -> None:
+    fig, ax = ax_fig
+    model, float_tflite, dynamic, int8 = _digits_conversions()
+    names = ["Keras weights\n(float32)", "TFLite float", "dynamic range\n(TFLM: no)", "full int8\n(TFLM: yes)"]
+    sizes = [model.count_params() * 4, len(float_tflite), len(dynamic), len(int8)]
+    bars = ax.bar(names, [v / 1024 for v in sizes], color=["gray", "tab:blue", "tab:orange", "tab:green"])
+    for bar, v in zip(bars, sizes, strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, v / 1024, f"{v:,} B", ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel("KB")
+    ax.set_title(f"A {model.count_params():,}-parameter digits CNN, converted three ways")
+
+
+def int8_weights(ax_fig) -> None:
+    import tensorflow as tf
+
+    fig, ax = ax_fig
+    *_, int8 = _digits_conversions()
+    reader = tf.lite.Interpreter(model_content=int8)
+    reader.allocate_tensors()
+    weights = [reader.get_tensor(t["index"]).ravel() for t in reader.get_tensor_details()
+               if t["dtype"] == np.int8 and len(t["shape"]) in (2, 4) and t["shape"][0] > 1]
+    ax.hist(np.concatenate(weights), bins=np.arange(-128, 129, 4))
+    ax.set_xlabel("int8 weight value")
+    ax.set_ylabel("count")
+    ax.set_title("int8 weights of the digits model: most near 0, fewer at the extremes")
+
+
 FIGURES: dict[str, Callable] = {
+    "applications/01-edge-conversion/figures/sizes.png": conversion_sizes,
+    "applications/01-edge-conversion/figures/weights.png": int8_weights,
+    "fundamentals/05-responsible-design/figures/precision_recall.png": precision_recall,
+    "fundamentals/04-computer-vision/figures/convolution.png": convolution,
+    "fundamentals/04-computer-vision/figures/strokes.png": strokes,
+    "fundamentals/03-deep-learning/figures/relu.png": relu,
+    "fundamentals/03-deep-learning/figures/digits.png": digit_examples,
+    "fundamentals/03-deep-learning/figures/overfitting.png": overfitting,
     "fundamentals/01-tiny-ml/figures/model_sizes.png": model_sizes,
     "fundamentals/01-tiny-ml/figures/hello_world_layers.png": hello_world_layers,
     "fundamentals/02-ml-paradigm/figures/guesses.png": guesses,
