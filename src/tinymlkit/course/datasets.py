@@ -69,3 +69,63 @@ def wake_word_scores(seconds: int, seed: int, rate: float = 0.1) -> tuple[np.nda
     said = (rng.random(seconds) < rate).astype(int)
     logits = rng.normal(np.where(said == 1, 2.0, -2.0), 1.3)
     return np.round(1 / (1 + np.exp(-logits)), 4), said
+
+
+BEAT_SAMPLES = 140  # samples per heartbeat, as in the ECG5000 set the original course's autoencoder lab used
+
+
+def _wave(t: np.ndarray, centre: float, width: float, height: float) -> np.ndarray:
+    return height * np.exp(-0.5 * ((t - centre) / width) ** 2)
+
+
+def heartbeats(count: int, anomaly_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """ECG-like heartbeats (count, 140) float32 and labels (1 = anomalous), synthesized from P, QRS and T waves.
+
+    Normal beats vary in rate, amplitude, baseline and noise. Anomalous beats have one of three faults: a
+    premature ventricular beat (no P wave, a wide QRS, an inverted T), ST elevation, or a missing P wave with a
+    tall T wave. Not a medical data set: a stand-in with the same shape of problem.
+    """
+    rng = np.random.default_rng(seed)
+    labels = (rng.random(count) < anomaly_fraction).astype(int)
+    beats = np.empty((count, BEAT_SAMPLES), dtype=np.float32)
+    for i in range(count):
+        t = np.linspace(0, 1, BEAT_SAMPLES) * rng.uniform(0.92, 1.08) + rng.normal(0, 0.01)
+        amp = rng.uniform(0.85, 1.15)
+        p, qrs_width, t_height, st = 0.15, 0.012, 0.3, 0.0
+        if labels[i]:
+            kind = rng.integers(3)
+            if kind == 0:
+                p, qrs_width, t_height = 0.0, 0.03, -0.35
+            elif kind == 1:
+                st = rng.uniform(0.15, 0.3)
+            else:
+                p, t_height = 0.0, 0.6
+        beat = (_wave(t, 0.2, 0.025, p) - _wave(t, 0.33, qrs_width, 0.15) + _wave(t, 0.36, qrs_width, 1.0)
+                - _wave(t, 0.39, qrs_width, 0.25) + _wave(t, 0.62, 0.05, t_height))
+        beat = beat + st * ((t > 0.41) & (t < 0.55))
+        wander = rng.normal(0, 0.03) + rng.normal(0, 0.03) * np.sin(2 * np.pi * (t + rng.random()))
+        beats[i] = amp * beat + wander + rng.normal(0, 0.02, BEAT_SAMPLES)
+    return beats, labels
+
+
+VOICE_GROUPS = ("adult", "child", "accent")
+
+
+def grouped_wake_word_scores(seconds_per_group: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wake-word scores for three voice groups, as a detector trained mostly on adult voices gives them.
+
+    Returns (scores, said, group). The detector separates adult voices best; children's wake words get lower
+    scores and accented speakers' scores are noisier: the pattern fairness audits of keyword models find.
+    Simulated scores, not a trained model.
+    """
+    rng = np.random.default_rng(seed)
+    params = {"adult": (2.2, -2.2, 1.0), "child": (1.0, -2.0, 1.1), "accent": (1.6, -1.8, 1.5)}
+    scores, said, group = [], [], []
+    for name in VOICE_GROUPS:
+        hit, miss, spread = params[name]
+        y = (rng.random(seconds_per_group) < 0.2).astype(int)
+        logits = rng.normal(np.where(y == 1, hit, miss), spread)
+        scores.append(1 / (1 + np.exp(-logits)))
+        said.append(y)
+        group.append(np.full(seconds_per_group, name))
+    return np.round(np.concatenate(scores), 4), np.concatenate(said), np.concatenate(group)

@@ -268,7 +268,109 @@ def int8_weights(ax_fig) -> None:
     ax.set_title("int8 weights of the digits model: most near 0, fewer at the extremes")
 
 
+def _heartbeat_models():
+    import tensorflow as tf
+    from sklearn.cluster import KMeans
+
+    from tinymlkit.course.datasets import heartbeats
+
+    tf.keras.utils.set_random_seed(0)
+    x_train, _ = heartbeats(2000, 0.0, seed=1)
+    x_test, y_test = heartbeats(1000, 0.2, seed=2)
+    model = tf.keras.Sequential([tf.keras.Input((140,)), tf.keras.layers.Dense(32, activation="relu"),
+                                 tf.keras.layers.Dense(8, activation="relu"),
+                                 tf.keras.layers.Dense(32, activation="relu"), tf.keras.layers.Dense(140)])
+    model.compile("adam", "mse")
+    model.fit(x_train, x_train, epochs=40, batch_size=32, verbose=0)
+    kmeans = KMeans(n_clusters=8, n_init=4, random_state=0).fit(x_train)
+    return model, kmeans, x_test, y_test
+
+
+def reconstructions(ax_fig) -> None:
+    fig, _ = ax_fig
+    fig.clf()
+    model, _, x_test, y_test = _heartbeat_models()
+    for i, (label, title) in enumerate([(0, "normal beat"), (1, "abnormal beat")]):
+        ax = fig.add_subplot(1, 2, i + 1)
+        beat = x_test[y_test == label][0]
+        redrawn = model.predict(beat[None], verbose=0)[0]
+        ax.plot(beat, label="input")
+        ax.plot(redrawn, label="autoencoder output")
+        ax.fill_between(np.arange(140), beat, redrawn, color="tab:red", alpha=0.25)
+        ax.set_title(f"{title}: error {np.mean((beat - redrawn) ** 2):.4f}", fontsize=9)
+        ax.legend(fontsize=7)
+
+
+def anomaly_roc(ax_fig) -> None:
+    from tinymlkit.evaluate.roc import roc_auc, roc_curve
+
+    fig, ax = ax_fig
+    model, kmeans, x_test, y_test = _heartbeat_models()
+    scores = {
+        "k-means distance (8 centres)": kmeans.transform(x_test).min(axis=1),
+        "autoencoder error (bottleneck 8)": np.mean((model.predict(x_test, verbose=0) - x_test) ** 2, axis=1),
+    }
+    for name, s in scores.items():
+        fpr, tpr, _ = roc_curve(s, y_test)
+        ax.plot(fpr, tpr, label=f"{name}: AUC {roc_auc(s, y_test):.3f}")
+    ax.plot([0, 1], [0, 1], ":", color="gray", label="chance (AUC 0.5)")
+    ax.set_xlabel("false positive rate (normal beats flagged)")
+    ax.set_ylabel("true positive rate (anomalies caught)")
+    ax.legend(fontsize=8)
+    ax.set_title("ROC curves on synthesized heartbeats (20 % abnormal)")
+
+
+def _rates(scores, said, threshold):
+    wake = scores >= threshold
+    return wake[said == 1].mean(), wake[said == 0].mean()
+
+
+def fairness_groups(ax_fig) -> None:
+    from tinymlkit.course.datasets import VOICE_GROUPS, grouped_wake_word_scores
+
+    fig, ax = ax_fig
+    scores, said, groups = grouped_wake_word_scores(3000, seed=0)
+    rates = [_rates(scores[groups == g], said[groups == g], 0.5)[0] for g in VOICE_GROUPS]
+    overall = _rates(scores, said, 0.5)[0]
+    ax.bar(VOICE_GROUPS, rates, color=["tab:blue", "tab:orange", "tab:green"])
+    ax.axhline(overall, color="black", linestyle="--", label=f"average over everyone: {overall:.2f}")
+    for i, r in enumerate(rates):
+        ax.text(i, r + 0.01, f"{r:.2f}", ha="center", fontsize=9)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("true accept rate at threshold 0.5")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("One threshold, three voice groups (simulated detector)")
+
+
+def fairness_strategies(ax_fig) -> None:
+    from tinymlkit.course.datasets import VOICE_GROUPS, grouped_wake_word_scores
+
+    fig, _ = ax_fig
+    fig.clf()
+    scores, said, groups = grouped_wake_word_scores(3000, seed=0)
+    x = np.arange(len(VOICE_GROUPS))
+    single, equal = [], []
+    for g in VOICE_GROUPS:
+        s, y = scores[groups == g], said[groups == g]
+        single.append(_rates(s, y, 0.5))
+        hits = s[y == 1]
+        threshold = max(c for c in np.unique(s) if np.mean(hits >= c) >= 0.9)
+        equal.append(_rates(s, y, threshold))
+    for i, (title, index) in enumerate([("true accept rate", 0), ("false accept rate", 1)]):
+        ax = fig.add_subplot(1, 2, i + 1)
+        ax.bar(x - 0.2, [r[index] for r in single], 0.4, label="single threshold 0.5")
+        ax.bar(x + 0.2, [r[index] for r in equal], 0.4, label="equal opportunity (TAR 0.9)")
+        ax.set_xticks(x, VOICE_GROUPS)
+        ax.set_title(title, fontsize=9)
+        if i == 0:
+            ax.legend(fontsize=7, loc="lower left")
+
+
 FIGURES: dict[str, Callable] = {
+    "applications/06-responsible-development/figures/groups.png": fairness_groups,
+    "applications/06-responsible-development/figures/strategies.png": fairness_strategies,
+    "applications/05-anomaly-detection/figures/reconstructions.png": reconstructions,
+    "applications/05-anomaly-detection/figures/roc.png": anomaly_roc,
     "applications/01-edge-conversion/figures/sizes.png": conversion_sizes,
     "applications/01-edge-conversion/figures/weights.png": int8_weights,
     "fundamentals/05-responsible-design/figures/precision_recall.png": precision_recall,

@@ -41,8 +41,8 @@ def check_convert_float(t: Checker) -> None:
                   "TFL3 identifier", type(got).__name__, "return the bytes that converter.convert() gives"):
         return
     info = read_model(got)
-    t.true("float model (no optimization)", not info.is_hybrid and info.inputs[0].dtype == "float32",
-           "float32 input and weights", f"input {info.inputs[0].dtype}, hybrid {info.is_hybrid}",
+    t.true("float model (no optimization)", not info.is_hybrid and info.input_tensors[0].dtype == "float32",
+           "float32 input and weights", f"input {info.input_tensors[0].dtype}, hybrid {info.is_hybrid}",
            "do not set converter.optimizations for the float model")
     x = t.rng.normal(size=(6, n_in)).astype(np.float32)
     t.close("same outputs as Keras on random inputs", _reference_run(got, x), model(x).numpy(),
@@ -89,8 +89,8 @@ def check_convert_int8(t: Checker) -> None:
     if not t.true("not a dynamic-range (hybrid) model", not info.is_hybrid, "int8 activations",
                   "float activations with int8 weights", "give the converter a representative_dataset"):
         return
-    if not t.true("int8 input and output", info.inputs[0].dtype == "int8" and info.outputs[0].dtype == "int8",
-                  "int8 / int8", f"{info.inputs[0].dtype} / {info.outputs[0].dtype}",
+    if not t.true("int8 input and output", info.input_tensors[0].dtype == "int8" and info.output_tensors[0].dtype == "int8",
+                  "int8 / int8", f"{info.input_tensors[0].dtype} / {info.output_tensors[0].dtype}",
                   "converter.inference_input_type = converter.inference_output_type = tf.int8"):
         return
     accuracy = float(np.mean(TFLMModel(got, arena_size=ARENA).predict(x_test).argmax(1) == data.y_test))
