@@ -129,3 +129,38 @@ def grouped_wake_word_scores(seconds_per_group: int, seed: int) -> tuple[np.ndar
         said.append(y)
         group.append(np.full(seconds_per_group, name))
     return np.round(np.concatenate(scores), 4), np.concatenate(said), np.concatenate(group)
+
+
+def keyword_folder(root, speakers: int = 12, words: tuple[str, ...] = ("yes", "no"), takes: int = 3, seed: int = 0):
+    """A small keyword data set in the Speech Commands layout (``<word>/<speaker>_nohash_<n>.wav``, 16 kHz, 1 s),
+    with the problems a real collection has planted in it: one clip copied under another speaker, one silent
+    clip and one clipped (too loud) clip. Each word is a tone pattern, each speaker a pitch; enough to audit
+    and split, not to learn speech. Returns the list of relative paths.
+    """
+    from pathlib import Path
+
+    import soundfile as sf
+
+    rng = np.random.default_rng(seed)
+    root = Path(root)
+    t = np.arange(16000) / 16000
+    paths = []
+    for s in range(speakers):
+        speaker = f"{rng.integers(16**8):08x}"
+        pitch = rng.uniform(100, 260)
+        for w, word in enumerate(words):
+            for n in range(takes):
+                envelope = np.exp(-0.5 * ((t - rng.uniform(0.35, 0.65)) / 0.12) ** 2)
+                audio = 0.3 * envelope * np.sin(2 * np.pi * pitch * (w + 1) * t) + rng.normal(0, 0.01, t.size)
+                rel = f"{word}/{speaker}_nohash_{n}.wav"
+                (root / word).mkdir(parents=True, exist_ok=True)
+                sf.write(root / rel, audio.astype(np.float32), 16000, subtype="PCM_16")
+                paths.append(rel)
+    words_dir = root / words[0]
+    first = sorted(words_dir.iterdir())
+    (words_dir / "feedface_nohash_0.wav").write_bytes(first[0].read_bytes())  # a copy under a new speaker
+    sf.write(words_dir / "deadbeef_nohash_0.wav", np.zeros(16000, np.float32), 16000, subtype="PCM_16")
+    loud = np.clip(3.0 * np.sin(2 * np.pi * 300 * t), -1, 1).astype(np.float32)
+    sf.write(words_dir / "deadbeef_nohash_1.wav", loud, 16000, subtype="PCM_16")
+    return paths + [f"{words[0]}/feedface_nohash_0.wav", f"{words[0]}/deadbeef_nohash_0.wav",
+                    f"{words[0]}/deadbeef_nohash_1.wav"]

@@ -41,9 +41,10 @@ def check_convert_float(t: Checker) -> None:
                   "TFL3 identifier", type(got).__name__, "return the bytes that converter.convert() gives"):
         return
     info = read_model(got)
-    t.true("float model (no optimization)", not info.is_hybrid and info.input_tensors[0].dtype == "float32",
-           "float32 input and weights", f"input {info.input_tensors[0].dtype}, hybrid {info.is_hybrid}",
-           "do not set converter.optimizations for the float model")
+    weight_types = sorted({w.dtype for w in info.tensors if w.constant and len(w.shape) >= 2})
+    t.true("float32 model (no optimization)", info.input_tensors[0].dtype == "float32" and weight_types == ["float32"],
+           "float32 input and weights", f"input {info.input_tensors[0].dtype}, weights {weight_types}",
+           "do not set converter.optimizations or supported_types for the float model")
     x = t.rng.normal(size=(6, n_in)).astype(np.float32)
     t.close("same outputs as Keras on random inputs", _reference_run(got, x), model(x).numpy(),
             "convert the model you are given", rtol=1e-4, atol=1e-5)
