@@ -366,7 +366,36 @@ def fairness_strategies(ax_fig) -> None:
             ax.legend(fontsize=7, loc="lower left")
 
 
+def audio_features(ax_fig) -> None:
+    from tinymlkit.course.datasets import spoken_words
+    from tinymlkit.features.micro_frontend import micro_features
+
+    fig, _ = ax_fig
+    fig.clf()
+    clips, _ = spoken_words(["yes"], per_word=1, seed=0)
+    audio = clips[0]
+    frames = np.stack([audio[i * 320:i * 320 + 480] * np.hanning(480) for i in range(49)])
+    spec = np.abs(np.fft.rfft(frames, axis=1))
+    panels = [
+        ("waveform (16,000 samples)", None),
+        ("spectrogram (49 x 241)", np.log(spec.T + 1e-6)),
+        ("micro frontend (49 x 40)", micro_features(audio[None])[0].T),
+    ]
+    for i, (title, image) in enumerate(panels):
+        ax = fig.add_subplot(1, 3, i + 1)
+        if image is None:
+            ax.plot(np.arange(16000) / 16000, audio, linewidth=0.5)
+            ax.set_xlabel("seconds", fontsize=8)
+        else:
+            ax.imshow(image, origin="lower", aspect="auto")
+            ax.set_xlabel("frame (20 ms)", fontsize=8)
+        ax.set_title(title, fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle('The word "yes" (eSpeak NG voice)', fontsize=9)
+
+
 FIGURES: dict[str, Callable] = {
+    "applications/02-keyword-spotting/figures/features.png": audio_features,
     "applications/06-responsible-development/figures/groups.png": fairness_groups,
     "applications/06-responsible-development/figures/strategies.png": fairness_strategies,
     "applications/05-anomaly-detection/figures/reconstructions.png": reconstructions,
