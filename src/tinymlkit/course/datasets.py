@@ -145,7 +145,7 @@ def keyword_folder(root, speakers: int = 12, words: tuple[str, ...] = ("yes", "n
     root = Path(root)
     t = np.arange(16000) / 16000
     paths = []
-    for s in range(speakers):
+    for _ in range(speakers):
         speaker = f"{rng.integers(16**8):08x}"
         pitch = rng.uniform(100, 260)
         for w, word in enumerate(words):
