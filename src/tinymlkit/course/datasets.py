@@ -40,9 +40,9 @@ def stroke_images(users: int, repetitions: int, seed: int, gestures: tuple[str, 
     Each synthetic user draws every gesture in their own style (size, slant, tilt, variant), as in the toolkit's
     wand data; the path is rasterized with the same integer code the board runs.
     """
-    from tinymlkit.data.wand_gestures import GESTURES
-    from tinymlkit.data.wand_synth import gesture_path, make_user, user_variant
-    from tinymlkit.features.stroke_raster import rasterize
+    from tinymlkit.apps.wand.gestures import GESTURES
+    from tinymlkit.apps.wand.synth import gesture_path, make_user, user_variant
+    from tinymlkit.apps.wand.raster import rasterize
 
     rng = np.random.default_rng(seed)
     images, labels = [], []
@@ -173,7 +173,7 @@ def spoken_words(words: list[str], per_word: int, seed: int, voices: str = "even
     added. ``voices`` "even" or "odd" picks half of eSpeak's voice variants, so a test set can be spoken by
     voices the training set never heard.
     """
-    from tinymlkit.data.espeak import synthesize, variants
+    from tinymlkit.apps.kws.espeak import synthesize, variants
 
     rng = np.random.default_rng(seed)
     pool = list(variants())[0 if voices == "even" else 1 :: 2]

@@ -225,7 +225,7 @@ def _digits_conversions():
     import tensorflow as tf
 
     from tinymlkit.course.datasets import digits
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
 
     tf.keras.utils.set_random_seed(0)
     data = digits(seed=0)
@@ -368,7 +368,7 @@ def fairness_strategies(ax_fig) -> None:
 
 def audio_features(ax_fig) -> None:
     from tinymlkit.course.datasets import spoken_words
-    from tinymlkit.features.micro_frontend import micro_features
+    from tinymlkit.apps.kws.frontend import micro_features
 
     fig, _ = ax_fig
     fig.clf()

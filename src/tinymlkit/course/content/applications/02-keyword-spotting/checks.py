@@ -54,10 +54,10 @@ def check_labels(t: Checker) -> None:
 def check_keyword_model(t: Checker) -> None:
     import tensorflow as tf
 
-    from tinymlkit.apps.kws import FEATURE_RANGE
+    from tinymlkit.apps.kws.recipe import FEATURE_RANGE
     from tinymlkit.course.datasets import spoken_words
-    from tinymlkit.features.micro_frontend import micro_features
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.apps.kws.frontend import micro_features
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.runtime.tflm import TFLMModel
 
     build = t.function("build_keyword_model")

@@ -16,10 +16,10 @@ import numpy as np
 import scipy.fft
 import tensorflow as tf
 
-from tinymlkit.apps.kws import FEATURE_RANGE
+from tinymlkit.apps.kws.recipe import FEATURE_RANGE
 from tinymlkit.course.datasets import spoken_words
-from tinymlkit.features.micro_frontend import micro_features
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.apps.kws.frontend import micro_features
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.tflm import TFLMModel
 
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"  # set by the course's automatic tests: less data, fewer epochs
