@@ -41,8 +41,8 @@ def stroke_images(users: int, repetitions: int, seed: int, gestures: tuple[str, 
     wand data; the path is rasterized with the same integer code the board runs.
     """
     from tinymlkit.apps.wand.gestures import GESTURES
-    from tinymlkit.apps.wand.synth import gesture_path, make_user, user_variant
     from tinymlkit.apps.wand.raster import rasterize
+    from tinymlkit.apps.wand.synth import gesture_path, make_user, user_variant
 
     rng = np.random.default_rng(seed)
     images, labels = [], []

@@ -224,8 +224,8 @@ def _digits_conversions():
     """A digits CNN converted three ways (float, dynamic range, full int8), as the c2-conversion lab does."""
     import tensorflow as tf
 
-    from tinymlkit.course.datasets import digits
     from tinymlkit.convert.quantize import to_int8
+    from tinymlkit.course.datasets import digits
 
     tf.keras.utils.set_random_seed(0)
     data = digits(seed=0)
@@ -367,8 +367,8 @@ def fairness_strategies(ax_fig) -> None:
 
 
 def audio_features(ax_fig) -> None:
-    from tinymlkit.course.datasets import spoken_words
     from tinymlkit.apps.kws.frontend import micro_features
+    from tinymlkit.course.datasets import spoken_words
 
     fig, _ = ax_fig
     fig.clf()
