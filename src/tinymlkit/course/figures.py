@@ -394,7 +394,60 @@ def audio_features(ax_fig) -> None:
     fig.suptitle('The word "yes" (eSpeak NG voice)', fontsize=9)
 
 
+def camera(ax_fig) -> None:
+    from tinymlkit.apps.person.synth import render_scene
+
+    fig, _ = ax_fig
+    fig.clf()
+    frame = render_scene(seed=3, person=True).frame
+    square = frame[:, 16:160].astype(np.int16) - 128
+    ax = fig.add_subplot(1, 3, 1)
+    ax.imshow(frame, cmap="gray")
+    ax.set_title("camera frame 176 x 144", fontsize=8)
+    ax = fig.add_subplot(1, 3, 2)
+    ax.imshow(square, cmap="gray")
+    ax.set_title("central square 144 x 144", fontsize=8)
+    ax = fig.add_subplot(1, 3, 3)
+    ax.hist(square.ravel(), bins=64)
+    ax.set_title("int8 input: pixel - 128", fontsize=8)
+    ax.tick_params(labelsize=7)
+
+
+def transfer(ax_fig) -> None:
+    import tensorflow as tf
+
+    from tinymlkit.course.datasets import stroke_images
+    from tinymlkit.course.pretrained import backbone_architecture, load_backbone
+
+    fig, ax = ax_fig
+    letters = ("W", "O", "L", "Z")
+    x_test, y_test = stroke_images(8, 2, seed=6, gestures=letters)
+    counts = [2, 5, 10, 20, 40]
+    results = {"frozen pretrained backbone": [], "same network from scratch": []}
+    for n in counts:
+        x, y = stroke_images(n, 1, seed=5, gestures=letters)
+        for name in results:
+            tf.keras.utils.set_random_seed(0)
+            backbone = load_backbone() if name.startswith("frozen") else backbone_architecture()
+            backbone.trainable = not name.startswith("frozen")
+            model = tf.keras.Sequential([backbone, tf.keras.layers.Dense(4, activation="softmax")])
+            model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x / 255.0, y, epochs=60, batch_size=8, verbose=0)
+            results[name].append(model.evaluate(x_test / 255.0, y_test, verbose=0)[1])
+    for name, accuracy in results.items():
+        ax.plot(counts, accuracy, "o-", label=name)
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [str(c) for c in counts])
+    ax.set_xlabel("training examples per letter")
+    ax.set_ylabel("accuracy on unseen users")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("Letters W, O, L, Z from a backbone pre-trained on digits")
+
+
 FIGURES: dict[str, Callable] = {
+    "applications/04-visual-wake-words/figures/camera.png": camera,
+    "applications/04-visual-wake-words/figures/transfer.png": transfer,
     "applications/02-keyword-spotting/figures/features.png": audio_features,
     "applications/06-responsible-development/figures/groups.png": fairness_groups,
     "applications/06-responsible-development/figures/strategies.png": fairness_strategies,
