@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from tinymlkit.apps.kws.recipe import FEATURE_RANGE
 from tinymlkit.course.datasets import spoken_words
+from tinymlkit.course.pretrained import KEYWORD_LABELS, KEYWORD_MODEL
 from tinymlkit.apps.kws.frontend import micro_features
 from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.tflm import TFLMModel
@@ -35,6 +36,22 @@ audio = clips[0]
 plt.plot(np.arange(16000) / 16000, audio)
 plt.xlabel("seconds")
 plt.show()
+
+# %% [markdown]
+# ## 2. A pretrained yes/no model, tested on a recording
+# The toolkit ships a yes/no model: tiny_conv (the micro_speech architecture), int8, under 20 KB, trained on
+# synthetic voices (`python -m tinymlkit.course.pretrained` rebuilds it). Here it hears a voice it never
+# trained on. With a microphone, record yourself (`tinyml record kws --label yes ...`) and load your WAV file
+# with `soundfile.read` instead.
+
+# %%
+pretrained = TFLMModel(KEYWORD_MODEL.read_bytes())
+for word in ("yes", "no", "left"):
+    recording, _ = spoken_words([word], per_word=1, seed=7, voices="odd")
+    scores = pretrained.predict(micro_features(recording).reshape(1, -1))[0]
+    print(f"said {word!r}: heard {KEYWORD_LABELS[int(scores.argmax())]!r}",
+          {label: round(float(s), 2) for label, s in zip(KEYWORD_LABELS, scores)})
+print(f"model {len(KEYWORD_MODEL.read_bytes()):,} bytes, arena {pretrained.arena_size:,} bytes")
 
 # %% [markdown]
 # ## Exercise `spectrogram`
