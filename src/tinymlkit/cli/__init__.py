@@ -14,7 +14,7 @@ from tinymlkit.apps.kws import cli as kws
 from tinymlkit.apps.person import cli as person
 from tinymlkit.apps.sine import cli as sine
 from tinymlkit.apps.wand import cli as wand
-from tinymlkit.cli import data, optimize, profile, quickstart, record
+from tinymlkit.cli import course, data, optimize, profile, quickstart, record
 from tinymlkit.cli.app_commands import renamed
 from tinymlkit.errors import TinyMLError
 
@@ -37,6 +37,7 @@ app.add_typer(record.board_app, name="device")
 app.command("profile")(profile.profile)
 app.add_typer(data.app, name="data")
 app.command("optimize")(optimize.optimize)
+app.add_typer(course.app, name="course")
 
 
 # Former names, kept for one release with a notice.
