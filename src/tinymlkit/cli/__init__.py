@@ -9,7 +9,7 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import anomaly, data, kws, optimize, person, platform, profile, quickstart, record, sine, wand
+from tinymlkit.cli import anomaly, course, data, kws, optimize, person, platform, profile, quickstart, record, sine, wand
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
@@ -31,8 +31,9 @@ app.command("profile")(profile.profile)
 app.command("boards")(profile.boards)
 app.add_typer(data.app, name="data")
 app.command("optimize")(optimize.optimize)
+app.add_typer(course.app, name="course")
+course.app.command("submit")(platform.submit)  # a learner's work goes to the course platform
 app.add_typer(platform.app, name="platform")
-platform.app.command("submit")(platform.submit)
 
 
 @app.callback(invoke_without_command=True)
