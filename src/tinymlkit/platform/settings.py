@@ -9,7 +9,8 @@ from tinymlkit.platform.config import PlatformConfig, secret_key
 
 CONFIG = PlatformConfig.from_env()
 DATA_DIR = CONFIG.data_dir
-(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)  # database, queue, secret key: for this account only
+(DATA_DIR / "static").mkdir(exist_ok=True)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 SECRET_KEY = secret_key(DATA_DIR)

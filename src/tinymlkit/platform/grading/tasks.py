@@ -1,25 +1,31 @@
 """Grading jobs, run by the Huey worker (never in a web request) with :func:`tinymlkit.course.grade`.
 
 The grader runs the learner's code in a child process with CPU, memory, file-size and wall-clock limits, no
-network and a scratch folder, and turns whatever the code does into a report. If the grading job itself fails
+network and a scratch folder, and turns whatever the code does into a report; :mod:`.isolation` hides the
+platform's own files and processes from it. If the grading job itself fails
 (an exception here, or a worker killed mid-job), the submission is marked ``error`` with the reason and can be
 retried; a periodic sweep finds jobs a dead worker left behind.
 """
 
 import logging
 import os
+import tempfile
 import traceback
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from tinymlkit.platform.grading import isolation
 from tinymlkit.platform.grading.models import Submission
 
 log = logging.getLogger("tinymlkit.platform.grading")
+JOBS_FOLDER = "tinyml-platform-jobs"  # scratch folders of grading jobs (each on a private tmpfs when root)
 
 
 def grading_limits():
@@ -54,9 +60,8 @@ def grade_submission(submission_id: int) -> str:
         return "skipped"  # already graded, or taken by another worker
     sub = Submission.objects.get(pk=submission_id)
     try:
-        from tinymlkit import course
-
-        report = course.grade(sub.lab, sub.source, exercise=sub.exercise or None, limits=grading_limits())
+        report = isolation.grade(sub.lab, sub.source, sub.exercise or None, grading_limits(),
+                                 hide=[Path(settings.DATA_DIR)], jobs_dir=Path(tempfile.gettempdir()) / JOBS_FOLDER)
     except Exception as exc:  # the grader itself failed: keep the submission, say why, allow a retry
         log.exception("grading submission %s failed", submission_id)
         _finish(sub, error=f"The grader failed: {type(exc).__name__}: {exc}"[:2000],
