@@ -50,6 +50,23 @@ def test_lesson_markdown_is_rendered_sanitized_and_light(client):
         assert not ref.startswith(("http://", "https://", "//")), ref
 
 
+def test_lesson_figures_are_served(client):
+    served = 0
+    for url in lesson_urls():
+        article = client.get(url).content.decode().split('<article class="lesson">')[1].split("</article>")[0]
+        for src in re.findall(r'<img src="([^"]+)"', article):
+            figure = client.get(url + src)
+            assert figure.status_code == 200 and figure["Content-Type"].startswith("image/"), url + src
+            served += 1
+    from tinymlkit.platform.courses import content
+
+    referenced = sum("![" in le.markdown for c in content.catalog().courses for u in c.units for le in u.lessons)
+    assert served >= referenced
+    if lesson_urls():
+        assert client.get(lesson_urls()[0] + "../../../../pyproject.toml").status_code == 404
+        assert client.get(lesson_urls()[0] + "lab.py").status_code == 404
+
+
 def test_rendering_escapes_raw_html_and_highlights_code():
     from tinymlkit.platform.courses.rendering import render_markdown
 

@@ -46,15 +46,17 @@ def lesson_page(request: HttpRequest, course: str, unit: str, lesson: str) -> Ht
         except IntegrityError:
             pass  # the same learner opened it twice at once
     before, after = content.neighbours(c, u, le)
+    body = render_markdown(le.markdown)
     return render(request, "courses/lesson.html", {"course": c, "unit": u, "lesson": le, "before": before,
-                                                   "after": after, "body": render_markdown(le.markdown)})
+                                                   "after": after, "body": body,
+                                                   "titled": body.lstrip().startswith("<h1")})
 
 
 @require_GET
 def lesson_asset(request: HttpRequest, course: str, unit: str, lesson: str, name: str) -> FileResponse:
     _, _, le = content.get_lesson(course, unit, lesson)
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in FIGURE_TYPES or "/" in name or "\\" in name:
+    if suffix not in FIGURE_TYPES or ".." in name.split("/") or "\\" in name:
         raise Http404("not a figure")
     try:
         path = le.asset(name)
