@@ -11,6 +11,7 @@ import pytest
 
 os.environ["TINYML_PLATFORM_DIR"] = tempfile.mkdtemp(prefix="tinyml-platform-test-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "tinymlkit.platform.settings"
+os.environ.setdefault("TINYML_QUEUE_NAME", f"tinyml-platform-test-{os.getpid()}")  # apart from a real site's queue
 os.environ.setdefault("TINYML_GRADE_WALL_S", "60")
 os.environ.setdefault("TINYML_GRADE_CPU_S", "40")
 

@@ -54,7 +54,9 @@ def site(tmp_path_factory):
                 log.close()
                 pytest.fail("the platform did not start:\n" + (data / "serve.log").read_text()[-3000:])
             time.sleep(0.5)
-    yield {"url": url, "env": env, "data": data}
+    # Names unique to this run: on PostgreSQL the site's database outlives the test run.
+    yield {"url": url, "env": env, "data": data, "learner": f"learner{port}", "offline": f"offline{port}",
+           "staff": f"teacher{port}"}
     os.killpg(server.pid, signal.SIGTERM)
     try:
         server.wait(timeout=30)
@@ -108,12 +110,12 @@ def test_learner_signs_up_reads_takes_a_quiz_submits_and_sees_grade_and_progress
     assert page.locator("h1").inner_text() == "Courses"
     shoot(page, "catalogue-desktop")
     page.click("text=Sign up")
-    page.fill("#id_username", "learner1")
-    page.fill("#id_email", "learner1@example.org")
+    page.fill("#id_username", site["learner"])
+    page.fill("#id_email", f"{site['learner']}@example.org")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("button[type=submit]")
-    assert "Welcome, learner1" in page.content()
+    assert f"Welcome, {site['learner']}" in page.content()
 
     # A lesson, with its figures and highlighted code.
     page.click(f"text={c.title}")
@@ -164,8 +166,8 @@ def test_cli_submit_with_a_personal_token(site, browser, tmp_path):
     context = browser.new_context()
     page = context.new_page()
     page.goto(site["url"] + "/accounts/signup/")
-    page.fill("#id_username", "offline1")
-    page.fill("#id_email", "offline1@example.org")
+    page.fill("#id_username", site["offline"])
+    page.fill("#id_email", f"{site['offline']}@example.org")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("button[type=submit]")
@@ -188,12 +190,12 @@ def test_cli_submit_with_a_personal_token(site, browser, tmp_path):
 def test_staff_exports_the_cohort_csv(site, browser, tmp_path):
     password_file = tmp_path / "pw"
     password_file.write_text(PASSWORD)
-    made = tinyml("platform", "admin", "create", "teacher", "--email", "t@example.org", "--password-file",
+    made = tinyml("platform", "admin", "create", site["staff"], "--email", "t@example.org", "--password-file",
                   str(password_file), env=site["env"])
     assert made.returncode == 0, made.stderr
     page = browser.new_context(accept_downloads=True).new_page()
     page.goto(site["url"] + "/accounts/login/?next=/instructor/")
-    page.fill("#id_username", "teacher")
+    page.fill("#id_username", site["staff"])
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     assert page.locator("h1").inner_text() == "Cohort progress"
@@ -202,6 +204,6 @@ def test_staff_exports_the_cohort_csv(site, browser, tmp_path):
         page.click("#csv-export")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     learners = {r["username"] for r in rows}
-    assert "teacher" not in learners and rows
-    if "learner1" in learners:  # the learner journey ran first in this module
-        assert any(r["username"] == "learner1" and r["passed"] == "1" for r in rows)
+    assert site["staff"] not in learners and rows
+    if site["learner"] in learners:  # the learner journey ran first in this module
+        assert any(r["username"] == site["learner"] and r["passed"] == "1" for r in rows)

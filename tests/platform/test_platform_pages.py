@@ -70,7 +70,8 @@ def test_lesson_figures_are_served(client):
 def test_rendering_escapes_raw_html_and_highlights_code():
     from tinymlkit.platform.courses.rendering import render_markdown
 
-    html = render_markdown("Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n```python\nimport numpy as np\n```")
+    html = render_markdown("Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n"
+                           "```python\nimport numpy as np\n```")
     assert "<script" not in html and "href=\"javascript" not in html
     assert '<span class="kn">import</span>' in html
     assert "<table>" in render_markdown("| a | b |\n|---|---|\n| 1 | 2 |")
@@ -186,3 +187,14 @@ def test_quiz_is_graded_on_submit(client, learner, quiz_unit):
     # One learner's attempt is not another's.
     client.force_login(learner.__class__.objects.create_user("eve", "e@example.org", "a-long-Passw0rd"))
     assert client.get(reverse("quiz-result", args=[attempt.pk])).status_code == 404
+
+
+def test_the_database_and_queue_follow_the_environment():
+    import os
+
+    from django.db import connection
+    from huey import RedisHuey, SqliteHuey
+    from huey.contrib.djhuey import HUEY
+
+    assert connection.vendor == ("postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
+    assert isinstance(HUEY, RedisHuey if os.environ.get("REDIS_URL") else SqliteHuey)

@@ -12,7 +12,8 @@ app = typer.Typer(help="The course platform: a self-hosted website with accounts
 admin_app = typer.Typer(help="Manage platform accounts.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 
-DATA_HELP = "Folder for the database, queue, e-mails and secret key (default: $TINYML_PLATFORM_DIR, else ~/.local/share/tinymlkit/platform)."
+DATA_HELP = ("Folder for the database, queue, e-mails and secret key (default: $TINYML_PLATFORM_DIR, else "
+             "~/.local/share/tinymlkit/platform).")
 DB_HELP = "PostgreSQL URL (postgresql://USER:PASS@HOST/DB) instead of SQLite (env: DATABASE_URL)."
 REDIS_HELP = "Redis URL (redis://HOST:6379/0) for the task queue instead of SQLite (env: REDIS_URL)."
 
@@ -53,7 +54,7 @@ def serve(
     console.print(f"[bold]TinyML Kit platform[/] — {ready.courses} courses, {ready.lessons} lessons; {_where(config)}")
     if ready.staff == 0:
         console.print("No staff account yet. Create one in another terminal with:\n"
-                      f"  tinyml platform admin create YOUR_NAME --email YOU@EXAMPLE.ORG"
+                      "  tinyml platform admin create YOUR_NAME --email YOU@EXAMPLE.ORG"
                       + (f" --data-dir {config.data_dir}" if data_dir else ""))
     worker = server.start_worker(config, workers) if workers else None
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tinymlkit.platform.courses import content, progress
-from tinymlkit.platform.courses.rendering import render_markdown
 from tinymlkit.platform.courses.models import QUIZ_PASS_FRACTION, LessonView, QuizAttempt
+from tinymlkit.platform.courses.rendering import render_markdown
 from tinymlkit.platform.grading.forms import SubmissionForm
 from tinymlkit.platform.grading.models import Submission
 

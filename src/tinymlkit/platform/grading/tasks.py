@@ -67,22 +67,38 @@ def grade_submission(submission_id: int) -> str:
         _finish(sub, error=f"The grader failed: {type(exc).__name__}: {exc}"[:2000],
                 detail=traceback.format_exc(limit=5))
         return "error"
-    _finish(sub, report=report)
+    try:
+        _finish(sub, report=report)
+    except Exception as exc:  # e.g. the database refused the report: still never leave the job "running"
+        log.exception("saving the grade of submission %s failed", submission_id)
+        _finish(sub, error=f"The grade could not be saved: {type(exc).__name__}: {exc}"[:2000])
+        return "error"
     return "graded"
 
 
 def _finish(sub: Submission, report=None, error: str = "", detail: str = "") -> None:
     if report is not None:
         sub.status = Submission.Status.GRADED
-        sub.report = report.to_dict()
+        sub.report = printable(report.to_dict())
         sub.score, sub.max_score, sub.passed = float(report.score), float(report.max_score), bool(report.passed)
         sub.error = ""
     else:
         sub.status = Submission.Status.ERROR
-        sub.error = error
+        sub.error = printable(error)
         sub.report = {"grader_traceback": detail} if detail else None
     sub.finished_at = timezone.now()
     sub.save(update_fields=["status", "report", "score", "max_score", "passed", "error", "finished_at"])
+
+
+def printable(value):
+    """``value`` with NUL characters removed from every string (PostgreSQL's text and JSON cannot store them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
 
 
 def retry(sub: Submission) -> bool:

@@ -26,8 +26,9 @@ def submit(request: HttpRequest, lab: str) -> HttpResponse:
     the_lab = content.get_lab(lab)
     form = SubmissionForm(request.POST, request.FILES, lab=the_lab)
     if not form.is_valid():
-        for error in form.errors.get("__all__", []) + [e for f, es in form.errors.items() if f != "__all__" for e in es]:
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("lab", lab=the_lab.slug)
     sub = Submission.objects.create(user=request.user, lab=the_lab.slug, exercise=form.cleaned_data["exercise"],
                                     source=form.cleaned_data["source"], source_name=form.cleaned_data["source_name"])
