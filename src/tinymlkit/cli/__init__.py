@@ -9,7 +9,20 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import anomaly, course, data, kws, optimize, person, platform, profile, quickstart, record, sine, wand
+from tinymlkit.cli import (
+    anomaly,
+    course,
+    data,
+    kws,
+    optimize,
+    person,
+    platform,
+    profile,
+    quickstart,
+    record,
+    sine,
+    wand,
+)
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(
