@@ -43,7 +43,7 @@ def serve(
     redis_url: str | None = typer.Option(None, "--redis-url", help=REDIS_HELP),
     workers: int = typer.Option(1, min=0, help="Grading jobs at a time in the built-in worker; 0: no worker here "
                                 "(run `tinyml platform worker` elsewhere, with --redis-url)."),
-    web_workers: int = typer.Option(1, min=1, help="uvicorn worker processes serving pages."),
+    web_workers: int = typer.Option(2, min=1, help="uvicorn worker processes serving pages."),
 ) -> None:
     """Start the platform: database (created on first run), course content, web server and grading worker."""
     from tinymlkit.platform import server
