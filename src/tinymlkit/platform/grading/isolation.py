@@ -12,6 +12,7 @@ per-user process limit does not bind root). Without root, it calls the grader di
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -70,6 +71,7 @@ def _pids_cgroup(max_pids: int) -> Path | None:
         if not (root / "cgroup.procs").exists() or (root == PIDS_CGROUPS[0] and "pids" not in _read(
                 root / "cgroup.subtree_control")):
             continue
+        _sweep(root)
         group = root / f"tinyml-grade-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             group.mkdir()
@@ -92,15 +94,34 @@ def _join(group: Path) -> None:
     (group / "cgroup.procs").write_text(str(os.getpid()))
 
 
-def _remove(group: Path) -> None:
-    for _ in range(50):  # the namespace's processes are being reaped
+def _remove(group: Path, wait_s: float = 30.0) -> None:
+    """Kill whatever is left in ``group`` and remove it (the kernel may take a moment to reap a fork bomb)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        for pid in _read(group / "cgroup.procs").split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, ValueError):
+                pass
         try:
             group.rmdir()
             return
         except FileNotFoundError:
             return
         except OSError:
+            if time.monotonic() > deadline:
+                return  # left for the next job's sweep
             time.sleep(0.1)
+
+
+def _sweep(root: Path, older_than_s: float = 3600) -> None:
+    """Remove grading cgroups that an earlier, interrupted job left behind."""
+    for group in root.glob("tinyml-grade-*"):
+        try:
+            if time.time() - group.stat().st_mtime > older_than_s:
+                _remove(group, wait_s=0)
+        except OSError:
+            pass
 
 
 def _main() -> None:
