@@ -111,8 +111,8 @@ def admin_create(
 
 def submit(
     lab: str = typer.Argument(..., help="The lab's slug, e.g. c1-first-neuron."),
-    notebook: Path | None = typer.Option(None, "--notebook", "-n", help="The file to send (default: LAB.ipynb or "
-                                         "LAB.py in this folder)."),
+    notebook: Path | None = typer.Option(None, "--notebook", "-n", help="The file to send (default: the notebook "
+                                         "`tinyml course start` wrote, else LAB.ipynb or LAB.py here)."),
     exercise: str | None = typer.Option(None, "--exercise", "-e", help="Grade one exercise only."),
     url: str = typer.Option(..., "--url", envvar="TINYML_PLATFORM_URL", help="The platform's address."),
     token: str = typer.Option(..., "--token", envvar="TINYML_TOKEN", help="Your personal API token (site: API token)."),

@@ -54,12 +54,16 @@ class Platform:
 
 
 def find_notebook(lab: str, notebook: Path | None) -> Path:
-    """The file to send: ``notebook`` if given, else ``LAB.ipynb`` or ``LAB.py`` in the current folder."""
+    """The file to send: ``notebook`` if given, else the workspace notebook ``tinyml course start`` wrote, else
+    ``LAB.ipynb`` or ``LAB.py`` in the current folder."""
+    from tinymlkit.course.workspace import notebook_path
+
     if notebook is not None:
         if not notebook.is_file():
             raise TinyMLError(f"{notebook} does not exist: pass the lab notebook you worked in with --notebook")
         return notebook
-    for candidate in (Path(f"{lab}.ipynb"), Path(f"{lab}.py")):
+    candidates = (notebook_path(lab), Path(f"{lab}.ipynb"), Path(f"{lab}.py"))
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise TinyMLError(f"no {lab}.ipynb or {lab}.py here: pass the lab notebook with --notebook PATH")
+    raise TinyMLError(f"no {' or '.join(map(str, candidates))}: pass the lab notebook with --notebook PATH")
