@@ -6,9 +6,10 @@ import sqlite3
 import nbformat
 import pytest
 
-from clirun import tinyml
 from tinymlkit import TinyMLError, course
 from tinymlkit.course.notebook import extract_learner_code, solution_cells
+
+from clirun import tinyml
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from tinymlkit.course.catalog import (
     catalog,
 )
 from tinymlkit.course.checks import CheckResult
-from tinymlkit.course.grader import ExerciseResult, GradeReport, grade
+from tinymlkit.course.grader import ExerciseResult, GradeReport, grade, grade_exercises
 from tinymlkit.course.progress_store import ProgressStore
 from tinymlkit.course.quiz import QuizItem, QuizReport, grade_quiz
 from tinymlkit.course.sandbox import Limits
@@ -45,5 +45,6 @@ __all__ = [
     "Unit",
     "catalog",
     "grade",
+    "grade_exercises",
     "grade_quiz",
 ]

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"
+ARENA = 256 * 1024  # tensor arena for the small models of the exercises: enough for all, so no measuring run
 
 
 @dataclass

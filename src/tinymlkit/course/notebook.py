@@ -72,14 +72,31 @@ def _definitions_only(code: str) -> str:
     return ast.unparse(ast.Module(body=nodes, type_ignores=[]))
 
 
-def _imports_only(code: str) -> str:
-    """The import statements of one cell (the exercise cells need the lab's imports); '' if it does not parse."""
+def _names_used(code: str) -> set[str]:
+    try:
+        return {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return set()
+
+
+def _imports_only(code: str, needed: set[str]) -> str:
+    """The imports of one cell that bind a name in ``needed`` ('' if none, or if the cell does not parse).
+
+    Exercise cells use the lab's imports (``np``, ``tf``); only those they use are run, so a NumPy exercise is
+    graded without waiting for TensorFlow to load.
+    """
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return ""
-    nodes = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    return ast.unparse(ast.Module(body=nodes, type_ignores=[]))
+    kept = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            aliases = [a for a in node.names if (a.asname or a.name.split(".")[0]) in needed]
+            if aliases:
+                node.names = aliases
+                kept.append(node)
+    return ast.unparse(ast.Module(body=kept, type_ignores=[]))
 
 
 def _code_cells(source: str) -> list[nbformat.NotebookNode] | None:
@@ -113,8 +130,9 @@ def extract_learner_code(source: str) -> LearnerCode:
     else:
         marked = [c for c in cells if EXERCISE_KEY in c.metadata]
         if marked:
-            imports = [_imports_only(_strip_magics(c.source)) for c in cells if EXERCISE_KEY not in c.metadata]
             exercises = [_strip_magics(c.source) for c in marked]
+            needed = _names_used("\n\n".join(exercises))
+            imports = [_imports_only(_strip_magics(c.source), needed) for c in cells if EXERCISE_KEY not in c.metadata]
             code, origin = "\n\n".join([i for i in imports if i] + exercises), "exercise cells"
         else:
             code = "\n\n".join(_strip_magics(c.source) for c in cells)

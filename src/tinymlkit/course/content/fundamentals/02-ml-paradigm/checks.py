@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tinymlkit.course.checks import Checker
+from tinymlkit.course.checks import ARENA, Checker
 
 
 def check_loss(t: Checker) -> None:
@@ -117,7 +117,7 @@ def check_first_model(t: Checker) -> None:
     hidden = t.rng.uniform(-1, 4, size=(40, 1)).astype(np.float32)
     expected = slope * hidden + offset
     int8 = to_int8(model, xs.astype(np.float32))
-    got = TFLMModel(int8).predict(hidden)
+    got = TFLMModel(int8, arena_size=ARENA).predict(hidden)
     error = float(np.max(np.abs(got - expected)))
     t.true(
         "int8 model in TFLM predicts a random line on hidden inputs (max error <= 0.3)",

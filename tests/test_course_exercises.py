@@ -1,0 +1,78 @@
+"""Every graded exercise: its reference solution passes, and typical wrong answers fail with the right message.
+
+The wrong answers live in ``tests/course_wrong/<lab>.py`` (jupytext percent cells with the metadata
+``exercise``, ``variant`` (1, 2, ...) and ``expect``: the name of the check that must fail). All exercises of a
+variant are graded in one run (only those), so each lab costs one grading run per variant.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tinymlkit import course
+from tinymlkit.course.grader import grade_exercises
+from tinymlkit.course.notebook import read_text_notebook
+
+WRONG = Path(__file__).parent / "course_wrong"
+
+
+def _wrong_answers(lab_slug: str) -> dict[int, dict[str, tuple[str, str]]]:
+    """{variant: {exercise: (code, expected failing check)}}"""
+    path = WRONG / f"{lab_slug}.py"
+    if not path.is_file():
+        return {}
+    variants: dict[int, dict[str, tuple[str, str]]] = {}
+    for cell in read_text_notebook(path.read_text()).cells:
+        m = cell.metadata
+        if "exercise" in m:
+            variants.setdefault(int(m["variant"]), {})[m["exercise"]] = (cell.source, m["expect"])
+    return variants
+
+
+def _with_cells(lab: course.Lab, replacements: dict[str, str]) -> str:
+    nb = nbformat.reads(lab.solved_ipynb(), as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("exercise") in replacements:
+            cell.source = replacements[cell.metadata["exercise"]]
+    return nbformat.writes(nb)
+
+
+LABS = sorted(course.catalog().labs)
+
+
+@pytest.mark.parametrize("lab_slug", LABS)
+def test_reference_solution_passes(lab_slug):
+    lab = course.catalog().lab(lab_slug)
+    report = course.grade(lab_slug, lab.solved_ipynb())
+    failed = [(r.exercise, c) for r in report.results for c in r.checks if not c.passed]
+    assert report.passed, failed
+    assert report.score == report.max_score
+
+
+def test_every_exercise_has_two_wrong_answers():
+    for lab_slug in LABS:
+        lab = course.catalog().lab(lab_slug)
+        variants = _wrong_answers(lab_slug)
+        for e in lab.exercises:
+            assert sum(e.slug in v for v in variants.values()) >= 2, f"{lab_slug}/{e.slug}"
+
+
+def _cases():
+    for lab_slug in LABS:
+        for variant in sorted(_wrong_answers(lab_slug)):
+            yield lab_slug, variant
+
+
+@pytest.mark.parametrize(("lab_slug", "variant"), list(_cases()))
+def test_wrong_answers_fail_with_the_right_check(lab_slug, variant):
+    lab = course.catalog().lab(lab_slug)
+    wrong = _wrong_answers(lab_slug)[variant]
+    report = grade_exercises(lab_slug, _with_cells(lab, {k: code for k, (code, _) in wrong.items()}), list(wrong))
+    by_slug = {r.exercise: r for r in report.results}
+    for slug, (_, expect) in wrong.items():
+        result = by_slug[slug]
+        assert not result.passed, f"{slug}: a wrong answer passed"
+        names = [c.name for c in result.failed]
+        assert any(expect in n for n in names), f"{slug}: expected failed check '{expect}', got {names}"
+        assert all(c.message and c.hint for c in result.failed), result.failed
