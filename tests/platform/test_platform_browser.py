@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from clirun import SRC, tinyml
+from quick_exercise import quick_exercise
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -86,20 +87,15 @@ def shoot(page, name: str) -> None:
 
 
 def graded_content():
-    from tinymlkit import course
-
-    for c in course.catalog().courses:
-        for u in c.units:
-            if u.lab and u.lab.exercises and u.quiz and u.quiz.questions and u.lessons:
-                return c, u
-    pytest.skip("no unit with lessons, a lab and a quiz yet")
+    quick = quick_exercise()
+    if not (quick.unit.lessons and quick.unit.quiz and quick.unit.quiz.questions):
+        pytest.skip("the quick exercise's unit has no lessons or quiz")
+    return quick.course, quick.unit
 
 
 def quick_solution(lab) -> tuple[str, str]:
-    from tinymlkit.course.notebook import solution_cells
-
-    exercise = next(e for e in lab.exercises if getattr(e, "kind", "code") == "code")
-    return exercise.slug, "import numpy as np\n\n" + solution_cells(lab.solution_text)[exercise.slug]
+    quick = quick_exercise()
+    return quick.exercise.slug, quick.solution
 
 
 def test_learner_signs_up_reads_takes_a_quiz_submits_and_sees_grade_and_progress(site, browser):

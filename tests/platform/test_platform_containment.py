@@ -6,21 +6,23 @@ import socket
 import pytest
 from django.urls import reverse
 
+from quick_exercise import quick_exercise
+
 pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="hiding the platform's files needs a root worker")
 
 
 @pytest.fixture
-def hostile(client, learner, graded_lab, immediate_queue, monkeypatch, django_capture_on_commit_callbacks):
+def hostile(client, learner, immediate_queue, monkeypatch, django_capture_on_commit_callbacks):
     """Submit code for the lab's first exercise under tight limits; returns the graded submission."""
     from tinymlkit.platform.grading.models import Submission
 
     monkeypatch.setenv("TINYML_GRADE_WALL_S", "12")
     monkeypatch.setenv("TINYML_GRADE_CPU_S", "6")
     monkeypatch.setenv("TINYML_GRADE_PROCESSES", "64")
-    _, _, lab = graded_lab
-    exercise = next(e for e in lab.exercises if getattr(e, "kind", "code") == "code")
+    quick = quick_exercise()
+    lab, exercise = quick.lab, quick.exercise
     client.force_login(learner)
 
     def run(code: str) -> Submission:
@@ -33,6 +35,7 @@ def hostile(client, learner, graded_lab, immediate_queue, monkeypatch, django_ca
 
     run.exercise = exercise
     run.lab = lab
+    run.solution = quick.solution
     return run
 
 
@@ -114,8 +117,5 @@ def {hostile.exercise.function}(*args, **kwargs):
 
 
 def test_the_worker_grades_normally_afterwards(hostile):
-    from tinymlkit.course.notebook import solution_cells
-
-    solution = solution_cells(hostile.lab.solution_text)[hostile.exercise.slug]
-    sub, _ = hostile("import numpy as np\n\n" + solution)
+    sub, _ = hostile(hostile.solution)
     assert sub.passed, message(sub)

@@ -9,9 +9,13 @@ from django.utils import timezone
 
 from tinymlkit import course
 
+from quick_exercise import quick_exercise
+
 pytestmark = pytest.mark.django_db
 
-UNFINISHED = "def mean_squared_error(y_true, y_pred):\n    raise NotImplementedError\n"
+def unfinished(exercise) -> str:
+    """An exercise cell as the lab hands it out: not done yet."""
+    return f"def {exercise.function}(*args, **kwargs):\n    raise NotImplementedError\n"
 
 
 def submit(client, lab, exercise="", code=None, upload=None, capture=None):
@@ -25,10 +29,10 @@ def submit(client, lab, exercise="", code=None, upload=None, capture=None):
 
 
 @pytest.fixture
-def first_exercise(graded_lab):
-    """The quickest exercise to grade: the lab's first plain-code one."""
-    c, u, lab = graded_lab
-    return lab, next(e for e in lab.exercises if getattr(e, "kind", "code") == "code")
+def first_exercise():
+    """The quickest exercise to grade."""
+    quick = quick_exercise()
+    return quick.lab, quick.exercise
 
 
 def test_a_wrong_answer_gets_the_local_checkers_feedback(client, learner, first_exercise, immediate_queue,
@@ -37,11 +41,11 @@ def test_a_wrong_answer_gets_the_local_checkers_feedback(client, learner, first_
 
     lab, ex = first_exercise
     client.force_login(learner)
-    response = submit(client, lab, ex.slug, code=UNFINISHED, capture=django_capture_on_commit_callbacks)
+    response = submit(client, lab, ex.slug, code=unfinished(ex), capture=django_capture_on_commit_callbacks)
     sub = Submission.objects.get()
     assert response["Location"] == reverse("submission", args=[sub.pk])
     assert sub.status == "graded" and sub.score == 0 and not sub.passed and sub.jobs == 1
-    local = course.grade(lab.slug, UNFINISHED, exercise=ex.slug)
+    local = course.grade(lab.slug, unfinished(ex), exercise=ex.slug)
     page = client.get(response["Location"]).content.decode()
     for check in local.results[0].checks:
         assert check.name in page
@@ -52,13 +56,13 @@ def test_a_wrong_answer_gets_the_local_checkers_feedback(client, learner, first_
                       "passed": False}
 
 
-def test_an_uploaded_solved_notebook_passes_and_counts_in_progress(client, learner, first_exercise, immediate_queue,
+def test_an_uploaded_solution_passes_and_counts_in_progress(client, learner, first_exercise, immediate_queue,
                                                                    django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     lab, ex = first_exercise
     client.force_login(learner)
-    upload = SimpleUploadedFile(f"{lab.slug}.ipynb", lab.solved_ipynb().encode(), "application/x-ipynb+json")
+    upload = SimpleUploadedFile(f"{lab.slug}.py", quick_exercise().solution.encode(), "text/x-python")
     response = submit(client, lab, ex.slug, upload=upload, capture=django_capture_on_commit_callbacks)
     page = client.get(response["Location"]).content.decode()
     assert "passed" in page
@@ -74,7 +78,7 @@ def test_grading_never_happens_in_the_request(client, learner, first_exercise, d
     lab, ex = first_exercise
     client.force_login(learner)
     before = HUEY.pending_count()
-    submit(client, lab, ex.slug, code=UNFINISHED, capture=django_capture_on_commit_callbacks)
+    submit(client, lab, ex.slug, code=unfinished(ex), capture=django_capture_on_commit_callbacks)
     sub = Submission.objects.get()
     assert sub.status == "queued" and HUEY.pending_count() == before + 1
     page = client.get(reverse("submission", args=[sub.pk])).content.decode()
@@ -129,7 +133,7 @@ def test_a_crashed_grading_job_is_kept_and_can_be_retried(client, learner, first
         raise MemoryError("the worker ran out of memory")
 
     monkeypatch.setattr(isolation, "grade", crash)
-    submit(client, lab, ex.slug, code=UNFINISHED, capture=django_capture_on_commit_callbacks)
+    submit(client, lab, ex.slug, code=unfinished(ex), capture=django_capture_on_commit_callbacks)
     sub = Submission.objects.get()
     assert sub.status == "error" and "MemoryError" in sub.error
     assert "Grade it again" in client.get(reverse("submission", args=[sub.pk])).content.decode()
@@ -162,7 +166,7 @@ def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_
     page = client.post(reverse("token")).content.decode()
     token = page.split('id="new-token">')[1].split("<")[0]
     client.logout()
-    body = json.dumps({"lab": lab.slug, "exercise": ex.slug, "name": "mine.py", "source": UNFINISHED})
+    body = json.dumps({"lab": lab.slug, "exercise": ex.slug, "name": "mine.py", "source": unfinished(ex)})
     assert client.post(reverse("api-submit"), body, content_type="application/json").status_code == 401
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(reverse("api-submit"), body, content_type="application/json",
@@ -209,9 +213,10 @@ def test_instructor_sees_struggling_learners_and_exports_csv(client, learner, ot
     response = client.get(reverse("instructor-csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    mine = [r for r in rows if r["username"] == learner.username and r["kind"] == "exercise"]
+    in_lab = [r for r in rows if r["kind"] == "exercise" and r["item"].startswith(f"{lab.slug}/")]
+    mine = [r for r in in_lab if r["username"] == learner.username]
     assert len(mine) == len(lab.exercises) and all(r["attempts"] == "3" and r["passed"] == "0" for r in mine)
-    theirs = [r for r in rows if r["username"] == other_learner.username and r["kind"] == "exercise"]
+    theirs = [r for r in in_lab if r["username"] == other_learner.username]
     assert all(r["passed"] == "1" for r in theirs)
     assert staff.username not in {r["username"] for r in rows}
 
