@@ -60,13 +60,16 @@ TEMPLATES = [
 ASGI_APPLICATION = "tinymlkit.platform.asgi.application"
 
 if CONFIG.database_url:
-    DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60, conn_health_checks=True)}
+    # A connection pool per process (psycopg's): under ASGI, persistent per-thread connections would pile up.
+    DATABASES = {"default": dj_database_url.parse(CONFIG.database_url)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": int(os.environ.get("TINYML_DB_POOL", "10")), "timeout": 20}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "platform.sqlite3",
-            "CONN_MAX_AGE": 600,
             # WAL lets readers run while the worker writes; wait for locks rather than fail.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
