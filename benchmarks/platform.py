@@ -81,7 +81,9 @@ from tinymlkit.platform.config import PlatformConfig
 setup(PlatformConfig.from_env())
 from django.db.models import Count
 from tinymlkit.platform.grading.models import Submission
-print(json.dumps(dict(Submission.objects.values_list("status").annotate(n=Count("id")))))
+import sys
+mine = Submission.objects.filter(user__username__startswith=sys.argv[1])
+print(json.dumps(dict(mine.values_list("status").annotate(n=Count("id")))))
 """
 
 
@@ -124,7 +126,7 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
                         "--run-time", f"{args.seconds}s", "--host", url, "--csv", str(stats), "--only-summary",
                         "--stop-timeout", "5", "--loglevel", "WARNING"],
                        env=locust_env, check=False, timeout=args.seconds + 120, capture_output=True)
-        counts = json.loads(python(COUNTS, env))
+        counts = json.loads(python(COUNTS, env, prefix))
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:
@@ -133,7 +135,8 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
             os.killpg(serve.pid, signal.SIGKILL)
         log.close()
     rows = {r["Name"]: r for r in csv.DictReader((data / "locust_stats.csv").open())}
-    return {"label": label, "rows": rows, "counts": counts, "lesson_bytes": size, "seconds": args.seconds}
+    return {"label": label, "rows": rows, "counts": counts, "lesson_bytes": size, "seconds": args.seconds,
+            "load": os.getloadavg()[0]}
 
 
 def report(result: dict) -> bool:
@@ -141,7 +144,7 @@ def report(result: dict) -> bool:
     total = result["rows"]["Aggregated"]
     p95 = float(lesson["95%"])
     graded = result["counts"].get("graded", 0)
-    print(f"\n{result['label']}:")
+    print(f"\n{result['label']} (machine load average at the end: {result['load']:.1f}):")
     print(f"  lesson pages     {int(lesson['Request Count']):6d} requests  p50 {float(lesson['50%']):5.0f} ms  "
           f"p95 {p95:5.0f} ms  p99 {float(lesson['99%']):5.0f} ms  ({result['lesson_bytes'] / 1024:.1f} KB)")
     if submit:
@@ -168,7 +171,8 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
     args = parser.parse_args()
     print(f"{args.users} learners for {args.seconds} s each, pauses {args.think_min}-{args.think_max} s, "
-          f"1 submission per {args.lesson_weight} lesson pages; {os.cpu_count()} CPU cores; server on 127.0.0.1")
+          f"1 submission per {args.lesson_weight} lesson pages; {os.cpu_count()} CPU cores, load average "
+          f"{os.getloadavg()[0]:.1f} before; server on 127.0.0.1 ({args.web_workers} web workers)")
     results = [run_backend("SQLite (queue: SQLite)", args, None, None)]
     if args.database_url:
         results.append(run_backend(f"PostgreSQL (queue: {'Redis' if args.redis_url else 'SQLite'})", args,
