@@ -155,6 +155,6 @@ def test_cli_list_start_quiz_solution(tmp_path):
     checked = tinyml("course", "check", "c1-first-neuron", "loss", env=env)
     assert checked.returncode == 1 and "NotImplementedError" in checked.stdout
     progress = tinyml("course", "progress", env=env)
-    assert "c1-first-neuron/loss" in progress.stdout and "4/4" in progress.stdout
+    assert "c1-first-neuron" in progress.stdout and "4/4" in progress.stdout and "0/1" in progress.stdout
     shown = tinyml("course", "solution", "c1-first-neuron", env=env)
     assert shown.returncode == 0 and "def mean_squared_error" in shown.stdout

@@ -151,27 +151,20 @@ def progress() -> None:
     store = ProgressStore()
     best, quizzes = store.best_exercises(), store.best_quizzes()
     t = Table(title=f"Your progress ({store.path})", title_justify="left")
-    for col in ("course", "unit", "exercise / quiz", "best", "attempts", "done"):
+    for col in ("course", "lab or unit", "exercise", "best", "tries", "done"):
         t.add_column(col)
     done = total = 0
     for c in catalog().courses:
         for u in c.units:
-            items = [(f"{u.lab.slug}/{e.slug}", e.points, best) for e in u.lab.exercises] if u.lab else []
+            items = [(u.lab.slug, e.slug, e.points, best) for e in u.lab.exercises] if u.lab else []
             if u.quiz:
-                items.append((f"{c.slug}/{u.slug}", len(u.quiz.questions), quizzes))
-            for key, points, source in items:
-                b = source.get(key)
+                items.append((u.slug, "quiz", len(u.quiz.questions), quizzes))
+            for group, name, points, source in items:
+                b = source.get(f"{group}/{name}" if source is best else f"{c.slug}/{u.slug}")
                 total += 1
                 done += bool(b and b.passed)
-                label = key if source is best else "quiz"
-                t.add_row(
-                    str(c.number),
-                    u.slug,
-                    label,
-                    f"{b.score:g}/{points:g}" if b else "-",
-                    str(b.attempts) if b else "0",
-                    "[green]yes[/]" if b and b.passed else "",
-                )
+                t.add_row(str(c.number), group, name, f"{b.score:g}/{points:g}" if b else "-",
+                          str(b.attempts) if b else "0", "[green]yes[/]" if b and b.passed else "")
     console.print(t)
     console.print(f"[bold]{done} of {total} exercises and quizzes done[/]")
 

@@ -79,6 +79,14 @@ class Lab:
     exercises: list[Exercise]
 
     @property
+    def course_slug(self) -> str:
+        return self.course
+
+    @property
+    def unit_slug(self) -> str:
+        return self.unit
+
+    @property
     def notebook_text(self) -> str:
         return (self.path / "lab.py").read_text(encoding="utf-8")
 

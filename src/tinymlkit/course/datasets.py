@@ -40,9 +40,9 @@ def stroke_images(users: int, repetitions: int, seed: int, gestures: tuple[str, 
     Each synthetic user draws every gesture in their own style (size, slant, tilt, variant), as in the toolkit's
     wand data; the path is rasterized with the same integer code the board runs.
     """
-    from tinymlkit.data.wand_gestures import GESTURES
-    from tinymlkit.data.wand_synth import gesture_path, make_user, user_variant
-    from tinymlkit.features.stroke_raster import rasterize
+    from tinymlkit.apps.wand.gestures import GESTURES
+    from tinymlkit.apps.wand.raster import rasterize
+    from tinymlkit.apps.wand.synth import gesture_path, make_user, user_variant
 
     rng = np.random.default_rng(seed)
     images, labels = [], []
@@ -145,7 +145,7 @@ def keyword_folder(root, speakers: int = 12, words: tuple[str, ...] = ("yes", "n
     root = Path(root)
     t = np.arange(16000) / 16000
     paths = []
-    for s in range(speakers):
+    for _ in range(speakers):
         speaker = f"{rng.integers(16**8):08x}"
         pitch = rng.uniform(100, 260)
         for w, word in enumerate(words):
@@ -164,3 +164,29 @@ def keyword_folder(root, speakers: int = 12, words: tuple[str, ...] = ("yes", "n
     sf.write(words_dir / "deadbeef_nohash_1.wav", loud, 16000, subtype="PCM_16")
     return paths + [f"{words[0]}/feedface_nohash_0.wav", f"{words[0]}/deadbeef_nohash_0.wav",
                     f"{words[0]}/deadbeef_nohash_1.wav"]
+
+
+def spoken_words(words: list[str], per_word: int, seed: int, voices: str = "even") -> tuple[np.ndarray, np.ndarray]:
+    """One-second 16 kHz clips (n, 16000) of each word spoken by eSpeak NG voices, and labels (index in ``words``).
+
+    Voice, speed and pitch vary per clip; the word is placed at a random time and low background noise is
+    added. ``voices`` "even" or "odd" picks half of eSpeak's voice variants, so a test set can be spoken by
+    voices the training set never heard.
+    """
+    from tinymlkit.apps.kws.espeak import synthesize, variants
+
+    rng = np.random.default_rng(seed)
+    pool = list(variants())[0 if voices == "even" else 1 :: 2]
+    clips, labels = [], []
+    for label, word in enumerate(words):
+        for _ in range(per_word):
+            audio = synthesize(word, variant=str(rng.choice(pool)), rate=int(rng.integers(120, 220)),
+                               pitch=int(rng.integers(20, 80)), seed=int(rng.integers(1 << 30)))
+            loud = np.flatnonzero(np.abs(audio) > 0.01)
+            audio = (audio[loud[0] : loud[-1] + 1] if loud.size else audio)[:14000]
+            clip = rng.normal(0, rng.uniform(0.002, 0.01), 16000).astype(np.float32)
+            start = int(rng.integers(0, 16000 - len(audio) + 1))
+            clip[start:start + len(audio)] += audio * rng.uniform(0.5, 1.0)
+            clips.append(np.clip(clip, -1, 1))
+            labels.append(label)
+    return np.stack(clips), np.array(labels)

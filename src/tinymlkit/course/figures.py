@@ -224,8 +224,8 @@ def _digits_conversions():
     """A digits CNN converted three ways (float, dynamic range, full int8), as the c2-conversion lab does."""
     import tensorflow as tf
 
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.course.datasets import digits
-    from tinymlkit.optimize.quantize import to_int8
 
     tf.keras.utils.set_random_seed(0)
     data = digits(seed=0)
@@ -366,7 +366,89 @@ def fairness_strategies(ax_fig) -> None:
             ax.legend(fontsize=7, loc="lower left")
 
 
+def audio_features(ax_fig) -> None:
+    from tinymlkit.apps.kws.frontend import micro_features
+    from tinymlkit.course.datasets import spoken_words
+
+    fig, _ = ax_fig
+    fig.clf()
+    clips, _ = spoken_words(["yes"], per_word=1, seed=0)
+    audio = clips[0]
+    frames = np.stack([audio[i * 320:i * 320 + 480] * np.hanning(480) for i in range(49)])
+    spec = np.abs(np.fft.rfft(frames, axis=1))
+    panels = [
+        ("waveform (16,000 samples)", None),
+        ("spectrogram (49 x 241)", np.log(spec.T + 1e-6)),
+        ("micro frontend (49 x 40)", micro_features(audio[None])[0].T),
+    ]
+    for i, (title, image) in enumerate(panels):
+        ax = fig.add_subplot(1, 3, i + 1)
+        if image is None:
+            ax.plot(np.arange(16000) / 16000, audio, linewidth=0.5)
+            ax.set_xlabel("seconds", fontsize=8)
+        else:
+            ax.imshow(image, origin="lower", aspect="auto")
+            ax.set_xlabel("frame (20 ms)", fontsize=8)
+        ax.set_title(title, fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle('The word "yes" (eSpeak NG voice)', fontsize=9)
+
+
+def camera(ax_fig) -> None:
+    from tinymlkit.apps.person.synth import render_scene
+
+    fig, _ = ax_fig
+    fig.clf()
+    frame = render_scene(seed=3, person=True).frame
+    square = frame[:, 16:160].astype(np.int16) - 128
+    ax = fig.add_subplot(1, 3, 1)
+    ax.imshow(frame, cmap="gray")
+    ax.set_title("camera frame 176 x 144", fontsize=8)
+    ax = fig.add_subplot(1, 3, 2)
+    ax.imshow(square, cmap="gray")
+    ax.set_title("central square 144 x 144", fontsize=8)
+    ax = fig.add_subplot(1, 3, 3)
+    ax.hist(square.ravel(), bins=64)
+    ax.set_title("int8 input: pixel - 128", fontsize=8)
+    ax.tick_params(labelsize=7)
+
+
+def transfer(ax_fig) -> None:
+    import tensorflow as tf
+
+    from tinymlkit.course.datasets import stroke_images
+    from tinymlkit.course.pretrained import backbone_architecture, load_backbone
+
+    fig, ax = ax_fig
+    letters = ("W", "O", "L", "Z")
+    x_test, y_test = stroke_images(8, 2, seed=6, gestures=letters)
+    counts = [2, 5, 10, 20, 40]
+    results = {"frozen pretrained backbone": [], "same network from scratch": []}
+    for n in counts:
+        x, y = stroke_images(n, 1, seed=5, gestures=letters)
+        for name in results:
+            tf.keras.utils.set_random_seed(0)
+            backbone = load_backbone() if name.startswith("frozen") else backbone_architecture()
+            backbone.trainable = not name.startswith("frozen")
+            model = tf.keras.Sequential([backbone, tf.keras.layers.Dense(4, activation="softmax")])
+            model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+            model.fit(x / 255.0, y, epochs=60, batch_size=8, verbose=0)
+            results[name].append(model.evaluate(x_test / 255.0, y_test, verbose=0)[1])
+    for name, accuracy in results.items():
+        ax.plot(counts, accuracy, "o-", label=name)
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [str(c) for c in counts])
+    ax.set_xlabel("training examples per letter")
+    ax.set_ylabel("accuracy on unseen users")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title("Letters W, O, L, Z from a backbone pre-trained on digits")
+
+
 FIGURES: dict[str, Callable] = {
+    "applications/04-visual-wake-words/figures/camera.png": camera,
+    "applications/04-visual-wake-words/figures/transfer.png": transfer,
+    "applications/02-keyword-spotting/figures/features.png": audio_features,
     "applications/06-responsible-development/figures/groups.png": fairness_groups,
     "applications/06-responsible-development/figures/strategies.png": fairness_strategies,
     "applications/05-anomaly-detection/figures/reconstructions.png": reconstructions,

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from tinymlkit.course.datasets import digits
 from tinymlkit.optimize.qat import quantization_aware_training
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.tflm import TFLMModel
 from tinymlkit.train import TrainConfig

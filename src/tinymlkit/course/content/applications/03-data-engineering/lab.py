@@ -18,7 +18,7 @@ import numpy as np
 import soundfile as sf
 
 from tinymlkit.course.datasets import keyword_folder
-from tinymlkit.data.audit import audit_folder
+from tinymlkit.datatools.audit import audit_folder
 
 # %% [markdown]
 # ## 1. The collection and its audit

@@ -48,7 +48,7 @@ def check_autoencoder(t: Checker) -> None:
     import tensorflow as tf
 
     from tinymlkit.course.datasets import heartbeats
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.runtime.tflm import TFLMModel
 
     build = t.function("build_autoencoder")

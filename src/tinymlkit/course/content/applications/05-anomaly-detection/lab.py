@@ -18,7 +18,7 @@ from sklearn.cluster import KMeans
 
 from tinymlkit.course.datasets import heartbeats
 from tinymlkit.evaluate.roc import roc_curve
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.tflm import TFLMModel
 
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"  # set by the course's automatic tests: less data, fewer epochs

@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from tinymlkit.models.sine_mlp import build as build_sine_model
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.profile.boards import get_board
 from tinymlkit.profile.profiler import profile_model
 

@@ -80,7 +80,7 @@ def check_gradient_step(t: Checker) -> None:
 def check_first_model(t: Checker) -> None:
     import tensorflow as tf
 
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.runtime.tflm import TFLMModel
 
     build = t.function("build_first_model")

@@ -35,7 +35,7 @@ def check_digits_model(t: Checker) -> None:
     import tensorflow as tf
 
     from tinymlkit.course.datasets import digits
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.runtime.tflm import TFLMModel
 
     build = t.function("build_digits_model")

@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from tinymlkit.course.datasets import digits
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.tflm import TFLMModel
 
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"  # set by the course's automatic tests: fewer epochs

@@ -64,7 +64,7 @@ def check_wand_cnn(t: Checker) -> None:
     import tensorflow as tf
 
     from tinymlkit.course.datasets import stroke_images
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
     from tinymlkit.runtime.tflm import TFLMModel
 
     build = t.function("build_wand_cnn")

@@ -16,7 +16,7 @@ import tensorflow as tf
 from sklearn.datasets import load_sample_image
 
 from tinymlkit.course.datasets import stroke_images
-from tinymlkit.optimize.quantize import to_int8
+from tinymlkit.convert.quantize import to_int8
 from tinymlkit.runtime.tflm import TFLMModel
 
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"  # set by the course's automatic tests: less data, fewer epochs
