@@ -158,3 +158,19 @@ def test_cli_list_start_quiz_solution(tmp_path):
     assert "c1-first-neuron" in progress.stdout and "4/4" in progress.stdout and "0/1" in progress.stdout
     shown = tinyml("course", "solution", "c1-first-neuron", env=env)
     assert shown.returncode == 0 and "def mean_squared_error" in shown.stdout
+
+
+def test_every_lesson_figure_is_made_by_code():
+    """Each figure a lesson shows has a function in tinymlkit.course.figures (python -m ... rebuilds it)."""
+    import re
+
+    from tinymlkit.course.catalog import CONTENT
+    from tinymlkit.course.figures import FIGURES
+
+    shown = set()
+    for c in course.catalog().courses:
+        for u in c.units:
+            for lesson in u.lessons:
+                for name in re.findall(r"\]\((figures/[^)]+)\)", lesson.markdown):
+                    shown.add(str(lesson.asset(name).relative_to(CONTENT.resolve())))
+    assert shown == set(FIGURES)

@@ -8,8 +8,8 @@ from tinymlkit.course.pretrained import WEIGHTS, load_backbone, pretrain_backbon
 def test_shipped_backbone_is_small_and_loads():
     assert 10_000 < WEIGHTS.stat().st_size < 64_000  # tens of KB in the wheel
     model = load_backbone()
-    assert model.output_shape == (None, 64)
-    assert model.predict(np.zeros((1, 32, 32, 3), np.float32), verbose=0).shape == (1, 64)
+    assert model.output_shape == (None, 512)
+    assert model.predict(np.zeros((1, 32, 32, 3), np.float32), verbose=0).shape == (1, 512)
 
 
 def test_rebuild_writes_loadable_weights(tmp_path):
