@@ -54,9 +54,7 @@ def test_an_endless_loop_is_stopped_and_reported(hostile):
 def test_a_fork_bomb_is_contained(hostile):
     code = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
     sub, _ = hostile(code)
-    assert not sub.passed
-    assert not [p for p in os.listdir("/sys/fs/cgroup/pids") if p.startswith("tinyml-grade-")] \
-        if os.path.isdir("/sys/fs/cgroup/pids") else True
+    assert not sub.passed and sub.status == "graded"
 
 
 @ROOT_ONLY
