@@ -441,7 +441,7 @@ def transfer(ax_fig) -> None:
     ax.set_ylabel("accuracy on unseen users")
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8)
-    ax.set_title("Seven letters: frozen digit backbone vs training everything from scratch")
+    ax.set_title("Seven new letters: frozen digit backbone vs from scratch")
 
 
 FIGURES: dict[str, Callable] = {
