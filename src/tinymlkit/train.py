@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 
 @dataclass(frozen=True)
@@ -16,12 +17,15 @@ class TrainConfig:
     zero after ``epochs``: short trainings end settled instead of still jumping about.
     """
 
-    epochs: int = 30
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    patience: int = 6
-    seed: int = 0
+    epochs: int = bounded(30, 1, 100_000, why="more epochs than that never help")
+    batch_size: int = bounded(64, 1, 65_536, flag="--batch-size", why="larger batches do not fit in memory")
+    learning_rate: float = bounded(1e-3, above=0, max=10.0, flag="--lr", why="larger rates only diverge")
+    patience: int = bounded(6, 0, 100_000)
+    seed: int = seed_field()
     decay: bool = False
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from tinymlkit.features.log_mel import DEFAULT, LogMelConfig, Standardizer, clip
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 DETECTOR_FILE = "detector.json"
 
@@ -36,21 +37,24 @@ class AnomalyConfig:
 
     data: str | None = None
     machines: list[str] = field(default_factory=lambda: ["fan"])  # built-in data: machine types
-    ids: int = 4  # built-in data: machine ids per type
-    normal: int = 120  # built-in data: normal recordings per machine id
-    abnormal: int = 30  # built-in data: anomalous recordings per machine id
-    seconds: float = 1.0  # built-in data: recording length
+    ids: int = bounded(4, 1, 100)  # built-in data: machine ids per type
+    normal: int = bounded(120, 1, 100_000)  # built-in data: normal recordings per machine id
+    abnormal: int = bounded(30, 1, 100_000)  # built-in data: anomalous recordings per machine id
+    seconds: float = bounded(1.0, 0.1, 600.0, why="longer recordings only slow synthesis")  # recording length
     features: LogMelConfig = DEFAULT
-    width: float = 0.5  # autoencoder hidden units = 128 * width
-    layers: int = 2  # hidden layers on each side of the 8-unit bottleneck
+    width: float = bounded(0.5, above=0, max=16.0, why="wider models do not fit a microcontroller")
+    layers: int = bounded(2, 1, 16)  # hidden layers on each side of the 8-unit bottleneck
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=256, learning_rate=1e-3,
                                                                    patience=4))
-    clusters: int = 8  # K-means baseline
+    clusters: int = bounded(8, 1, 4096)  # K-means baseline
     threshold_rule: str = "std"  # "std": mean + k * std of normal validation scores; "percentile"
-    threshold_k: float = 2.0
-    threshold_percentile: float = 99.0
+    threshold_k: float = bounded(2.0, 0, 1000.0, flag="--k")
+    threshold_percentile: float = bounded(99.0, above=0, max=100.0, flag="--percentile")
     runs: str = "runs"
-    seed: int = 0
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
@@ -91,19 +95,13 @@ class Detector:
 
 def builtin_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in machine recordings for the run's settings, synthesized once and then cached."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
     from tinymlkit.data.machine_synth import synthesize_machine_dataset
 
     settings = {"machines": config.machines, "ids": config.ids, "normal": config.normal,
                 "abnormal": config.abnormal, "seconds": config.seconds, "seed": config.seed, "version": 1}
-    root = cached_path("anomaly", settings)
-    if not (root / "metadata.csv").is_file():
-        from tinymlkit.fileio import building_dir
-
-        with building_dir(root) as tmp:
-            synthesize_machine_dataset(tmp, config.machines, config.ids, config.normal, config.abnormal,
-                                       config.seconds, config.seed, progress)
-    return root
+    return cached_dataset("anomaly", settings, lambda root: synthesize_machine_dataset(
+        root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress))
 
 
 def load_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:

@@ -18,6 +18,7 @@ from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
 from tinymlkit.runtime.recognizer import RecognizerConfig
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 # The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
 # zero point -128. Calibrating the input on [0, 26 * 255 / 256] gives our models exactly that quantization, so
@@ -33,15 +34,18 @@ class KwsConfig:
     lang: str = "en"
     data: str | None = None
     model: str = "ds_cnn"
-    width: float = 0.5
+    width: float = bounded(0.5, above=0, max=4.0, why="wider models do not fit a microcontroller's RAM")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=64, learning_rate=2e-3))
     augment: AudioAugment = AudioAugment(shift_ms=300, copies=2)
-    unknown_percent: float = 100.0
-    silence_percent: float = 100.0
+    unknown_percent: float = bounded(100.0, 0, 10_000.0, flag="--unknown-percent")
+    silence_percent: float = bounded(100.0, 0, 10_000.0, flag="--silence-percent")
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
-    voices: int | None = None  # built-in data: number of synthetic voices (None: the synthesizer's default)
+    voices: int | None = bounded(None, 3, 2000, optional=True, why="more voices only slow synthesis")  # built-in data
     runs: str = "runs"
-    seed: int = 0
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -61,16 +65,13 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized data set for the run's words and language, made once and then cached."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
     from tinymlkit.data.synth_kws import synthesize_keyword_dataset
 
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
-    root = cached_path("kws", settings)
-    if not (root / "metadata.csv").is_file():
-        extra = {} if config.voices is None else {"voices": config.voices}
-        synthesize_keyword_dataset(root, words=config.words, lang=config.lang, seed=config.seed, progress=progress,
-                                   **extra)
-    return root
+    extra = {} if config.voices is None else {"voices": config.voices}
+    return cached_dataset("kws", settings, lambda root: synthesize_keyword_dataset(
+        root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **extra))
 
 
 def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> dict[str, tuple]:

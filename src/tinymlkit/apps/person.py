@@ -21,6 +21,7 @@ from tinymlkit.features.image import SIZE, model_input, read_image
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
 INPUT_SHAPE = (SIZE, SIZE, 1)
@@ -33,25 +34,26 @@ class PersonConfig:
 
     data: str | None = None
     images: str | None = None  # Visual Wake Words annotations: the folder of the COCO images
-    scenes: int = 16000  # built-in data: number of scenes, half with a person
+    scenes: int = bounded(16000, 40, 1_000_000, why="larger sets do not fit in memory")  # built-in, half a person
     model: str = "mobilenet_v1"
-    width: float = 0.25
+    width: float = bounded(0.25, above=0, max=2.0, why="wider MobileNets do not fit a microcontroller")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
-    augment: int = 1  # extra training copies of each image, mirrored left to right
+    augment: int = bounded(1, 0, 16, why="more copies of a mirrored image add nothing")  # extra mirrored copies
     runs: str = "runs"
-    seed: int = 0
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthetic scene set (``scenes.npz`` in the cache), made once and then reused."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
     from tinymlkit.data.person_synth import SYNTH_VERSION, synthesize_person_scenes
 
-    root = cached_path("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION})
-    if not (root / "scenes.npz").is_file():
-        synthesize_person_scenes(root, config.scenes, config.seed, progress)
-    return root
+    return cached_dataset("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
+                          lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress))
 
 
 def load_data(config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:

@@ -19,6 +19,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary, ModelReport
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 GRID_POINTS = 1000
 PERIOD_MS = 6000  # the sketch sweeps x over [0, 2 pi] once every 6 s
@@ -29,25 +30,31 @@ class SineConfig:
     """A hello-world run. ``data`` None means the built-in synthesized samples (``samples``, ``noise``)."""
 
     data: str | None = None
-    samples: int = 1000
-    noise: float = 0.1
+    samples: int = bounded(1000, 10, 10_000_000, why="more samples only slow training")
+    noise: float = bounded(0.1, 0, 100.0)
     model: str = "sine_mlp"
-    width: float = 1.0
+    width: float = bounded(1.0, above=0, max=64.0, why="wider models do not fit a microcontroller")
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(epochs=600, batch_size=32, learning_rate=5e-3, patience=100)
     )
     runs: str = "runs"
-    seed: int = 0
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 def builtin_data(config: SineConfig) -> Path:
     """The built-in sine CSV for the run's settings, made once and then cached."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
+    from tinymlkit.fileio import building_dir
 
-    path = cached_path("sine", {"samples": config.samples, "noise": config.noise, "seed": config.seed}) / "sine.csv"
-    if not path.is_file():
-        write_sine_csv(path, *synthesize_sine(config.samples, config.noise, config.seed))
-    return path
+    def build(root: Path) -> None:
+        with building_dir(root) as tmp:
+            write_sine_csv(tmp / "sine.csv", *synthesize_sine(config.samples, config.noise, config.seed))
+
+    settings = {"samples": config.samples, "noise": config.noise, "seed": config.seed}
+    return cached_dataset("sine", settings, build) / "sine.csv"
 
 
 def load_data(config: SineConfig) -> tuple[Dataset, str]:

@@ -25,6 +25,7 @@ from tinymlkit.features.stroke_raster import model_input, rasterize
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import bounded, check_fields, seed_field
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
 
@@ -38,29 +39,30 @@ class WandConfig:
 
     gestures: list[str] | None = None
     data: str | None = None
-    users: int = 60  # built-in data: synthetic users
-    repetitions: int = 6  # built-in data: recordings per user and gesture
+    users: int = bounded(60, 3, 10_000, why="more users only slow synthesis")  # built-in data: synthetic users
+    repetitions: int = bounded(6, 1, 1000)  # built-in data: recordings per user and gesture
     model: str = "wand_cnn"
-    width: float = 1.0
+    width: float = bounded(1.0, above=0, max=16.0, why="wider models do not fit a microcontroller")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=3e-3,
                                                                    patience=8))
-    augment: int = 1  # extra training copies of each stroke, randomly rotated, scaled and sheared
+    augment: int = bounded(1, 0, 64)  # extra training copies of each stroke, randomly rotated, scaled and sheared
     stroke: StrokeConfig = WAND
     runs: str = "runs"
-    seed: int = 0
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized recordings for the run's gestures and users, made once and then cached."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
     from tinymlkit.data.wand_synth import synthesize_wand_dataset
 
     settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
                 "seed": config.seed, "version": 3}
-    root = cached_path("wand", settings)
-    if not (root / "metadata.csv").is_file():
-        synthesize_wand_dataset(root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress)
-    return root
+    return cached_dataset("wand", settings, lambda root: synthesize_wand_dataset(
+        root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress))
 
 
 def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:

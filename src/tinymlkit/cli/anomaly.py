@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
 
@@ -24,6 +25,8 @@ MODEL = typer.Option(None, "--model", help="int8 .tflite autoencoder (detector.j
 
 def _machines(text: str) -> list[str]:
     return [m.strip() for m in text.split(",") if m.strip()]
+FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                     "never replaced or deleted (see docs/safety.md).")
 
 
 @app.command()
@@ -35,13 +38,15 @@ def data(
     abnormal: int = ABNORMAL,
     seconds: float = SECONDS,
     seed: int = SEED,
+    force: bool = FORCE,
 ) -> None:
     """Synthesize normal and faulty machine recordings (bearing clicks, imbalance, rubbing) in the MIMII layout."""
     from tinymlkit.data.machine_synth import synthesize_machine_dataset
 
     with progress_bars() as progress:
-        summary = synthesize_machine_dataset(out, _machines(machines), ids, normal, abnormal, seconds, seed, progress)
-    console.print(f"[bold green]Written[/]: {summary}")
+        summary = synthesize_machine_dataset(out, _machines(machines), ids, normal, abnormal, seconds, seed, progress,
+                                             force)
+    console.print(f"[bold green]Written[/]: {escape(summary)}")
 
 
 @app.command()

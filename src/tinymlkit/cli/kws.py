@@ -4,6 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
 from tinymlkit.errors import TinyMLError
@@ -18,6 +19,8 @@ LANG = typer.Option("en", "--lang", help="eSpeak NG language of the built-in voi
 
 def words_list(words: str) -> list[str]:
     return [w.strip() for w in words.split(",") if w.strip()]
+FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                     "never replaced or deleted (see docs/safety.md).")
 
 
 @app.command()
@@ -76,6 +79,7 @@ def synth(
     lang: str = LANG,
     voices: int = typer.Option(None, "--voices", help="Number of synthetic voices (default: the built-in set)."),
     seed: int = typer.Option(0, "--seed"),
+    force: bool = FORCE,
 ) -> None:
     """Synthesize a keyword data set with eSpeak NG voices, offline, in the Speech Commands layout."""
     from tinymlkit.data.synth_kws import synthesize_keyword_dataset
@@ -83,9 +87,9 @@ def synth(
     extra = {} if voices is None else {"voices": voices}
     with progress_bars() as progress:
         summary = synthesize_keyword_dataset(out, words=words_list(words), lang=lang, seed=seed, progress=progress,
-                                             **extra)
-    console.print(str(summary))
-    console.print(f"[bold green]Data set written to[/] {out}")
+                                             force=force, **extra)
+    console.print(str(summary), markup=False)
+    console.print(f"[bold green]Data set written to[/] {escape(str(out))}")
 
 
 @app.command()

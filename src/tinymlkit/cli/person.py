@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
 
@@ -16,6 +17,8 @@ DATA = typer.Option(None, "--data", help="Image folder (person/ and no_person/ o
                     "Visual Wake Words annotations (.json or a folder of them); default: built-in synthetic scenes.")
 IMAGES = typer.Option(None, "--images", help="Visual Wake Words: the folder of the COCO images (default: beside the "
                       ".json).")
+FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                     "never replaced or deleted (see docs/safety.md).")
 
 
 @app.command()
@@ -23,13 +26,14 @@ def data(
     out: Path = typer.Argument(..., help="Folder to create: person/ and no_person/ PNG frames, split lists."),
     scenes: int = typer.Option(200, "--scenes", help="Number of scenes (half with a person)."),
     seed: int = SEED,
+    force: bool = FORCE,
 ) -> None:
     """Draw synthetic scenes (not photographs) as 176x144 camera frames in the image-folder layout."""
     from tinymlkit.data.person_synth import write_scene_folder
 
     with progress_bars() as progress:
-        summary = write_scene_folder(out, scenes, seed, progress)
-    console.print(f"[bold green]Written[/]: {summary}")
+        summary = write_scene_folder(out, scenes, seed, progress, force)
+    console.print(f"[bold green]Written[/]: {escape(summary)}")
 
 
 @app.command()

@@ -6,13 +6,32 @@ import os
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent
 
-console = Console()
-errors = Console(stderr=True)  # one-line error messages, never wrapped
+
+class SafeConsole(Console):
+    """A console whose markup can never crash: text that is not valid markup (a user's ``[/x]`` in a path) is
+    printed as it is. Commands still :func:`escape` user text where they style a line."""
+
+    def render_str(self, text: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        try:
+            return super().render_str(text, *args, **kwargs)
+        except MarkupError:
+            return super().render_str(escape(text), *args, **kwargs)
+
+
+console = SafeConsole()
+errors = SafeConsole(stderr=True)  # one-line error messages, never wrapped
+
+
+def error_line(message: str) -> None:
+    """Print ``error: message`` in red on stderr; the message is shown exactly (no markup, no wrapping)."""
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def quiet_tensorflow() -> None:

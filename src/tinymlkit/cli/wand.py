@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, progress_bars, quiet_tensorflow, table
 from tinymlkit.errors import TinyMLError
@@ -20,6 +21,8 @@ DATA = typer.Option(None, "--data", help="Folder of IMU recordings (<gesture>/<s
 
 def names(text: str | None) -> list[str] | None:
     return [n.strip() for n in text.split(",") if n.strip()] if text else None
+FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                     "never replaced or deleted (see docs/safety.md).")
 
 
 @app.command()
@@ -29,14 +32,15 @@ def data(
     users: int = USERS,
     repetitions: int = REPETITIONS,
     seed: int = SEED,
+    force: bool = FORCE,
 ) -> None:
     """Synthesize IMU recordings of gestures drawn in the air by synthetic users, in the capture format."""
     from tinymlkit.data.wand_gestures import DIGITS
     from tinymlkit.data.wand_synth import synthesize_wand_dataset
 
     with progress_bars() as progress:
-        summary = synthesize_wand_dataset(out, names(gestures) or DIGITS, users, repetitions, seed, progress)
-    console.print(f"[bold green]Written[/]: {summary}")
+        summary = synthesize_wand_dataset(out, names(gestures) or DIGITS, users, repetitions, seed, progress, force)
+    console.print(f"[bold green]Written[/]: {escape(summary)}")
 
 
 @app.command()

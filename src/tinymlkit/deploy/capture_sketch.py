@@ -25,8 +25,11 @@ PROTOCOL_FILES = ("tinyml_protocol.h", "tinyml_protocol.cpp")
 
 
 def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int = DEFAULT_BAUD,
-                         motion_trigger: bool = False) -> Path:
-    """Write the sketch folder ``<out>/capture_<sensor>/`` (sketch, protocol files, README) and return it."""
+                         motion_trigger: bool = False, force: bool = False) -> Path:
+    """Write the sketch folder ``<out>/capture_<sensor>/`` (sketch, protocol files, README) and return it.
+
+    A sketch written earlier is replaced only while unedited: an edited file is never overwritten (``force``
+    only allows other files in the folder)."""
     if sensor not in ("imu", "mic"):
         raise TinyMLError(f"unknown sensor '{sensor}'; capture sketches exist for imu and mic")
     if rev not in REVISIONS:
@@ -44,7 +47,7 @@ def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int =
     }
     out = Path(out)
     source = TEMPLATES / "arduino" / "capture"
-    with building_dir(out / sketch) as tmp:
+    with building_dir(out / sketch, force) as tmp:
         write_text(tmp / f"{sketch}.ino", render(f"arduino/capture/{sketch}.ino.j2", **context))
         for name in PROTOCOL_FILES:
             write_text(tmp / name, (source / name).read_text())
