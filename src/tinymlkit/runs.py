@@ -1,6 +1,8 @@
 """Run folders: every run writes its artifacts to ``runs/<app>-<time>/``, built under a temporary name."""
 
+import contextlib
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -30,9 +32,12 @@ def new_run_path(app: str, root: str | Path = "runs") -> Path:
             path, n = root / f"{stem}-{n}", n + 1
 
 
-def release_run_path(path: Path) -> None:
-    """Remove a reserved run folder that stayed empty (the run failed before writing it)."""
+@contextlib.contextmanager
+def releasing(path: Path) -> Iterator[None]:
+    """Remove the reserved run folder ``path`` if the block fails while it is still empty."""
     try:
-        path.rmdir()
-    except OSError:
-        pass
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.rmdir()  # only succeeds while empty
+        raise

@@ -40,9 +40,16 @@ def seed_field(default: int = 0) -> Any:
     return bounded(default, 0, SEED_MAX, why="seeds are unsigned 32-bit numbers", flag="--seed")
 
 
+def runs_field(default: str = "runs") -> Any:
+    """The folder that receives run folders: checked to be a creatable, writable folder before any training."""
+    return dataclasses.field(default=default, metadata={"output_folder": "--runs"})
+
+
 def check_fields(obj: Any) -> None:
     """Check every :func:`bounded` field of the dataclass instance ``obj``; raise one :class:`TinyMLError`."""
     for f in dataclasses.fields(obj):
+        if "output_folder" in f.metadata:
+            check_output_folder(f.metadata["output_folder"], getattr(obj, f.name))
         meta = f.metadata.get("check")
         if meta is not None:
             check_number(meta["flag"] or "--" + f.name.replace("_", "-"), getattr(obj, f.name), meta["min"],
@@ -68,6 +75,20 @@ def check_number(flag: str, value: Any, min: float | None = None, max: float | N
     if max is not None and value > max:
         raise TinyMLError(f"{flag} {value}: must be at most {_n(max)}" + (f" ({why})" if why else ""))
     return value
+
+
+def check_output_folder(flag: str, folder: Any) -> None:
+    """Refuse a folder option that names a file or cannot be created and written."""
+    import os
+
+    from tinymlkit.fileio import check_writable_folder
+
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise TinyMLError(f"{flag} {folder} is a file; give a folder")
+    try:
+        check_writable_folder(folder)
+    except TinyMLError as exc:
+        raise TinyMLError(f"{flag}: {exc}") from None
 
 
 def _range(hi: float | None) -> str:

@@ -26,7 +26,7 @@ from tinymlkit.features.log_mel import DEFAULT, LogMelConfig, Standardizer, clip
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import bounded, check_fields, seed_field
+from tinymlkit.validate import bounded, check_fields, runs_field, seed_field
 
 DETECTOR_FILE = "detector.json"
 
@@ -50,7 +50,7 @@ class AnomalyConfig:
     threshold_rule: str = "std"  # "std": mean + k * std of normal validation scores; "percentile"
     threshold_k: float = bounded(2.0, 0, 1000.0, flag="--k")
     threshold_percentile: float = bounded(99.0, above=0, max=100.0, flag="--percentile")
-    runs: str = "runs"
+    runs: str = runs_field()
     seed: int = seed_field()
 
     def __post_init__(self) -> None:

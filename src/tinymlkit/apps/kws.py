@@ -18,7 +18,7 @@ from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
 from tinymlkit.runtime.recognizer import RecognizerConfig
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import bounded, check_fields, seed_field
+from tinymlkit.validate import bounded, check_fields, runs_field, seed_field
 
 # The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
 # zero point -128. Calibrating the input on [0, 26 * 255 / 256] gives our models exactly that quantization, so
@@ -41,7 +41,7 @@ class KwsConfig:
     silence_percent: float = bounded(100.0, 0, 10_000.0, flag="--silence-percent")
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
     voices: int | None = bounded(None, 3, 2000, optional=True, why="more voices only slow synthesis")  # built-in data
-    runs: str = "runs"
+    runs: str = runs_field()
     seed: int = seed_field()
 
     def __post_init__(self) -> None:
@@ -222,12 +222,17 @@ def recognizer_of_run(model: Path) -> RecognizerConfig:
     run's report.json; the course's settings for a model from elsewhere."""
     import json
 
+    from tinymlkit.errors import TinyMLError
+
     report = model.resolve().parent.parent / "report.json"
+    if not report.is_file() or model.resolve().parent.name != "deploy":
+        return RecognizerConfig()
     try:
         chosen = json.loads(report.read_text(encoding="utf-8"))["extra"]["streaming"]["recognizer"]
         return RecognizerConfig(**chosen)
-    except (OSError, ValueError, KeyError, TypeError):
-        return RecognizerConfig()
+    except (OSError, ValueError, KeyError, TypeError, TinyMLError) as exc:
+        raise TinyMLError(f"{report} is damaged ({type(exc).__name__}: {exc}); the recognizer settings cannot be "
+                          "read: restore it from a copy, or delete it to use the course's settings") from None
 
 
 def sketch_context(labels: list[str], config: KwsConfig) -> dict:

@@ -21,7 +21,7 @@ from tinymlkit.features.image import SIZE, model_input, read_image
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import bounded, check_fields, seed_field
+from tinymlkit.validate import bounded, check_fields, runs_field, seed_field
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
 INPUT_SHAPE = (SIZE, SIZE, 1)
@@ -40,7 +40,7 @@ class PersonConfig:
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
     augment: int = bounded(1, 0, 16, why="more copies of a mirrored image add nothing")  # extra mirrored copies
-    runs: str = "runs"
+    runs: str = runs_field()
     seed: int = seed_field()
 
     def __post_init__(self) -> None:

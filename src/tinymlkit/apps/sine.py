@@ -19,7 +19,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary, ModelReport
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import bounded, check_fields, seed_field
+from tinymlkit.validate import bounded, check_fields, runs_field, seed_field
 
 GRID_POINTS = 1000
 PERIOD_MS = 6000  # the sketch sweeps x over [0, 2 pi] once every 6 s
@@ -37,7 +37,7 @@ class SineConfig:
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(epochs=600, batch_size=32, learning_rate=5e-3, patience=100)
     )
-    runs: str = "runs"
+    runs: str = runs_field()
     seed: int = seed_field()
 
     def __post_init__(self) -> None:

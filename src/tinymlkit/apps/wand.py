@@ -25,7 +25,7 @@ from tinymlkit.features.stroke_raster import model_input, rasterize
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.report import ModelReport
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import bounded, check_fields, seed_field
+from tinymlkit.validate import bounded, check_fields, runs_field, seed_field
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
 
@@ -47,7 +47,7 @@ class WandConfig:
                                                                    patience=8))
     augment: int = bounded(1, 0, 64)  # extra training copies of each stroke, randomly rotated, scaled and sheared
     stroke: StrokeConfig = WAND
-    runs: str = "runs"
+    runs: str = runs_field()
     seed: int = seed_field()
 
     def __post_init__(self) -> None:

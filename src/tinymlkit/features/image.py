@@ -17,6 +17,14 @@ FRAME_WIDTH, FRAME_HEIGHT = 176, 144  # the camera frame (QCIF)
 SIZE = 96  # the model input is SIZE x SIZE x 1
 FORMATS = ("PNG", "JPEG", "BMP")  # image files read by Pillow
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+MAX_PIXELS = 50_000_000  # larger pictures (a 40000x40000 PNG) would need gigabytes just to be decoded
+
+
+def check_image_size(path: Path, width: int, height: int) -> None:
+    """Refuse an image too large to decode safely (checked from its header, before decoding)."""
+    if width * height > MAX_PIXELS:
+        raise TinyMLError(f"{path} is {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
+                          "(decoding it would need gigabytes of memory); resize it first")
 
 # Area weights of a 3-pixel group for its 2 output pixels (times 2): [2, 1, 0] and [0, 1, 2]; 2-D weights sum to 9.
 _W = np.array([[2, 1, 0], [0, 1, 2]], dtype=np.int32)
@@ -69,10 +77,11 @@ def read_frame(path: str | Path) -> np.ndarray:
         with Image.open(path) as image:
             if image.format not in FORMATS:
                 raise TinyMLError(f"{path} is a {image.format} image; use PNG, JPEG or BMP")
+            check_image_size(path, *image.size)
             image.load()
             return frame_from_image(image)
-    except UnidentifiedImageError:
-        raise TinyMLError(f"{path} is not an image Pillow can read; use PNG, JPEG or BMP") from None
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        raise TinyMLError(f"{path} is not an image Pillow can read safely; use PNG, JPEG or BMP") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise TinyMLError(f"{path} is damaged or truncated ({str(exc).strip()[:80]}); re-export the image") from None
 
