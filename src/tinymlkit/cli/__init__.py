@@ -65,6 +65,10 @@ def main() -> None:
     except KeyboardInterrupt:
         errors.print("stopped; nothing written", style="yellow", markup=False, highlight=False)
         sys.exit(130)
+    except SystemExit as exc:  # Typer turns Ctrl-C into a silent exit status 130
+        if exc.code == 130:
+            errors.print("stopped; nothing written", style="yellow", markup=False, highlight=False)
+        raise
     except BrokenPipeError:  # output piped into a program that stopped reading (e.g. head)
         sys.stderr.close()
         sys.exit(1)
