@@ -200,9 +200,10 @@ def test_kill_at_random_points_leaves_nothing_half_written(tmp_path, mode):
 def test_ctrl_c_prints_one_line_and_exit_130(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(SRC))
     proc = subprocess.Popen([sys.executable, "-m", "tinymlkit", "person", "data", str(tmp_path / "p"), "--scenes",
-                             "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                             "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
     time.sleep(3)
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the command and its worker processes
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "stopped; nothing written" and "Traceback" not in err
@@ -318,9 +319,10 @@ def test_concurrent_runs_get_distinct_folders_and_cache_builds_once(tmp_path, mo
 
 NAMES = st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1,
                 max_size=30).filter(lambda s: s not in (".", ".."))
-NUMBERS = st.one_of(st.sampled_from(["nan", "inf", "-inf", "-1", "0", "1e20", "99999999999999999999", "",
-                                     "1.5", "[/x]", "-0"]), st.integers(-10**12, 10**12).map(str),
-                    st.floats(allow_nan=True, allow_infinity=True).map(repr))
+BAD_NUMBERS = st.one_of(
+    st.sampled_from(["nan", "inf", "-inf", "-1", "0", "1e20", "99999999999999999999", "", "[/x]", "1,5", "0x10"]),
+    st.integers(max_value=-1).map(str), st.integers(min_value=10**7).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not 0 <= x <= 10**7).map(repr))
 
 
 @FAST
@@ -330,25 +332,24 @@ NUMBERS = st.one_of(st.sampled_from(["nan", "inf", "-inf", "-1", "0", "1e20", "9
     ("anomaly", "data", "{out}", "--seconds"), ("anomaly", "data", "{out}", "--ids"),
     ("kws", "synth", "{out}", "--voices"), ("data", "augment", "{data}", "{out}", "--copies"),
     ("data", "split", "{data}", "--test"), ("record", "sketch", "imu", "{out}", "--baud"),
-    ("record", "sketch", "imu", "{out}", "--rev")]), value=NUMBERS)
+    ("record", "sketch", "imu", "{out}", "--rev")]), value=BAD_NUMBERS)
 def test_bad_numbers_give_one_line_and_write_nothing(tmp_path_factory, capsys, option, value):
+    """Values no option accepts (not numbers, not finite, negative, zero counts, beyond every bound)."""
     base = tmp_path_factory.mktemp("num")
     data = base / "data"
     wav(data / "yes" / "a_nohash_0.wav")
     wav(data / "no" / "b_nohash_0.wav")
     before = tree(base)
     args = [a.format(out=base / "out", data=data) for a in option]
-    if value in ("1.5", "-0") and option[-1] in ("--baud", "--seconds", "--test"):
-        return  # legitimate values for these options: they run for real, which other tests cover
+    if value == "0" and option[-1] == "--test":
+        return  # no test split is allowed
     code, out, err = cli(capsys, *args, value)
-    if code == 0:  # accepted: it must have been a sensible value, and written a complete output
-        assert value not in ("nan", "inf", "-inf", "-1", "1e20", "99999999999999999999", ""), (args, value)
-        return
+    assert code != 0, (args, value)
     clean_failure(code, out, err)
     assert tree(base) == before
 
 
-@FAST
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(name=NAMES, content=st.one_of(st.binary(max_size=200), st.just(b"RIFF\x00\x00\x00\x00WAVEfmt ")))
 def test_odd_file_names_and_contents_are_handled(tmp_path_factory, capsys, name, content):
     base = tmp_path_factory.mktemp("odd")
@@ -391,11 +392,11 @@ def test_audio_that_is_not_sound_is_refused(tmp_path, case):
 def test_loudest_window_is_linear():
     from tinymlkit.data.audio import fit_length, loudest_window
 
-    audio = np.random.default_rng(0).normal(0, 0.01, 16000 * 3600).astype(np.float32)  # one hour
+    audio = np.random.default_rng(0).standard_normal(16000 * 600, dtype=np.float32) * 0.01  # ten minutes
     audio[1_000_000:1_016_000] += 0.5
     started = time.perf_counter()
     assert abs(loudest_window(audio, 16000) - 1_000_000) < 100
-    assert time.perf_counter() - started < 5.0  # the direct convolution took about 5 minutes
+    assert time.perf_counter() - started < 3.0  # the direct convolution took about a minute
     assert len(fit_length(audio[:40000], 16000)) == 16000
 
 

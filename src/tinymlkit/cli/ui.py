@@ -19,6 +19,7 @@ class SafeConsole(Console):
     printed as it is. Commands still :func:`escape` user text where they style a line."""
 
     def render_str(self, text: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        text = printable(text, keep="\n\t")
         try:
             return super().render_str(text, *args, **kwargs)
         except MarkupError:
@@ -30,8 +31,16 @@ errors = SafeConsole(stderr=True)  # one-line error messages, never wrapped
 
 
 def error_line(message: str) -> None:
-    """Print ``error: message`` in red on stderr; the message is shown exactly (no markup, no wrapping)."""
-    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """Print ``error: message`` in red on stderr, on one line; the message is shown exactly (no markup, no
+    wrapping; control characters and undecodable bytes of file names as escapes)."""
+    errors.print(f"[bold red]error:[/] {escape(printable(message))}", highlight=False, soft_wrap=True)
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with bytes that are not UTF-8 (kept in file names as surrogates) and control characters
+    (except those in ``keep``) written as escapes, so a name can neither break the output nor fake a line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 def quiet_tensorflow() -> None:

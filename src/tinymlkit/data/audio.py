@@ -93,9 +93,10 @@ def loudest_window(audio: np.ndarray, length: int) -> int:
     """Start of the ``length``-sample window with the most energy, in linear time (a running sum)."""
     if len(audio) <= length:
         return 0
-    power = np.square(audio, dtype=np.float64)
-    sums = np.concatenate([[0.0], np.cumsum(power)])
-    energy = sums[length:] - sums[:-length]
+    sums = np.square(audio, dtype=np.float64)
+    np.cumsum(sums, out=sums)  # sums[i] = energy of samples 0..i
+    energy = sums[length - 1 :].copy()
+    energy[1:] -= sums[: len(audio) - length]
     return int(np.argmax(energy))
 
 

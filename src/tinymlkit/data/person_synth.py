@@ -497,10 +497,9 @@ def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None 
     frame (otherwise dropped to save memory).
     """
     import os
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
     from tinymlkit.progress import ProgressEvent, silent
+    from tinymlkit.workers import process_pool
 
     progress = progress or silent
     chunk = 250
@@ -522,7 +521,7 @@ def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None 
         for start in starts:
             keep(_render_range(seed, start, min(start + chunk, count)))
     else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        with process_pool(workers) as pool:
             for result in pool.map(_render_range, [seed] * len(starts), starts,
                                    [min(s + chunk, count) for s in starts]):
                 keep(result)

@@ -13,6 +13,7 @@ from tinymlkit.data.serial_protocol import DEFAULT_BAUD, PROTOCOL_VERSION
 from tinymlkit.deploy.render import TEMPLATES, render
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import building_dir, write_text
+from tinymlkit.validate import check_number
 
 BOARD = "Arduino Nano 33 BLE Sense"
 REVISIONS = {1: "original, LSM9DS1 IMU", 2: "Rev2, BMI270 + BMM150 IMU"}
@@ -34,8 +35,7 @@ def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int =
         raise TinyMLError(f"unknown sensor '{sensor}'; capture sketches exist for imu and mic")
     if rev not in REVISIONS:
         raise TinyMLError(f"--rev must be 1 (original Nano 33 BLE Sense) or 2 (Rev2), not {rev}")
-    if baud <= 0:
-        raise TinyMLError(f"--baud must be positive, not {baud}")
+    check_number("--baud", baud, 300, 4_000_000, integer=True, why="the fastest rate a USB serial port offers")
     sketch = f"capture_{sensor}"
     context = {
         "version": __version__, "protocol": PROTOCOL_VERSION, "sketch": sketch, "sensor": sensor, "board": BOARD,

@@ -80,8 +80,11 @@ def read_frame(path: str | Path) -> np.ndarray:
             check_image_size(path, *image.size)
             image.load()
             return frame_from_image(image)
-    except (UnidentifiedImageError, Image.DecompressionBombError):
-        raise TinyMLError(f"{path} is not an image Pillow can read safely; use PNG, JPEG or BMP") from None
+    except Image.DecompressionBombError:
+        raise TinyMLError(f"{path} is over the {MAX_PIXELS // 1_000_000} megapixel limit (decoding it would need "
+                          "gigabytes of memory); resize it first") from None
+    except UnidentifiedImageError:
+        raise TinyMLError(f"{path} is not an image Pillow can read; use PNG, JPEG or BMP") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise TinyMLError(f"{path} is damaged or truncated ({str(exc).strip()[:80]}); re-export the image") from None
 
