@@ -35,6 +35,17 @@ _PART = re.compile(r"^(?:(?P<pid>\d+)-)?[^.]*\.part$")
 # --------------------------------------------------------------------------------------------------- single files
 
 
+def read_user_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """The text of a file the user gave (a list, labels, JSON), or one line naming it when it is not UTF-8 text."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise TinyMLError(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except IsADirectoryError:
+        raise TinyMLError(f"{path} is a folder; give a text file") from None
+
+
 def check_output_file(path: str | Path) -> Path:
     """Refuse an output file path that is not (or could not become) an ordinary file; call before slow work.
 

@@ -146,4 +146,6 @@ def model_labels(path: Path, labels: str | None) -> list[str]:
     listed = path.parent / "labels.txt"
     if not listed.is_file():
         raise TinyMLError(f"no labels.txt beside {path}; pass --labels with the model's gestures in order")
-    return listed.read_text().split()
+    from tinymlkit.fileio import read_user_text
+
+    return read_user_text(listed).split()

@@ -4,6 +4,7 @@ Wrong sample rates are resampled and stereo is averaged to mono (both counted), 
 expects; a file that is not readable audio is rejected with a message naming it.
 """
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from math import gcd
@@ -41,7 +42,7 @@ def read_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, fixes: AudioFix
     if not path.is_file():
         raise TinyMLError(f"{path} is not a file; give a .wav file")
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        data, rate = sf.read(os.fsencode(path), dtype="float32", always_2d=True)  # bytes: any file name
     except Exception as exc:
         raise TinyMLError(
             f"cannot read {path} as audio ({str(exc).splitlines()[0][:80]}); use 16-bit PCM WAV files"

@@ -24,6 +24,7 @@ from tinymlkit.data.kinds import detect_kind, scan
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import building_dir, check_output_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent, track
+from tinymlkit.validate import SEED_MAX, check_number
 
 
 @dataclass
@@ -56,6 +57,7 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
                           f"{', '.join(data_kind.augmenters)}")
     if not 1 <= copies <= 20:
         raise TinyMLError(f"--copies {copies} must be from 1 to 20")
+    check_number("--seed", seed, 0, SEED_MAX, integer=True)
     check_output_dir(out, force)
     if out.resolve().is_relative_to(root.resolve()):
         raise TinyMLError(f"{out} is inside {root}; give a folder outside the data set")

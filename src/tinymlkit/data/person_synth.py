@@ -575,6 +575,7 @@ def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None
     from tinymlkit.validate import check_number
 
     check_number("--scenes", count, 2, 1_000_000, integer=True, why="larger sets do not fit in memory")
+    check_number("--seed", seed, 0, 2**32 - 1, integer=True)
     out = check_output_dir(Path(out), force)
     _, scenes = render_scenes(count, seed, progress, frames=True)
     lists: dict[str, list[str]] = {"validation": [], "test": []}

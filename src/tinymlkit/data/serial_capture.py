@@ -96,7 +96,7 @@ class BoardConnection:
         self.header: StreamHeader | None = None
         self.stats = LinkStats()
         self._buffer = bytearray()
-        self._serial_error = serial.SerialException
+        self._serial_error = (serial.SerialException, *_termios_error())  # tcdrain/tcflush raise termios.error
         try:
             self._serial = serial.Serial(port, baud, timeout=0.05, write_timeout=1.0, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as exc:
@@ -318,6 +318,14 @@ class BoardConnection:
                 ) from None
             self.stats.bytes += len(data)
             self._buffer += data
+
+
+def _termios_error() -> tuple[type[Exception], ...]:
+    try:
+        import termios
+    except ImportError:  # not a POSIX system
+        return ()
+    return (termios.error,)
 
 
 def _first_line(exc: BaseException) -> str:
