@@ -451,3 +451,19 @@ def test_config_ranges_reject_nonsense(field, value):
         return
     got = getattr(config, field)
     assert np.isfinite(got) and got >= 0 and (field != "epochs" or got >= 1)
+
+
+def test_links_in_a_data_set_are_copied_as_links_and_short_clips_augment(tmp_path):
+    from tinymlkit.data.augment_folder import augment_folder
+
+    data = tmp_path / "data"
+    wav(data / "yes" / "a_nohash_0.wav")
+    wav(data / "no" / "b_nohash_0.wav", seconds=0.05)  # under 100 ms
+    (data / "loop").symlink_to(data / "loop")
+    try:
+        result = augment_folder(data, tmp_path / "aug", copies=1)
+    except TinyMLError as exc:
+        assert len(str(exc).splitlines()) == 1
+        assert not (tmp_path / "aug").exists()
+    else:
+        assert verify_folder(result.out) and (tmp_path / "aug" / "loop").is_symlink()

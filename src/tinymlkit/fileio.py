@@ -215,12 +215,21 @@ def read_marker(folder: str | Path) -> dict | None:
     return data
 
 
+def _record(p: Path) -> dict:
+    """What the marker keeps of one written entry: a link's target, or a file's size and SHA-256."""
+    if p.is_symlink():
+        return {"link": os.readlink(p)}
+    return {"size": p.stat().st_size, "sha256": file_digest(p)}
+
+
 def _owned(folder: Path, marker: dict | None, rel: str) -> bool:
     """Whether ``folder/rel`` is a file the toolkit wrote and nobody changed since."""
     if marker is None:
         return False
     entry = marker["files"].get(rel)
     p = folder / rel
+    if isinstance(entry, dict) and "link" in entry:
+        return p.is_symlink() and os.readlink(p) == entry["link"]
     if not isinstance(entry, dict) or p.is_symlink() or not p.is_file():
         return False
     try:
@@ -292,8 +301,7 @@ def building_dir(final: str | Path, force: bool = False) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.{os.getpid()}-", suffix=".part"))
     try:
         yield tmp
-        written = {rel: {"size": (tmp / rel).stat().st_size, "sha256": file_digest(tmp / rel)}
-                   for rel in _files(tmp)}
+        written = {rel: _record(tmp / rel) for rel in _files(tmp)}
         _write_marker(tmp, written, complete=True)
         _commit(tmp, final, written)
     except BaseException:
