@@ -15,7 +15,7 @@ from _timing import options, print_common, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
-    from tinymlkit.apps.anomaly import AnomalyConfig, run
+    from tinymlkit.apps.anomaly.recipe import AnomalyConfig, run
 
     report, wall, cpu = timed(run, AnomalyConfig(runs=args.runs))
     d, x = report.data, report.extra

@@ -21,12 +21,12 @@ from _timing import cpu_seconds
 
 
 def main() -> int:
-    from tinymlkit.data.audit import audit_folder, quarantine
-    from tinymlkit.data.augment_folder import augment_folder
-    from tinymlkit.data.kind_audio import AUDIO
-    from tinymlkit.data.kinds import scan
-    from tinymlkit.data.stats import folder_stats
-    from tinymlkit.data.synth_kws import synthesize_keyword_dataset
+    from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
+    from tinymlkit.datatools.audit import audit_folder, quarantine
+    from tinymlkit.datatools.augment_folder import augment_folder
+    from tinymlkit.datatools.kind_audio import AUDIO
+    from tinymlkit.datatools.kinds import scan
+    from tinymlkit.datatools.stats import folder_stats
 
     work = Path(tempfile.mkdtemp(prefix="tinyml-bench-data-"))
     root = work / "voices"

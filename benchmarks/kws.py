@@ -16,7 +16,7 @@ from _timing import options, print_common, print_data, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
-    from tinymlkit.apps.kws import KwsConfig, run
+    from tinymlkit.apps.kws.recipe import KwsConfig, run
 
     report, wall, cpu = timed(run, KwsConfig(runs=args.runs))
     print_data(report.data, "voices")

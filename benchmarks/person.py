@@ -13,7 +13,7 @@ from _timing import options, print_common, print_data, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
-    from tinymlkit.apps.person import PersonConfig, run
+    from tinymlkit.apps.person.recipe import PersonConfig, run
 
     report, wall, cpu = timed(run, PersonConfig(runs=args.runs))
     print_data(report.data)

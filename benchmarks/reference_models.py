@@ -99,7 +99,7 @@ def int8_model(name: str) -> bytes:
     """The untrained reference model ``name`` as an int8 .tflite (random calibration data, fixed seed)."""
     import keras
 
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
 
     keras.utils.set_random_seed(0)
     model = BUILDERS[name]()

@@ -13,7 +13,7 @@ from _timing import options, print_common, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
-    from tinymlkit.apps.sine import SineConfig, run
+    from tinymlkit.apps.sine.recipe import SineConfig, run
 
     report, wall, cpu = timed(run, SineConfig(runs=args.runs))
     print(f"data: {report.data.source}")

@@ -13,7 +13,7 @@ from _timing import options, print_common, print_data, timed
 
 def main() -> None:
     args = options(__doc__.splitlines()[0])
-    from tinymlkit.apps.wand import WandConfig, run
+    from tinymlkit.apps.wand.recipe import WandConfig, run
 
     report, wall, cpu = timed(run, WandConfig(runs=args.runs))
     print_data(report.data, "users")

@@ -9,20 +9,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tinymlkit.apps.anomaly.data import find_recordings, load_machine_sounds
+from tinymlkit.apps.anomaly.frontend import DEFAULT, Standardizer, log_mel, mel_bands, mel_weights, stack
+from tinymlkit.apps.anomaly.synth import machine_sound, make_machine, synthesize_machine_dataset
+from tinymlkit.apps.kws.frontend import to_int16
 from tinymlkit.data.audio import write_wav
-from tinymlkit.data.machine_sounds import find_recordings, load_machine_sounds
-from tinymlkit.data.machine_synth import machine_sound, make_machine, synthesize_machine_dataset
-from tinymlkit.deploy.render import render
+from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
 from tinymlkit.evaluate.roc import choose_threshold, operating_point, roc_auc, roc_curve
-from tinymlkit.features.log_mel import DEFAULT, Standardizer, log_mel, mel_bands, mel_weights, stack
-from tinymlkit.features.micro_frontend import to_int16
 from tinymlkit.progress import silent
 
 from clirun import tinyml
 from sketch_check import compile_sketch
 
-TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "deploy" / "templates" / "arduino" / "anomaly"
+TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "anomaly" / "templates"
 
 
 # --- features ---------------------------------------------------------------------------------------------------
@@ -67,7 +67,8 @@ def harness(tmp_path_factory) -> Path:
                "vectors_per_score": 57, "threshold": 1.0, "kmeans_threshold": 1.0, "centroids": [[0.0] * 160],
                "input_scale": 0.03, "input_zero_point": 0, "output_scale": 0.03, "output_zero_point": 0,
                "measured_arena": 1, "arena_bytes": 1}
-    (folder / "model_settings.h").write_text(render("arduino/anomaly/model_settings.h.j2", **context))
+    settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
+    (folder / "model_settings.h").write_text(settings)
     exe = folder / "harness"
     subprocess.run(["g++", "-std=c++17", "-O1", "-Wall", "-Werror", "-I", str(folder), "-I", str(TEMPLATES),
                     str(Path(__file__).parent / "anomaly_harness.cpp"), str(TEMPLATES / "log_mel.cpp"), "-o",
@@ -257,7 +258,7 @@ def test_cli_errors_are_one_line(tmp_path):
 
 
 def test_a_model_needs_its_detector_file(tmp_path):
-    from tinymlkit.apps.anomaly import Detector, anomaly_model
+    from tinymlkit.apps.anomaly.recipe import Detector, anomaly_model
 
     (tmp_path / "model.tflite").write_bytes(b"x")
     with pytest.raises(TinyMLError, match="no detector.json beside the model"):
@@ -272,7 +273,7 @@ def test_a_model_needs_its_detector_file(tmp_path):
 
 @pytest.mark.e2e
 def test_anomaly_end_to_end(tmp_path):
-    from tinymlkit.apps.anomaly import AnomalyConfig, evaluate, load_data, run
+    from tinymlkit.apps.anomaly.recipe import AnomalyConfig, evaluate, load_data, run
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 

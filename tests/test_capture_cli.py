@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import pytest
 
+from tinymlkit.capture.board_sim import SimulatedBoard, synthetic_word
 from tinymlkit.data.audio import write_wav
-from tinymlkit.data.board_sim import SimulatedBoard, synthetic_word
 
 import clirun
 

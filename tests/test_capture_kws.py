@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tinymlkit.capture.kws import kws_status, record_keywords, record_noise, trim_to_speech
+from tinymlkit.capture.microphone import SoundDeviceMicrophone, WavFileMicrophone, level_dbfs, record
+from tinymlkit.capture.session import KEEP, QUIT, REDO, MicrophoneExhausted, check_label, update_metadata
 from tinymlkit.data.audio import SAMPLE_RATE, read_audio, write_wav
-from tinymlkit.data.capture import KEEP, QUIT, REDO, MicrophoneExhausted, check_label, update_metadata
-from tinymlkit.data.capture_kws import kws_status, record_keywords, record_noise, trim_to_speech
-from tinymlkit.data.microphone import SoundDeviceMicrophone, WavFileMicrophone, level_dbfs, record
 from tinymlkit.data.split import split_of
 from tinymlkit.errors import TinyMLError
 
@@ -286,8 +286,8 @@ def speakers(n_train: int, n_val: int, n_test: int) -> list[str]:
 @pytest.mark.e2e
 def test_keyword_spotting_trains_on_clips_recorded_from_a_wav_microphone(tmp_path):
     """A WAV-file microphone with spoken words -> record sessions -> the KWS pipeline trains on the folder."""
-    from tinymlkit.apps.kws import KwsConfig, run
-    from tinymlkit.data import espeak
+    from tinymlkit.apps.kws import espeak
+    from tinymlkit.apps.kws.recipe import KwsConfig, run
     from tinymlkit.train import TrainConfig
 
     variants = [v for v in espeak.variants() if v[0] in "mf"][:8]

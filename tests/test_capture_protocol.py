@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.data.serial_protocol import (
+from tinymlkit.capture.protocol import (
     Marker,
     ProtocolError,
     Samples,
@@ -21,7 +21,7 @@ from tinymlkit.data.serial_protocol import (
     sample_body,
     unframe,
 )
-from tinymlkit.deploy.capture_sketch import write_capture_sketch
+from tinymlkit.capture.sketch import write_capture_sketch
 from tinymlkit.errors import TinyMLError
 
 from sketch_check import STUBS

@@ -7,12 +7,12 @@ import tty
 import numpy as np
 import pytest
 
-from tinymlkit.data.board_sim import SimulatedBoard, drawn_gesture
-from tinymlkit.data.capture import TakeFailed
-from tinymlkit.data.capture_imu import record_gestures
-from tinymlkit.data.imu import read_recording
-from tinymlkit.data.serial_capture import BoardConnection, BoardDisconnected, SerialMicrophone
-from tinymlkit.data.serial_protocol import block_body, frame, marker_body, sample_body
+from tinymlkit.apps.wand.data import read_recording
+from tinymlkit.capture.board_sim import SimulatedBoard, drawn_gesture
+from tinymlkit.capture.imu import record_gestures
+from tinymlkit.capture.protocol import block_body, frame, marker_body, sample_body
+from tinymlkit.capture.serial_link import BoardConnection, BoardDisconnected, SerialMicrophone
+from tinymlkit.capture.session import TakeFailed
 from tinymlkit.errors import TinyMLError
 
 FAST = float("inf")
@@ -219,8 +219,8 @@ def test_audio_block_ordering_and_gaps(scripted):
 
 
 def test_background_noise_from_the_board_comes_in_buffer_sized_requests(tmp_path):
+    from tinymlkit.capture.kws import record_noise
     from tinymlkit.data.audio import read_audio
-    from tinymlkit.data.capture_kws import record_noise
 
     with SimulatedBoard("mic", speed=FAST) as board:
         mic = SerialMicrophone(board.port)
@@ -238,8 +238,8 @@ def test_magic_wand_trains_on_gestures_recorded_from_simulated_boards(tmp_path):
     import json
     from pathlib import Path
 
-    from tinymlkit.apps.wand import WandConfig, run
-    from tinymlkit.data.capture_imu import imu_status
+    from tinymlkit.apps.wand.recipe import WandConfig, run
+    from tinymlkit.capture.imu import imu_status
     from tinymlkit.data.split import split_of
     from tinymlkit.train import TrainConfig
 

@@ -11,14 +11,14 @@ import pytest
 import soundfile as sf
 from test_capture_cli import one_line_error, tinyml  # noqa: F401  (the in-process CLI fixture)
 
-from tinymlkit.data.audit import audit_folder, quarantine, restore
-from tinymlkit.data.augment_folder import augment_folder
-from tinymlkit.data.imu import load_imu_recordings
-from tinymlkit.data.kind_audio import AUDIO
-from tinymlkit.data.kinds import scan
-from tinymlkit.data.speech_commands import load_speech_commands
+from tinymlkit.apps.kws.data import load_speech_commands
+from tinymlkit.apps.wand.data import load_imu_recordings
 from tinymlkit.data.split import split_of, write_split_lists
-from tinymlkit.data.stats import folder_stats
+from tinymlkit.datatools.audit import audit_folder, quarantine, restore
+from tinymlkit.datatools.augment_folder import augment_folder
+from tinymlkit.datatools.kind_audio import AUDIO
+from tinymlkit.datatools.kinds import scan
+from tinymlkit.datatools.stats import folder_stats
 from tinymlkit.errors import TinyMLError
 
 import clirun
@@ -132,7 +132,7 @@ def test_stats_counts_lengths_and_figure(planted, tinyml):  # noqa: F811 (the im
 
 @pytest.fixture(scope="module")
 def gestures(tmp_path_factory) -> Path:
-    from tinymlkit.data.wand_synth import synthesize_wand_dataset
+    from tinymlkit.apps.wand.synth import synthesize_wand_dataset
 
     root = tmp_path_factory.mktemp("wand")
     synthesize_wand_dataset(root, ["0", "1", "7"], 16, 1, 0)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tinymlkit.features.micro_frontend import MICRO_SPEECH, frontend, micro_features, to_int16
+from tinymlkit.apps.kws.frontend import MICRO_SPEECH, frontend, micro_features, to_int16
 
 
 def test_one_second_gives_49_by_40():

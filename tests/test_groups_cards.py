@@ -115,10 +115,10 @@ def test_keyword_model_on_synthetic_voices_breaks_down_by_voice(tmp_path):
     per-voice breakdown with a worst group, the cards sit beside the model, and the CLI view shows them."""
     from rich.console import Console
 
-    from tinymlkit.apps.kws import KwsConfig, run
+    from tinymlkit.apps.kws.recipe import KwsConfig, run
+    from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
     from tinymlkit.cli import report_view
-    from tinymlkit.data.augment import AudioAugment
-    from tinymlkit.data.synth_kws import synthesize_keyword_dataset
+    from tinymlkit.datatools.augment import AudioAugment
     from tinymlkit.train import TrainConfig
 
     variants = ["m1", "f3", "klatt4", "Annie", "m3", "f1", "m2", "f2", "m4", "f4", "klatt2", "klatt3"]

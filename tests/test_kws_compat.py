@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.apps.kws import KwsConfig, features, load_data
+from tinymlkit.apps.kws.recipe import KwsConfig, features, load_data
 from tinymlkit.runtime.tflm import TFLMModel
 from tinymlkit.train import TrainConfig
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.apps.kws import RECOGNIZER_THRESHOLDS, RECOGNIZER_WINDOWS_MS, KwsConfig, recognizer_of_run, run
+from tinymlkit.apps.kws.recipe import RECOGNIZER_THRESHOLDS, RECOGNIZER_WINDOWS_MS, KwsConfig, recognizer_of_run, run
+from tinymlkit.apps.kws.recognizer import RecognizerConfig
 from tinymlkit.deploy.c_array import parse_c_array
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.ops import resolver_methods
-from tinymlkit.runtime.recognizer import RecognizerConfig
 from tinymlkit.runtime.tflm import check_runs
 from tinymlkit.train import TrainConfig
 
@@ -118,10 +118,10 @@ def test_sketch_compiles_against_the_library_api(report, tmp_path):
 
 
 def test_listen_finds_the_right_words_at_the_right_times(report, kws_data):
-    from tinymlkit.data.speech_commands import load_speech_commands
-    from tinymlkit.data.stream import compose_stream
-    from tinymlkit.evaluate.detections import match_detections
-    from tinymlkit.runtime.streaming import listen
+    from tinymlkit.apps.kws.data import load_speech_commands
+    from tinymlkit.apps.kws.detections import match_detections
+    from tinymlkit.apps.kws.stream import compose_stream
+    from tinymlkit.apps.kws.streaming import listen
     from tinymlkit.runtime.tflm import TFLMModel
 
     held_out = load_speech_commands(kws_data, ["yes", "no"]).part("test")
@@ -135,9 +135,9 @@ def test_listen_finds_the_right_words_at_the_right_times(report, kws_data):
 
 
 def test_cli_listen_and_predict_use_the_trained_model(report, kws_data, tmp_path):
+    from tinymlkit.apps.kws.data import load_speech_commands
+    from tinymlkit.apps.kws.stream import compose_stream
     from tinymlkit.data.audio import write_wav
-    from tinymlkit.data.speech_commands import load_speech_commands
-    from tinymlkit.data.stream import compose_stream
 
     from clirun import tinyml
 

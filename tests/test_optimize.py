@@ -9,8 +9,10 @@ import keras
 import numpy as np
 import pytest
 
-from tinymlkit.apps.kws import FEATURE_RANGE, KwsConfig, features, load_data
-from tinymlkit.data.augment import AudioAugment
+from tinymlkit.apps.kws.recipe import FEATURE_RANGE, KwsConfig, features, load_data
+from tinymlkit.convert.quantize import to_int8
+from tinymlkit.convert.strip import strip_names
+from tinymlkit.datatools.augment import AudioAugment
 from tinymlkit.errors import TinyMLError
 from tinymlkit.evaluate.metrics import classify
 from tinymlkit.models import build_model
@@ -23,8 +25,6 @@ from tinymlkit.optimize.prune import (
     weight_sparsity,
 )
 from tinymlkit.optimize.qat import fake_quant_weights, fold_batch_norm, quantization_aware_training
-from tinymlkit.optimize.quantize import to_int8
-from tinymlkit.optimize.strip import strip_names
 from tinymlkit.optimize.sweep import DEFAULT_POINTS, Candidate, SweepConfig, parse_point, run_sweep
 from tinymlkit.pipeline import verify_int8
 from tinymlkit.runtime.model_file import read_model

@@ -10,15 +10,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tinymlkit.data.person_images import LABELS, load_person_data
-from tinymlkit.data.person_synth import load_scenes, render_scene, synthesize_person_scenes, write_scene_folder
-from tinymlkit.deploy.render import render
+from tinymlkit.apps.person.camera import camera_crop, read_frame, read_image
+from tinymlkit.apps.person.data import LABELS, load_person_data
+from tinymlkit.apps.person.synth import load_scenes, render_scene, synthesize_person_scenes, write_scene_folder
+from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
-from tinymlkit.features.image import camera_crop, read_frame, read_image
 
 from clirun import tinyml
 
-TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "deploy" / "templates" / "arduino" / "person"
+TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "person" / "templates"
 
 
 def _png(path: Path, size=(176, 144), mode="L", value=None, seed=0) -> Path:
@@ -104,7 +104,8 @@ def harness(tmp_path_factory) -> Path:
     context = {"version": "test", "frame_width": 176, "frame_height": 144, "size": 96, "input_scale": 1 / 255,
                "input_zero_point": -128, "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1,
                "arena_bytes": 1, "labels": LABELS}
-    (folder / "model_settings.h").write_text(render("arduino/person/model_settings.h.j2", **context))
+    settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
+    (folder / "model_settings.h").write_text(settings)
     exe = folder / "harness"
     subprocess.run(["g++", "-std=c++17", "-O1", "-Wall", "-Werror", "-I", str(folder), "-I", str(TEMPLATES),
                     str(Path(__file__).parent / "person_harness.cpp"), str(TEMPLATES / "camera_crop.cpp"), "-o",
@@ -239,7 +240,7 @@ def test_bad_data_sets_are_one_line_errors(tmp_path, make, message):
 
 
 def test_missing_class_in_a_split_is_named(tmp_path):
-    from tinymlkit.apps.person import check_splits
+    from tinymlkit.apps.person.recipe import check_splits
 
     root = _folder(tmp_path / "imgs", per_class=3)
     (root / "validation_list.txt").write_text("person/p1_nohash_0.png\nno_person/n1_nohash_0.jpg\n")
@@ -269,7 +270,7 @@ def test_cli_data_and_errors(tmp_path):
 
 @pytest.mark.e2e
 def test_person_end_to_end(tmp_path):
-    from tinymlkit.apps.person import PersonConfig, evaluate, load_data, predict, run
+    from tinymlkit.apps.person.recipe import PersonConfig, evaluate, load_data, predict, run
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 

@@ -20,7 +20,7 @@ WIDE = {"COLUMNS": "200"}
 
 
 def _int8(model, shape, seed=0) -> bytes:
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
 
     return to_int8(model, np.random.default_rng(seed).uniform(-1, 1, size=(16, *shape)).astype(np.float32))
 

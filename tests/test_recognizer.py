@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tinymlkit.runtime.recognizer import CommandRecognizer, RecognizerConfig
+from tinymlkit.apps.kws.recognizer import CommandRecognizer, RecognizerConfig
 
 LABELS = ["silence", "unknown", "yes", "no"]
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tinymlkit.cache import cached_dataset, cached_path
-from tinymlkit.data.audit import AuditResult, Finding, quarantine, restore
+from tinymlkit.datatools.audit import AuditResult, Finding, quarantine, restore
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import MARKER, building_dir, verify_folder, write_bytes, write_text
 from tinymlkit.runs import new_run_path
@@ -214,7 +214,7 @@ def test_ctrl_c_prints_one_line_and_exit_130(tmp_path):
 
 AUDIT_KILL = """
 import json, sys
-from tinymlkit.data.audit import AuditResult, Finding, quarantine
+from tinymlkit.datatools.audit import AuditResult, Finding, quarantine
 root = sys.argv[1]
 rels = json.loads(sys.argv[2])
 print("ready", flush=True)
@@ -414,8 +414,8 @@ def test_markup_and_non_utf8_in_paths_and_messages(tmp_path, capsys):
 
 
 def test_keywords_in_another_script_are_refused():
-    from tinymlkit.data import espeak
-    from tinymlkit.data.scripts import check_script
+    from tinymlkit.apps.kws import espeak
+    from tinymlkit.apps.kws.scripts import check_script
 
     with pytest.raises(TinyMLError, match="Han letters.*cmn"):
         check_script(["你好", "再见"], "en", espeak.languages())
@@ -426,7 +426,7 @@ def test_huge_images_are_refused_before_decoding(tmp_path):
     import struct
     import zlib
 
-    from tinymlkit.features.image import read_frame
+    from tinymlkit.apps.person.camera import read_frame
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -454,7 +454,7 @@ def test_config_ranges_reject_nonsense(field, value):
 
 
 def test_links_in_a_data_set_are_copied_as_links_and_short_clips_augment(tmp_path):
-    from tinymlkit.data.augment_folder import augment_folder
+    from tinymlkit.datatools.augment_folder import augment_folder
 
     data = tmp_path / "data"
     wav(data / "yes" / "a_nohash_0.wav")

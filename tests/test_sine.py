@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.data.sine import load_sine_csv, synthesize_sine, write_sine_csv
+from tinymlkit.apps.sine.data import load_sine_csv, synthesize_sine, write_sine_csv
 from tinymlkit.errors import TinyMLError
 
 STUBS = Path(__file__).parent / "sketch_stubs"
@@ -74,14 +74,14 @@ def test_model_is_the_course_hello_world():
 
 
 def test_led_brightness_maps_minus_one_to_one_onto_0_to_255():
-    from tinymlkit.apps.sine import led_brightness
+    from tinymlkit.apps.sine.recipe import led_brightness
 
     assert led_brightness(np.array([-1.0, 0.0, 1.0, 1.5, -2.0])).tolist() == [0, 127, 255, 255, 0]
 
 
 @pytest.mark.e2e
 def test_sine_end_to_end(tmp_path):
-    from tinymlkit.apps.sine import SineConfig, evaluate, load_data, run, sine_model
+    from tinymlkit.apps.sine.recipe import SineConfig, evaluate, load_data, run, sine_model
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
@@ -114,7 +114,7 @@ def test_sine_end_to_end(tmp_path):
 def _two_input_model() -> bytes:
     import keras
 
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
 
     inputs = keras.Input((2,))
     model = keras.Model(inputs, keras.layers.Dense(1)(inputs))

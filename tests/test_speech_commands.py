@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tinymlkit.data.speech_commands import load_speech_commands
+from tinymlkit.apps.kws.data import load_speech_commands
 from tinymlkit.data.split import speaker_of, split_of
 from tinymlkit.errors import TinyMLError
 

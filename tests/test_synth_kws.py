@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tinymlkit.data import espeak, noise, synth_kws, synth_render
+from tinymlkit.apps.kws import espeak, synth_render
+from tinymlkit.apps.kws import synth as synth_kws
+from tinymlkit.apps.kws.data import BACKGROUND_DIR
+from tinymlkit.apps.kws.synth import NOISE_FILES, holdout_splits, synthesize_keyword_dataset, unknown_vocabulary
+from tinymlkit.apps.kws.synth_render import spoken_word, trim_silence
+from tinymlkit.data import noise
 from tinymlkit.data.audio import SAMPLE_RATE
-from tinymlkit.data.speech_commands import BACKGROUND_DIR
-from tinymlkit.data.synth_kws import NOISE_FILES, holdout_splits, synthesize_keyword_dataset, unknown_vocabulary
-from tinymlkit.data.synth_render import spoken_word, trim_silence
 from tinymlkit.errors import TinyMLError
 
 TINY = dict(

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.data.imu import COLUMNS, load_imu_recordings, load_strokes_json, read_recording, write_recording
-from tinymlkit.data.wand_gestures import GESTURES, check_gestures
-from tinymlkit.data.wand_synth import make_user, record_gesture, synthesize_wand_dataset
-from tinymlkit.deploy.render import render
+from tinymlkit.apps.wand.data import COLUMNS, load_imu_recordings, load_strokes_json, read_recording, write_recording
+from tinymlkit.apps.wand.gestures import GESTURES, check_gestures
+from tinymlkit.apps.wand.raster import pixel_fp, rasterize, segment_colour
+from tinymlkit.apps.wand.stroke import WAND, resample, stroke_points, track_strokes
+from tinymlkit.apps.wand.synth import make_user, record_gesture, synthesize_wand_dataset
+from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
-from tinymlkit.features.stroke import WAND, resample, stroke_points, track_strokes
-from tinymlkit.features.stroke_raster import pixel_fp, rasterize, segment_colour
 
-TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "deploy" / "templates" / "arduino" / "wand"
+TEMPLATES = Path(__file__).parents[1] / "src" / "tinymlkit" / "apps" / "wand" / "templates"
 STUBS = Path(__file__).parent / "sketch_stubs"
 HEADER = ",".join(COLUMNS)
 
@@ -119,7 +119,8 @@ def harness(tmp_path_factory) -> Path:
     context = {"version": "test", "stroke": WAND, "input_scale": 1 / 255, "input_zero_point": -128,
                "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1, "arena_bytes": 1,
                "labels": ["a", "b"]}
-    (folder / "model_settings.h").write_text(render("arduino/wand/model_settings.h.j2", **context))
+    settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
+    (folder / "model_settings.h").write_text(settings)
     sources = [TEMPLATES / f for f in ("imu_resampler.cpp", "stroke_tracker.cpp", "stroke_raster.cpp")]
     exe = folder / "harness"
     subprocess.run(["g++", "-std=c++17", "-O1", "-ffp-contract=off", "-Wall", "-Werror", "-I", str(folder), "-I",
@@ -275,7 +276,7 @@ def test_synthesizer_is_deterministic_and_users_differ():
 
 @pytest.mark.e2e
 def test_wand_end_to_end(tmp_path):
-    from tinymlkit.apps.wand import WandConfig, evaluate, load_data, run
+    from tinymlkit.apps.wand.recipe import WandConfig, evaluate, load_data, run
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 

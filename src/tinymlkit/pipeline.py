@@ -68,12 +68,14 @@ class Stopwatch:
 
 @dataclass
 class RunSpec:
-    """What identifies a run and its deployment: app name, sketch template context, settings to record."""
+    """What identifies a run and its deployment: app name, sketch templates and their context, settings to
+    record."""
 
     app: str
     runs: str
     settings: dict
     sketch_context: dict
+    templates: Path  # the application's sketch template folder
     labels: list[str] | None = None
     figures: dict[str, tuple[str, Figure]] = field(default_factory=dict)  # artifact -> (file name, drawer)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # artifact -> (path in the run folder, text)
@@ -90,7 +92,7 @@ def verify_int8(
 ) -> Int8Result:
     """Quantize ``model`` to int8 (stage "convert"), measure its arena in TFLM and run the test inputs through
     TFLM (stage "verify in TFLM"); ``watch`` times the two stages."""
-    from tinymlkit.optimize.quantize import to_int8
+    from tinymlkit.convert.quantize import to_int8
 
     watch = watch or Stopwatch()
     with watch("convert"):
@@ -129,7 +131,7 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
                 tmp / "deploy",
                 int8.tflite,
                 int8.tflm.arena_size,
-                app=spec.app,
+                templates=spec.templates,
                 sketch=f"{spec.app}_sketch",
                 context={**spec.sketch_context, "run_dir": str(final)},
             )

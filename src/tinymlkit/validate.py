@@ -22,6 +22,7 @@ from typing import Any
 from tinymlkit.errors import TinyMLError
 
 SEED_MAX = 2**32 - 1  # NumPy and Keras seeds are unsigned 32-bit
+MAX_PIXELS = 50_000_000  # larger pictures (a 40000x40000 PNG) would need gigabytes just to be decoded
 
 
 def bounded(default: Any, min: float | None = None, max: float | None = None, *, above: float | None = None,
@@ -97,3 +98,10 @@ def _range(hi: float | None) -> str:
 
 def _n(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def check_image_size(path: object, width: int, height: int) -> None:
+    """Refuse an image too large to decode safely (checked from its header, before decoding)."""
+    if width * height > MAX_PIXELS:
+        raise TinyMLError(f"{path} is {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
+                          "(decoding it would need gigabytes of memory); resize it first")

@@ -9,7 +9,12 @@ import sys
 import typer
 
 from tinymlkit import __version__
-from tinymlkit.cli import anomaly, data, kws, optimize, person, profile, quickstart, record, sine, wand
+from tinymlkit.apps.anomaly import cli as anomaly
+from tinymlkit.apps.kws import cli as kws
+from tinymlkit.apps.person import cli as person
+from tinymlkit.apps.sine import cli as sine
+from tinymlkit.apps.wand import cli as wand
+from tinymlkit.cli import data, optimize, profile, quickstart, record
 from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(

@@ -25,7 +25,7 @@ def stats(folder: Path = FOLDER, kind: str = KIND, out: Path = OUT) -> None:
     """Counts per label, split and speaker/subject, lengths, sample rates, class balance; writes stats.json and an
     overview figure stats.png (counts and one example per label)."""
     from tinymlkit.data.split import SPLITS
-    from tinymlkit.data.stats import folder_stats, plot_stats
+    from tinymlkit.datatools.stats import folder_stats, plot_stats
     from tinymlkit.fileio import write_json
 
     with progress_bars() as progress:
@@ -66,7 +66,7 @@ def audit(
 ) -> None:
     """Find duplicates and near duplicates (leakage across splits), silent, clipped and wrong-length files,
     speakers in two splits, outliers and suspected label errors; each with a suggested fix. Writes audit.json."""
-    from tinymlkit.data.audit import audit_folder, quarantine, save_audit
+    from tinymlkit.datatools.audit import audit_folder, quarantine, save_audit
 
     with progress_bars() as progress:
         result = audit_folder(folder, kind, labels, progress)
@@ -94,8 +94,8 @@ def audit(
 @app.command()
 def restore(folder: Path = FOLDER) -> None:
     """Move every quarantined file back to where it was (from FOLDER/_quarantine/manifest.json)."""
-    from tinymlkit.data.audit import restore as restore_files
-    from tinymlkit.data.kinds import check_folder
+    from tinymlkit.datatools.audit import restore as restore_files
+    from tinymlkit.datatools.kinds import check_folder
 
     result = restore_files(check_folder(folder))
     console.print(f"[bold green]Restored[/] {len(result.moved)} files into {folder}", highlight=False)
@@ -137,7 +137,7 @@ def augment(
 ) -> None:
     """Copy the data set to OUT and add augmented copies of its training files (validation and test files are
     never augmented); augment.csv records every file's source and parameters."""
-    from tinymlkit.data.augment_folder import augment_folder
+    from tinymlkit.datatools.augment_folder import augment_folder
 
     names = [o.strip() for o in ops.split(",") if o.strip()] if ops else None
     with progress_bars() as progress:

@@ -15,13 +15,13 @@ def quickstart(
     """Build a keyword spotter from built-in synthesized voices, verify it as int8 in TFLM, write the Arduino
     sketch, and listen to a recording of held-out voices."""
     quiet_tensorflow()
-    from tinymlkit.apps.kws import KwsConfig, load_data, recognizer_of_run, run
-    from tinymlkit.cli.kws import show_streaming, words_list
+    from tinymlkit.apps.kws.cli import show_streaming, words_list
+    from tinymlkit.apps.kws.detections import match_detections
+    from tinymlkit.apps.kws.recipe import KwsConfig, load_data, recognizer_of_run, run
+    from tinymlkit.apps.kws.stream import compose_stream
+    from tinymlkit.apps.kws.streaming import listen
     from tinymlkit.cli.report_view import show_report
     from tinymlkit.data.audio import SAMPLE_RATE, write_wav
-    from tinymlkit.data.stream import compose_stream
-    from tinymlkit.evaluate.detections import match_detections
-    from tinymlkit.runtime.streaming import listen
     from tinymlkit.runtime.tflm import TFLMModel
 
     config = KwsConfig(words=words_list(words), lang=lang, runs=str(runs))

@@ -50,8 +50,8 @@ def kws(
     words: str = typer.Option(None, "--words", help="The keywords, to check what the data set still misses."),
 ) -> None:
     """Record labelled 1 s keyword clips: countdown, level meter, trimming around the speech, keep or redo."""
-    from tinymlkit.data.capture import check_label, check_name
-    from tinymlkit.data.capture_kws import record_keywords
+    from tinymlkit.capture.kws import record_keywords
+    from tinymlkit.capture.session import check_label, check_name
 
     check_label(label)
     check_name(speaker or "", "--speaker")
@@ -82,7 +82,7 @@ def noise(
     device: str = typer.Option(None, "--device", help="Computer microphone: sounddevice name or index."),
 ) -> None:
     """Record background noise: the keyword trainer mixes it into clips and cuts 'silence' from it."""
-    from tinymlkit.data.capture_kws import record_noise
+    from tinymlkit.capture.kws import record_noise
 
     mic = _microphone(wav, port, baud, device)
     try:
@@ -111,9 +111,9 @@ def imu(
     yes: bool = YES,
 ) -> None:
     """Record gestures from a board's IMU (capture_imu sketch) as CSV files the magic-wand trainer reads."""
-    from tinymlkit.data.capture import check_label, check_name
-    from tinymlkit.data.capture_imu import record_gestures
-    from tinymlkit.data.serial_capture import BoardConnection
+    from tinymlkit.capture.imu import record_gestures
+    from tinymlkit.capture.serial_link import BoardConnection
+    from tinymlkit.capture.session import check_label, check_name
 
     check_label(label)
     check_name(subject or "", "--subject")
@@ -149,7 +149,7 @@ def sketch(
                                "or foreign files are never replaced."),
 ) -> None:
     """Write the Arduino capture sketch (Nano 33 BLE Sense) that 'tinyml record' talks to."""
-    from tinymlkit.deploy.capture_sketch import write_capture_sketch
+    from tinymlkit.capture.sketch import write_capture_sketch
 
     folder = write_capture_sketch(sensor, out, rev, baud, motion_trigger, force)
     console.print(f"[bold green]sketch written to[/] {escape(str(folder))}/ (see README.md there to upload it)")
@@ -184,7 +184,7 @@ def simulate(
     seed: int = typer.Option(0, "--seed", help="Picks the simulated person (drawing style, IMU errors)."),
 ) -> None:
     """Run a simulated Nano 33 BLE Sense with a capture sketch on a pseudo-terminal; prints its port."""
-    from tinymlkit.data.board_sim import SimulatedBoard
+    from tinymlkit.capture.board_sim import SimulatedBoard
 
     board = SimulatedBoard(sensor, rev, baud, garbage, disconnect_after, 1.0, gesture, audio, seed).start()
     try:
@@ -224,7 +224,7 @@ def check(
     timeout: float = typer.Option(5.0, "--timeout", help="Seconds to wait for the board's header."),
 ) -> None:
     """Connect to a board and show what its capture sketch reports (sensor, rate, axes, board)."""
-    from tinymlkit.data.serial_capture import BoardConnection
+    from tinymlkit.capture.serial_link import BoardConnection
 
     with BoardConnection(port, baud) as board:
         header = board.wait_header(timeout=timeout)
@@ -239,10 +239,10 @@ def _microphone(wav: Path | None, port: str | None, baud: int, device: str | Non
     if wav is not None and port is not None:
         raise TinyMLError("give either --wav or --port, not both")
     if port is not None:
-        from tinymlkit.data.serial_capture import SerialMicrophone
+        from tinymlkit.capture.serial_link import SerialMicrophone
 
         return SerialMicrophone(port, baud)
-    from tinymlkit.data.microphone import open_microphone
+    from tinymlkit.capture.microphone import open_microphone
 
     dev: int | str | None = int(device) if device is not None and device.isdigit() else device
     return open_microphone(wav, dev)
@@ -286,7 +286,7 @@ def _level_meter() -> Callable[[float], None]:
 
 def _ask(playable: bool, problem: bool = False) -> str:
     """Ask what to do with a take; after a problem, Enter redoes it (keeping it must be asked for)."""
-    from tinymlkit.data.capture import KEEP, QUIT, REDO
+    from tinymlkit.capture.session import KEEP, QUIT, REDO
 
     play = "[p] play  " if playable else ""
     options = (f"[Enter] redo  [k] keep anyway  {play}[q] quit" if problem else
@@ -308,7 +308,7 @@ def _take_name(take) -> str:
 
 
 def _review_clip(mic, interactive: bool):
-    from tinymlkit.data.capture import KEEP, REDO, Take
+    from tinymlkit.capture.session import KEEP, REDO, Take
 
     def review(take: Take) -> str:
         console.print("")
@@ -335,7 +335,7 @@ def _review_clip(mic, interactive: bool):
 def _review_gesture(interactive: bool):
     import numpy as np
 
-    from tinymlkit.data.capture import KEEP, REDO, Take
+    from tinymlkit.capture.session import KEEP, REDO, Take
 
     def review(take: Take) -> str:
         if take.data is None or take.problems:
@@ -363,7 +363,7 @@ def _session_summary(result, data: Path) -> None:
 
 
 def _show_kws_status(data: Path, words: str | None) -> None:
-    from tinymlkit.data.capture_kws import kws_status
+    from tinymlkit.capture.kws import kws_status
 
     st = kws_status(data, [w.strip() for w in words.split(",") if w.strip()] if words else None)
     rows = [[label, c["train"], c["validation"], c["test"], st.speakers[label]] for label, c in st.counts.items()]
@@ -373,7 +373,7 @@ def _show_kws_status(data: Path, words: str | None) -> None:
 
 
 def _show_imu_status(data: Path) -> None:
-    from tinymlkit.data.capture_imu import imu_status
+    from tinymlkit.capture.imu import imu_status
 
     st = imu_status(data)
     rows = [[label, c["train"], c["validation"], c["test"], st.subjects[label]] for label, c in st.counts.items()]

@@ -2,7 +2,7 @@
 
 Every generator takes a length in samples and a NumPy random generator and returns float32 audio with an RMS
 of 1 (scale it with :func:`at_level`), so the same seed gives the same noise. Babble needs speech, so
-:func:`babble` mixes speech streams it is given (:mod:`tinymlkit.data.synth_kws` makes them with eSpeak NG).
+:func:`babble` mixes speech streams it is given (:mod:`tinymlkit.apps.kws.synth` makes them with eSpeak NG).
 """
 
 from collections.abc import Callable, Sequence

@@ -51,7 +51,7 @@ def write_split_lists(
     changes split when others are added, and no group is in two splits. Returns the counts and how many files
     of the previous lists (held-out files) are now in another split. Lists that would move held-out files (made
     another way, or with other percentages) are only replaced with ``force``."""
-    from tinymlkit.data.kinds import Entry, detect_kind, read_lists, scan
+    from tinymlkit.datatools.kinds import Entry, detect_kind, read_lists, scan
     from tinymlkit.errors import TinyMLError
     from tinymlkit.fileio import write_text
 

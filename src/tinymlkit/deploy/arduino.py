@@ -1,15 +1,16 @@
-"""Arduino sketches for the Nano 33 BLE Sense, rendered from the template folders under ``templates/arduino/``.
+"""Arduino sketches for the Nano 33 BLE Sense, rendered from an application's template folder.
 
-Each application has a folder of sketch files (``*.j2`` files are Jinja2 templates, others are copied as they
-are; ``sketch.ino.j2`` becomes ``<sketch>.ino``). Every sketch also gets ``op_resolver.h`` listing exactly the
-model's operators, ``model_data.cpp/.h`` with the model bytes, and a README saying what to install.
+Each application has a folder of sketch files (its package's ``templates/``): ``*.j2`` files are Jinja2 templates,
+others are copied as they are; ``sketch.ino.j2`` becomes ``<sketch>.ino``. Every sketch also gets
+``op_resolver.h`` listing exactly the model's operators, ``model_data.cpp/.h`` with the model bytes, and a README
+saying what to install.
 """
 
 from pathlib import Path
 
 from tinymlkit import __version__
 from tinymlkit.deploy.c_array import c_array
-from tinymlkit.deploy.render import TEMPLATES, render
+from tinymlkit.deploy.render import TEMPLATES, environment, render
 from tinymlkit.fileio import write_text
 from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.ops import resolver_methods
@@ -23,12 +24,13 @@ def sketch_arena(measured: int) -> int:
     return (size + 15) // 16 * 16
 
 
-def write_sketch(folder: Path, app: str, sketch: str, model: bytes, measured_arena: int, context: dict) -> Path:
-    """Write the sketch ``folder/sketch/`` for ``app`` around ``model``; return its folder.
+def write_sketch(folder: Path, templates: Path, sketch: str, model: bytes, measured_arena: int, context: dict) -> Path:
+    """Write the sketch ``folder/sketch/`` from the template folder ``templates`` around ``model``; return its
+    folder.
 
     ``context`` holds the application's values for its templates and for the README (``title``,
-    ``description``, ``run_steps``, ``extra_libraries``, ``extra_rows``); ``shared_templates`` names files of
-    other applications' folders that the sketch uses too (e.g. ``kws/audio_provider.cpp``).
+    ``description``, ``run_steps``, ``extra_libraries``, ``extra_rows``); ``shared_templates`` names files under
+    ``deploy/templates/arduino/`` that the sketch uses too (e.g. ``common/audio_provider.cpp``).
     """
     info = read_model(model)
     ops = list(dict.fromkeys(op.name for op in info.ops))  # in order of first use
@@ -54,12 +56,13 @@ def write_sketch(folder: Path, app: str, sketch: str, model: bytes, measured_are
         **context,
     }
     target = folder / sketch
+    own = environment(templates)
     shared = [TEMPLATES / "arduino" / rel for rel in context.get("shared_templates", [])]
-    for path in sorted((TEMPLATES / "arduino" / app).iterdir()) + shared:
+    for path in sorted(templates.iterdir()) + shared:
         name = path.name.removesuffix(".j2")
         if name == "sketch.ino":
             name = f"{sketch}.ino"
-        text = render(path.relative_to(TEMPLATES).as_posix(), **values) if path.suffix == ".j2" else path.read_text()
+        text = own.get_template(path.name).render(**values) if path.suffix == ".j2" else path.read_text()
         write_text(target / name, text)
     write_text(target / "op_resolver.h", render("arduino/common/resolver.h.j2", **values))
     write_text(folder / "README.md", render("arduino/common/README.md.j2", **values))

@@ -7,12 +7,13 @@ from tinymlkit.deploy.c_array import c_array
 from tinymlkit.fileio import write_bytes, write_text
 
 
-def package(folder: Path, model: bytes, measured_arena: int, app: str, sketch: str, context: dict) -> dict[str, str]:
+def package(folder: Path, model: bytes, measured_arena: int, templates: Path, sketch: str,
+            context: dict) -> dict[str, str]:
     """Write the deployment files into ``folder``; return ``{artifact: path}`` relative to ``folder``'s parent."""
     write_bytes(folder / "model.tflite", model)
     for name, text in c_array(model).items():
         write_text(folder / name, text)
-    sketch_dir = write_sketch(folder, app, sketch, model, measured_arena, context)
+    sketch_dir = write_sketch(folder, templates, sketch, model, measured_arena, context)
     base = folder.parent
     return {
         "model.tflite": str((folder / "model.tflite").relative_to(base)),

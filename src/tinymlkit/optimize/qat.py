@@ -251,7 +251,7 @@ def quantization_aware_training(
     progress: ProgressCallback = silent,
 ) -> QatResult:
     """Fine-tune a trained softmax classifier with fake-quantized weights and activations; return the plain
-    model to convert with :func:`tinymlkit.optimize.quantize.to_int8`. ``model`` itself is not changed."""
+    model to convert with :func:`tinymlkit.convert.quantize.to_int8`. ``model`` itself is not changed."""
     from tinymlkit.train import fit
 
     if config.epochs < 1:

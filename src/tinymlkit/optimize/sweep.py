@@ -141,7 +141,7 @@ class SweepResult:
 def run_sweep(config: SweepConfig = SweepConfig(), progress: ProgressCallback = silent) -> SweepResult:
     """Train, optimize, convert and measure every point of ``config`` on keyword spotting; write the sweep
     folder ``<runs>/optimize-<time>/``."""
-    from tinymlkit.apps.kws import KwsConfig, features, load_data
+    from tinymlkit.apps.kws.recipe import KwsConfig, features, load_data
     from tinymlkit.pipeline import Stopwatch, summarize_data
     from tinymlkit.progress import track
     from tinymlkit.runs import new_run_path, releasing
@@ -199,11 +199,11 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
 
     import keras
 
-    from tinymlkit.apps.kws import FEATURE_RANGE
+    from tinymlkit.apps.kws.recipe import FEATURE_RANGE
+    from tinymlkit.convert.strip import strip_names
     from tinymlkit.evaluate.metrics import classify
     from tinymlkit.optimize.prune import compressed_size, prune, weight_sparsity
     from tinymlkit.optimize.qat import quantization_aware_training
-    from tinymlkit.optimize.strip import strip_names
     from tinymlkit.pipeline import verify_int8
 
     (x_train, y_train), validation, (x_test, y_test) = (feats[s] for s in ("train", "validation", "test"))
@@ -250,7 +250,7 @@ def _measure_point(candidate: Candidate, feats: dict, labels: list[str], trained
 def _train_float(candidate: Candidate, feats: dict, classes: int, config: SweepConfig, progress: ProgressCallback):
     import keras
 
-    from tinymlkit.features.micro_frontend import MICRO_SPEECH
+    from tinymlkit.apps.kws.frontend import MICRO_SPEECH
     from tinymlkit.models import build_model
     from tinymlkit.train import fit, seed_everything
 

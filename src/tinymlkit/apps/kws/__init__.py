@@ -1,0 +1,1 @@
+"""The kws application: recipe, data and synthesizer, device features, sketch templates and CLI."""

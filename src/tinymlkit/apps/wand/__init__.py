@@ -1,0 +1,1 @@
+"""The wand application: recipe, data and synthesizer, device features, sketch templates and CLI."""
