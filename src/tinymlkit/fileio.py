@@ -75,7 +75,8 @@ def check_writable_folder(folder: str | Path) -> None:
     if not existing.is_dir():
         raise TinyMLError(f"{existing} is not a folder, so {folder} cannot be created; give another output path")
     try:
-        fd, probe = tempfile.mkstemp(dir=existing, prefix=".tinyml-probe.", suffix=".part")
+        remove_stale_parts(existing, "tinyml-probe")
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=f".tinyml-probe.{os.getpid()}-", suffix=".part")
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:

@@ -55,13 +55,16 @@ def main() -> None:
     """
     import os
     import signal
+    import threading
 
     from tinymlkit.cli.ui import error_line, errors
 
     def stop(_signum, _frame):  # noqa: ANN001, ANN202
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # signals can only be caught there
+        previous = signal.signal(signal.SIGTERM, stop)
     try:
         app()
     except TinyMLError as exc:
@@ -82,6 +85,9 @@ def main() -> None:
             raise
         error_line(describe(exc))
         sys.exit(1 if isinstance(exc, OSError | UnicodeError | MemoryError | RecursionError) else 2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)  # as it was (main() may run inside a test process)
 
 
 def describe(exc: BaseException) -> str:
