@@ -263,6 +263,8 @@ def main() -> None:
         print(f"  {verdict:18s} {counts.get(verdict, 0)}")
     for verdict, args, message in problems:
         print(f"- {verdict}: tinyml {' '.join(repr(a) if ' ' in a or not a else a for a in args)}\n    {message!r}")
+    worst = sum(counts.get(v, 0) for v in ("data loss", "half-written", "traceback", "hang"))
+    sys.exit(1 if worst or counts.get("nonsense accepted", 0) > 5 else 0)
 
 
 if __name__ == "__main__":

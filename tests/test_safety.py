@@ -202,7 +202,11 @@ def test_ctrl_c_prints_one_line_and_exit_130(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "tinymlkit", "person", "data", str(tmp_path / "p"), "--scenes",
                              "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True)
-    time.sleep(3)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 120
+    while not children.read_text().strip() and time.monotonic() < deadline:  # wait until it draws, in workers
+        time.sleep(0.1)
+    time.sleep(1)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the command and its worker processes
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -255,9 +259,9 @@ def test_quarantine_is_linear_and_manifest_is_confined(tmp_path):
     root = tmp_path / "d"
     rels = _data_set(root, 3000)
     result = AuditResult(str(root), "audio", 3000, [Finding("silent", r, "", "", True) for r in rels], {}, "")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other load on the machine does not count
     moved = quarantine(result)
-    assert len(moved.moved) == 3000 and time.perf_counter() - started < 3.0  # was ~100 s (rewritten per move)
+    assert len(moved.moved) == 3000 and time.process_time() - started < 3.0  # was ~100 s
     restore(root)
     before = tree(root)
     outside = tmp_path / "outside.txt"
@@ -394,9 +398,9 @@ def test_loudest_window_is_linear():
 
     audio = np.random.default_rng(0).standard_normal(16000 * 600, dtype=np.float32) * 0.01  # ten minutes
     audio[1_000_000:1_016_000] += 0.5
-    started = time.perf_counter()
+    started = time.process_time()
     assert abs(loudest_window(audio, 16000) - 1_000_000) < 100
-    assert time.perf_counter() - started < 3.0  # the direct convolution took about a minute
+    assert time.process_time() - started < 3.0  # the direct convolution took about a minute
     assert len(fit_length(audio[:40000], 16000)) == 16000
 
 
