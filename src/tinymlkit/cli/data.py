@@ -66,8 +66,10 @@ def audit(
 ) -> None:
     """Find duplicates and near duplicates (leakage across splits), silent, clipped and wrong-length files,
     speakers in two splits, outliers and suspected label errors; each with a suggested fix. Writes audit.json."""
-    from tinymlkit.datatools.audit import audit_folder, quarantine, save_audit
+    from tinymlkit.datatools.audit import audit_folder, check_quarantine, quarantine, save_audit
 
+    if fix:
+        check_quarantine(folder)  # a damaged manifest is found before the slow audit, not after it
     with progress_bars() as progress:
         result = audit_folder(folder, kind, labels, progress)
     if result.findings:

@@ -325,6 +325,11 @@ def restore(root: str | Path) -> QuarantineResult:
     return QuarantineResult(str(root), [m["path"] for m in manifest], str(folder))
 
 
+def check_quarantine(root: str | Path) -> None:
+    """Refuse a data set whose quarantine manifest is damaged or lists paths outside it (moves nothing)."""
+    _read_manifest(Path(root))
+
+
 def _confined(root: Path, rel: str, under: str = "") -> bool:
     """Whether ``rel`` names a place inside ``root/under`` (no absolute path, no '..', no link out of it)."""
     pure = PurePosixPath(rel)
