@@ -65,10 +65,11 @@ def check_number(flag: str, value: Any, min: float | None = None, max: float | N
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TinyMLError(f"{flag} {value!r}: must be a number")
-    if not math.isfinite(float(value)):
-        raise TinyMLError(f"{flag} {value}: must be a finite number")
-    if integer and float(value) != int(value):
-        raise TinyMLError(f"{flag} {value}: must be a whole number")
+    if not isinstance(value, numbers.Integral):  # (a huge int is exact; float() of it could overflow)
+        if not math.isfinite(float(value)):
+            raise TinyMLError(f"{flag} {value}: must be a finite number")
+        if integer and not float(value).is_integer():
+            raise TinyMLError(f"{flag} {value}: must be a whole number")
     if above is not None and not value > above:
         raise TinyMLError(f"{flag} {value}: must be above {_n(above)}{_range(max)}")
     if min is not None and value < min:

@@ -16,6 +16,8 @@ OUT = typer.Option(None, "--out", help="Folder for the report files (default: FO
 
 def _out(folder: Path, out: Path | None) -> Path:
     return out if out is not None else folder / "_reports"
+
+
 FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
                      "never replaced or deleted (see docs/safety.md).")
 

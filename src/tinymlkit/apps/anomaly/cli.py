@@ -25,6 +25,8 @@ MODEL = typer.Option(None, "--model", help="int8 .tflite autoencoder (detector.j
 
 def _machines(text: str) -> list[str]:
     return [m.strip() for m in text.split(",") if m.strip()]
+
+
 FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
                      "never replaced or deleted (see docs/safety.md).")
 

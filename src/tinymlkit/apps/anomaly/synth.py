@@ -159,12 +159,12 @@ def synthesize_machine_dataset(
 
     ``root`` is built under a temporary name and must be new, empty or an unchanged earlier output (``force``:
     written beside the user's files, which are kept)."""
-    chosen = parse_machines(machines, ids)
     check_number("--ids", ids, 1, 100, integer=True)
     check_number("--normal", normal, 1, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
     check_number("--abnormal", abnormal, 0, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
     check_number("--seconds", seconds, 0.1, 600.0, why="longer recordings only slow synthesis")
     check_number("--seed", seed, 0, SEED_MAX, integer=True)
+    chosen = parse_machines(machines, ids)
     final = check_output_dir(Path(root), force)
     with building_dir(final, force) as root:
         summary = _write_recordings(root, chosen, normal, abnormal, seconds, seed, progress)

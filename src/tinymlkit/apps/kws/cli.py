@@ -19,6 +19,8 @@ LANG = typer.Option("en", "--lang", help="eSpeak NG language of the built-in voi
 
 def words_list(words: str) -> list[str]:
     return [w.strip() for w in words.split(",") if w.strip()]
+
+
 FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
                      "never replaced or deleted (see docs/safety.md).")
 

@@ -17,6 +17,8 @@ DATA = typer.Option(None, "--data", help="Image folder (person/ and no_person/ o
                     "Visual Wake Words annotations (.json or a folder of them); default: built-in synthetic scenes.")
 IMAGES = typer.Option(None, "--images", help="Visual Wake Words: the folder of the COCO images (default: beside the "
                       ".json).")
+
+
 FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
                      "never replaced or deleted (see docs/safety.md).")
 

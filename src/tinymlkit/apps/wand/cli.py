@@ -21,6 +21,8 @@ DATA = typer.Option(None, "--data", help="Folder of IMU recordings (<gesture>/<s
 
 def names(text: str | None) -> list[str] | None:
     return [n.strip() for n in text.split(",") if n.strip()] if text else None
+
+
 FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
                      "never replaced or deleted (see docs/safety.md).")
 
