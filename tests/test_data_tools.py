@@ -232,7 +232,7 @@ def test_augment_imu_keeps_metadata(gestures, tmp_path):
         (["split", "{data}", "--by", "speaker"], ["metadata.csv"]),
         (["augment", "{data}", "{tmp}/out", "--ops", "blur"], ["unknown operation 'blur'", "pitch"]),
         (["augment", "{data}", "{tmp}/out", "--copies", "0"], ["--copies"]),
-        (["augment", "{data}", "{data}"], ["already exists"]),
+        (["augment", "{data}", "{data}"], ["did not write", "--force"]),
         (["restore", "{data}"], ["nothing to restore"]),
     ],
 )

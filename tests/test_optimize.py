@@ -124,7 +124,7 @@ def test_qat_model_converts_to_int8_and_runs_in_tflm(tone_features, trained_tiny
 
 
 def test_training_needs_an_epoch():
-    with pytest.raises(TinyMLError, match="--epochs must be at least 1, not 0"):
+    with pytest.raises(TinyMLError, match="--epochs 0: must be at least 1"):
         TrainConfig(epochs=0)
 
 

@@ -19,7 +19,7 @@ from tinymlkit.fileio import building_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Features, Figure, Recipe, Trained
 from tinymlkit.report import DataSummary, ModelReport, ModelSummary, TrainingSummary
-from tinymlkit.runs import new_run_path
+from tinymlkit.runs import new_run_path, releasing
 from tinymlkit.runtime.tflm import HOST_POINTER_NOTE, TFLMModel, measure_arena
 
 __all__ = ["Features", "Int8Result", "RunSpec", "Stopwatch", "run", "save_run", "summarize_data", "verify_int8"]
@@ -124,7 +124,7 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
     from tinymlkit.evaluate.cards import write_cards
 
     final = new_run_path(spec.app, spec.runs)
-    with building_dir(final) as tmp:
+    with releasing(final), building_dir(final) as tmp:
         with watch("deploy"):
             artifacts = package(
                 tmp / "deploy",

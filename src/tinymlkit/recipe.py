@@ -279,8 +279,9 @@ class Recipe:
         return asdict(config)
 
     # --- data sets and models from elsewhere ---
-    def synthesize(self, out: Path, config, progress: ProgressCallback = silent) -> str:
-        """Write the built-in data set of ``config`` to ``out`` (a folder, or a file); a one-line summary."""
+    def synthesize(self, out: Path, config, progress: ProgressCallback = silent, force: bool = False) -> str:
+        """Write the built-in data set of ``config`` to ``out`` (a folder, or a file); a one-line summary.
+        ``force``: write into a folder that holds other files too, never replacing them."""
         raise TinyMLError(f"{self.name} has no built-in data set to write")
 
     def for_model(self, config, labels: list[str] | None):

@@ -15,18 +15,38 @@ from dataclasses import MISSING, Field, field, fields
 from typing import Any
 
 from tinymlkit.errors import TinyMLError
+from tinymlkit.validate import SEED_MAX, check_number, check_output_folder
 
 
-def setting(default: Any = MISSING, *, factory: Any = MISSING, help: str, min: float | None = None,
-            max: float | None = None, positive: bool = False, choices: tuple | None = None, builtin: bool = False,
-            source: bool = False, flag: str | None = None, cli: bool = True) -> Field:
+def setting(default: Any = MISSING, *, factory: Any = MISSING, help: str = "", min: float | None = None,
+            max: float | None = None, positive: bool = False, why: str = "", choices: tuple | None = None,
+            builtin: bool = False, source: bool = False, flag: str | None = None, cli: bool = True,
+            output_folder: bool = False) -> Field:
     """A dataclass field with its help text and allowed values (``flag``: the CLI name, default ``--<name>``).
-    ``builtin``: a setting of the built-in data; ``source``: where the data comes from (``--data``)."""
-    metadata = {"help": help, "min": min, "max": max, "positive": positive, "choices": choices, "builtin": builtin,
-                "source": source, "flag": flag, "cli": cli}
+
+    Numbers must be finite, whole where the default is an int, at least ``min`` (above 0 with ``positive``) and at
+    most ``max``; ``why`` says why in the message. ``builtin``: a setting of the built-in data; ``source``: where
+    the data comes from (``--data``); ``output_folder``: a folder checked to be creatable and writable; ``cli``:
+    offered as a command-line option (needs ``help``).
+    """
+    integer = isinstance(default, int) and not isinstance(default, bool)
+    metadata = {"help": help, "min": min, "max": max, "positive": positive, "why": why, "integer": integer,
+                "choices": choices, "builtin": builtin, "source": source, "flag": flag, "cli": cli and bool(help),
+                "output_folder": output_folder}
     if factory is not MISSING:
         return field(default_factory=factory, metadata=metadata)
     return field(default=default, metadata=metadata)
+
+
+def seed_setting(default: int = 0) -> Field:
+    """The random seed of a config: an unsigned 32-bit integer."""
+    return setting(default, help="Random seed: the same seed gives the same data and model.", min=0, max=SEED_MAX,
+                   why="seeds are unsigned 32-bit numbers", builtin=True)
+
+
+def runs_setting(default: str = "runs") -> Field:
+    """The folder that receives run folders, checked before any training."""
+    return setting(default, help="Folder that receives the run folder.", output_folder=True)
 
 
 def flag_of(f: Field) -> str:
@@ -35,24 +55,24 @@ def flag_of(f: Field) -> str:
 
 
 def validate(config: Any) -> None:
-    """Check every field against its declared range and choices; a :class:`TinyMLError` names the flag."""
+    """Check every declared field against its range and choices; a :class:`TinyMLError` names the flag."""
     for f in fields(config):
         value, m = getattr(config, f.name), f.metadata
-        if value is None or not m or isinstance(value, bool):
+        if not m or "help" not in m:
             continue
-        values = value if isinstance(value, list | tuple) else [value]
-        for v in values:
+        if m["output_folder"]:
+            check_output_folder(flag_of(f), value)
+            continue
+        if value is None:
+            continue
+        for v in value if isinstance(value, list | tuple) else [value]:
             _check(flag_of(f), v, m)
 
 
 def _check(flag: str, value: Any, m: dict) -> None:
-    if m.get("choices") is not None and value not in m["choices"]:
+    if m["choices"] is not None and value not in m["choices"]:
         raise TinyMLError(f"{flag} must be one of {', '.join(map(str, m['choices']))}, not {value}")
-    if not isinstance(value, int | float):
-        return
-    if m.get("positive") and not value > 0:
-        raise TinyMLError(f"{flag} must be above 0, not {value:g}")
-    if m.get("min") is not None and value < m["min"]:
-        raise TinyMLError(f"{flag} must be at least {m['min']:g}, not {value:g}")
-    if m.get("max") is not None and value > m["max"]:
-        raise TinyMLError(f"{flag} must be at most {m['max']:g}, not {value:g}")
+    numeric = m["integer"] or m["positive"] or m["min"] is not None or m["max"] is not None
+    if numeric or (isinstance(value, float) and not isinstance(value, bool)):
+        check_number(flag, value, m["min"], m["max"], above=0 if m["positive"] else None, integer=m["integer"],
+                     why=m["why"])

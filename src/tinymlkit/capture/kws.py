@@ -32,7 +32,7 @@ from tinymlkit.capture.session import (
     update_metadata,
     writable_folder,
 )
-from tinymlkit.data.audio import SAMPLE_RATE, write_wav
+from tinymlkit.data.audio import SAMPLE_RATE, loudest_window, write_wav
 from tinymlkit.errors import TinyMLError
 
 TAKE_SECONDS = 1.5
@@ -78,8 +78,7 @@ def trim_to_speech(audio: np.ndarray, sample_rate: int = SAMPLE_RATE, length: in
     first, last = int(np.argmax(active)), nf - 1 - int(np.argmax(active[::-1]))
     s0, s1 = first * frame, (last + 1) * frame
     if s1 - s0 >= length:  # longer than the clip: keep its loudest part
-        window = np.convolve(np.square(audio[s0:s1], dtype=np.float64), np.ones(length), mode="valid")
-        start = s0 + int(np.argmax(window))
+        start = s0 + loudest_window(audio[s0:s1], length)
     else:
         start = int(np.clip((s0 + s1) // 2 - length // 2, 0, max(0, len(audio) - length)))
     cut_off = "start" if first == 0 else "end" if last == nf - 1 else ""

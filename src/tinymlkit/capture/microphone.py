@@ -173,4 +173,7 @@ def open_microphone(wav: str | Path | None = None, device: int | str | None = No
 
 def record(seconds: float, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Record ``seconds`` of mono audio as float32 in [-1, 1]; a clear error where there is no microphone."""
+    from tinymlkit.validate import check_number
+
+    check_number("--seconds", seconds, 0.1, 3600.0, why="an hour of audio is the most one listen handles")
     return SoundDeviceMicrophone(sample_rate).record(seconds)

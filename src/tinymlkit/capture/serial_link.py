@@ -96,7 +96,7 @@ class BoardConnection:
         self.header: StreamHeader | None = None
         self.stats = LinkStats()
         self._buffer = bytearray()
-        self._serial_error = serial.SerialException
+        self._serial_error = (serial.SerialException, OSError, *_termios_error())  # tcdrain/tcflush: termios.error
         try:
             self._serial = serial.Serial(port, baud, timeout=0.05, write_timeout=1.0, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as exc:
@@ -112,7 +112,7 @@ class BoardConnection:
     def close(self) -> None:
         try:
             self._serial.close()
-        except (self._serial_error, OSError):
+        except self._serial_error:
             pass
 
     # -- commands ------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class BoardConnection:
         try:
             self._serial.write(command.encode("ascii") + b"\n")
             self._serial.flush()
-        except (self._serial_error, OSError) as exc:
+        except self._serial_error as exc:
             raise BoardDisconnected(f"lost the board on {self.port} ({_first_line(exc)}); plug it in again") from None
 
     def wait_header(self, sensor: str | None = None, timeout: float = HEADER_TIMEOUT_S) -> StreamHeader:
@@ -312,12 +312,20 @@ class BoardConnection:
             try:
                 waiting = self._serial.in_waiting
                 data = self._serial.read(max(1, min(waiting, 65536)))
-            except (self._serial_error, OSError) as exc:
+            except self._serial_error as exc:
                 raise BoardDisconnected(
                     f"lost the board on {self.port} ({_first_line(exc)}); plug it in again"
                 ) from None
             self.stats.bytes += len(data)
             self._buffer += data
+
+
+def _termios_error() -> tuple[type[Exception], ...]:
+    try:
+        import termios
+    except ImportError:  # not a POSIX system
+        return ()
+    return (termios.error,)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from tinymlkit.capture.protocol import DEFAULT_BAUD, PROTOCOL_VERSION
 from tinymlkit.deploy.render import environment
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import building_dir, write_text
+from tinymlkit.validate import check_number
 
 TEMPLATES = Path(__file__).parent / "templates"
 BOARD = "Arduino Nano 33 BLE Sense"
@@ -26,14 +27,16 @@ PROTOCOL_FILES = ("tinyml_protocol.h", "tinyml_protocol.cpp")
 
 
 def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int = DEFAULT_BAUD,
-                         motion_trigger: bool = False) -> Path:
-    """Write the sketch folder ``<out>/capture_<sensor>/`` (sketch, protocol files, README) and return it."""
+                         motion_trigger: bool = False, force: bool = False) -> Path:
+    """Write the sketch folder ``<out>/capture_<sensor>/`` (sketch, protocol files, README) and return it.
+
+    A sketch written earlier is replaced only while unedited: an edited file is never overwritten (``force``
+    only allows other files in the folder)."""
     if sensor not in ("imu", "mic"):
         raise TinyMLError(f"unknown sensor '{sensor}'; capture sketches exist for imu and mic")
     if rev not in REVISIONS:
         raise TinyMLError(f"--rev must be 1 (original Nano 33 BLE Sense) or 2 (Rev2), not {rev}")
-    if baud <= 0:
-        raise TinyMLError(f"--baud must be positive, not {baud}")
+    check_number("--baud", baud, 300, 4_000_000, integer=True, why="the fastest rate a USB serial port offers")
     sketch = f"capture_{sensor}"
     context = {
         "version": __version__, "protocol": PROTOCOL_VERSION, "sketch": sketch, "sensor": sensor, "board": BOARD,
@@ -45,7 +48,7 @@ def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int =
     }
     out = Path(out)
     templates = environment(TEMPLATES)
-    with building_dir(out / sketch) as tmp:
+    with building_dir(out / sketch, force) as tmp:
         write_text(tmp / f"{sketch}.ino", templates.get_template(f"{sketch}.ino.j2").render(**context))
         for name in PROTOCOL_FILES:
             write_text(tmp / name, (TEMPLATES / name).read_text())

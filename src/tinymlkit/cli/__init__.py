@@ -61,14 +61,62 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 
 def main() -> None:
-    """Entry point: run the app; a :class:`TinyMLError` becomes one red line and exit status 1."""
-    from tinymlkit.cli.ui import errors
+    """Entry point: run the app; whatever goes wrong becomes one line on stderr and a non-zero exit status.
 
+    A :class:`TinyMLError` (a problem the user can fix) exits 1; an operating-system or text-decoding error
+    names the path and exits 1; Ctrl-C or SIGTERM prints "stopped; nothing written" and exits 130 (every
+    writer builds under a temporary name, so an interruption leaves no partial output); anything else is a bug
+    and exits 2 with one line (``TINYML_DEBUG=1`` shows the traceback).
+    """
+    import os
+    import signal
+    import threading
+
+    from tinymlkit.cli.ui import error_line, errors
+
+    def stop(_signum, _frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # signals can only be caught there
+        previous = signal.signal(signal.SIGTERM, stop)
     try:
         app()
     except TinyMLError as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
+        error_line(str(exc))
         sys.exit(1)
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted[/]")
+        errors.print("stopped; nothing written", style="yellow", markup=False, highlight=False)
         sys.exit(130)
+    except SystemExit as exc:  # Typer turns Ctrl-C into a silent exit status 130
+        if exc.code == 130:
+            errors.print("stopped; nothing written", style="yellow", markup=False, highlight=False)
+        raise
+    except BrokenPipeError:  # output piped into a program that stopped reading (e.g. head)
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns every failure into one line
+        if os.environ.get("TINYML_DEBUG"):
+            raise
+        error_line(describe(exc))
+        sys.exit(1 if isinstance(exc, OSError | UnicodeError | MemoryError | RecursionError) else 2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)  # as it was (main() may run inside a test process)
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an unexpected exception: the path and the reason for OS errors, the bytes for decoding."""
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc) or type(exc).__name__
+        paths = " -> ".join(repr(str(p))[1:-1] for p in (exc.filename, exc.filename2) if p is not None)
+        return f"{paths}: {what}; check the path and its permissions" if paths else f"{what} (operating system)"
+    if isinstance(exc, UnicodeError):
+        return (f"text that is not valid UTF-8 ({exc}); rename the file or save the list as UTF-8"
+                if isinstance(exc, UnicodeDecodeError) else f"a name that cannot be encoded ({exc}); rename it")
+    if isinstance(exc, MemoryError):
+        return "out of memory; use smaller sizes (fewer samples, a narrower model)"
+    if isinstance(exc, RecursionError):
+        return "nesting too deep (a symbolic-link loop?); check the folder"
+    return (f"unexpected {type(exc).__name__}: {exc}; this is a bug in tinyml, please report it "
+            "(TINYML_DEBUG=1 shows the traceback)")

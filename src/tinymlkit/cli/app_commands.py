@@ -7,6 +7,7 @@ from importlib import import_module
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.config_options import config_command
 from tinymlkit.errors import TinyMLError
@@ -14,6 +15,8 @@ from tinymlkit.errors import TinyMLError
 MODEL_OPTION = inspect.Parameter(
     "model", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None,
     default=typer.Option(None, "--model", help="int8 .tflite model; default: the newest run's."))
+FORCE_OPTION = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                            "never replaced or deleted (see docs/safety.md).")
 LABELS_OPTION = inspect.Parameter(
     "labels", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
     default=typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."))
@@ -38,7 +41,11 @@ def model_labels(path: Path, labels: str | None) -> list[str] | None:
     if labels:
         return comma_list(labels)
     listed = path.parent / "labels.txt"
-    return listed.read_text().split() if listed.is_file() else None
+    if not listed.is_file():
+        return None
+    from tinymlkit.fileio import read_user_text
+
+    return read_user_text(listed).split()
 
 
 def recipe_of(app: str):
@@ -53,17 +60,18 @@ def add_app_commands(group: typer.Typer, app: str, config_type: type, data_help:
     name of ``data`` that keeps working for one release, with a notice."""
     out = inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Path,
                             default=typer.Argument(..., help=data_help))
+    force = inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=FORCE_OPTION)
     doc = f"Write the built-in {app} data set (synthesized, offline) to a folder or file."
     group.command("data")(config_command(
-        config_type, lambda config, out: write_data(app, config, out), before=(out,), builtin_only=True,
+        config_type, lambda config, out, force: write_data(app, config, out, force), before=(out, force), builtin_only=True,
         defaults=data_defaults, doc=doc))
     if old_data_name:
-        def old(config, out: Path) -> None:
+        def old(config, out: Path, force: bool) -> None:
             renamed(f"tinyml {app} {old_data_name}", f"tinyml {app} data")
-            write_data(app, config, out)
+            write_data(app, config, out, force)
 
         group.command(old_data_name, hidden=True)(config_command(
-            config_type, old, before=(out,), builtin_only=True, defaults=data_defaults, doc=doc))
+            config_type, old, before=(out, force), builtin_only=True, defaults=data_defaults, doc=doc))
     group.command("train")(config_command(
         config_type, lambda config: train(app, config, after_train),
         doc="Train, convert to int8, verify in TFLM and write the run folder (report, cards, deployment, sketch)."))
@@ -95,12 +103,12 @@ def train(app: str, config, after_train: Callable | None = None) -> None:
         after_train(report)
 
 
-def write_data(app: str, config, out: Path) -> None:
+def write_data(app: str, config, out: Path, force: bool = False) -> None:
     from tinymlkit.cli.ui import console, progress_bars
 
     with progress_bars() as progress:
-        summary = recipe_of(app).synthesize(out, config, progress)
-    console.print(f"[bold green]Written[/]: {summary}", highlight=False)
+        summary = recipe_of(app).synthesize(out, config, progress, force)
+    console.print(f"[bold green]Written[/]: {escape(summary)}", highlight=False)
 
 
 def evaluate(app: str, config, model: Path | None, labels: str | None) -> None:

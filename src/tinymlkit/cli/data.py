@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, progress_bars, table
 
@@ -15,6 +16,10 @@ OUT = typer.Option(None, "--out", help="Folder for the report files (default: FO
 
 def _out(folder: Path, out: Path | None) -> Path:
     return out if out is not None else folder / "_reports"
+
+
+FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
+                     "never replaced or deleted (see docs/safety.md).")
 
 
 @app.command()
@@ -63,8 +68,10 @@ def audit(
 ) -> None:
     """Find duplicates and near duplicates (leakage across splits), silent, clipped and wrong-length files,
     speakers in two splits, outliers and suspected label errors; each with a suggested fix. Writes audit.json."""
-    from tinymlkit.datatools.audit import audit_folder, quarantine, save_audit
+    from tinymlkit.datatools.audit import audit_folder, check_quarantine, quarantine, save_audit
 
+    if fix:
+        check_quarantine(folder)  # a damaged manifest is found before the slow audit, not after it
     with progress_bars() as progress:
         result = audit_folder(folder, kind, labels, progress)
     if result.findings:
@@ -131,6 +138,7 @@ def augment(
                             "pitch; imu: rotate, scale, noise; image: flip, brightness). Default: all."),
     kind: str = KIND,
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same files."),
+    force: bool = FORCE,
 ) -> None:
     """Copy the data set to OUT and add augmented copies of its training files (validation and test files are
     never augmented); augment.csv records every file's source and parameters."""
@@ -138,8 +146,8 @@ def augment(
 
     names = [o.strip() for o in ops.split(",") if o.strip()] if ops else None
     with progress_bars() as progress:
-        r = augment_folder(folder, out, copies, names, kind, seed, progress)
-    console.print(f"[bold green]Written[/]: {r.out}: {r.originals} original files and {r.augmented} augmented "
+        r = augment_folder(folder, out, copies, names, kind, seed, progress, force)
+    console.print(f"[bold green]Written[/]: {escape(r.out)}: {r.originals} original files and {r.augmented} augmented "
                   f"({', '.join(r.ops)}, {r.copies} per training file; {r.held_out} held-out files not augmented); "
                   "see augment.csv", highlight=False)
     if r.skipped:

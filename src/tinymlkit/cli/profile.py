@@ -21,6 +21,7 @@ def profile(
 ) -> None:
     """Per-layer work and memory, the TFLM arena, problems and their fixes, and the fit and latency on a board."""
     from tinymlkit.errors import TinyMLError
+    from tinymlkit.fileio import check_output_file
     from tinymlkit.profile import profile_model
     from tinymlkit.profile.render import write_profile_html, write_profile_json
 
@@ -28,14 +29,19 @@ def profile(
         model = model / "deploy" / "model.tflite"
     if not model.is_file():
         raise TinyMLError(f"model file {model} not found; give the path to a .tflite file or a run folder")
+    for out in (json_out, html_out):  # before the slow part: a bad output path fails at once
+        if out is not None:
+            check_output_file(out)
     with progress_bars() as progress:
         p = profile_model(model.read_bytes(), board, measure=measure, kernels=kernels, name=str(model),
                           progress=progress)
     show_profile(p)
     if json_out:
-        console.print(f"JSON: {write_profile_json(p, json_out)}", highlight=False)
+        console.print(f"JSON: {write_profile_json(p, json_out)}", highlight=False, markup=False)
     if html_out:
-        console.print(f"HTML: {write_profile_html(p, html_out)}", highlight=False)
+        console.print(f"HTML: {write_profile_html(p, html_out)}", highlight=False, markup=False)
+    if not p.runnable:
+        raise TinyMLError("TFLM cannot run this model (see the problems above); fix them and profile it again")
 
 
 def boards() -> None:

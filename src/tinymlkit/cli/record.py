@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tinymlkit.cli.ui import console, table
 from tinymlkit.errors import TinyMLError
@@ -144,12 +145,14 @@ def sketch(
     baud: int = typer.Option(115200, "--baud", help="Serial baud rate of the sketch."),
     motion_trigger: bool = typer.Option(False, "--motion-trigger", help="IMU: the board starts a recording "
                                         "when swung (use with 'record imu --trigger board')."),
+    force: bool = typer.Option(False, "--force", help="Write beside other files in OUT/capture_<sensor>/; edited "
+                               "or foreign files are never replaced."),
 ) -> None:
     """Write the Arduino capture sketch (Nano 33 BLE Sense) that 'tinyml record' talks to."""
     from tinymlkit.capture.sketch import write_capture_sketch
 
-    folder = write_capture_sketch(sensor, out, rev, baud, motion_trigger)
-    console.print(f"[bold green]sketch written to[/] {folder}/ (see README.md there to upload it)")
+    folder = write_capture_sketch(sensor, out, rev, baud, motion_trigger, force)
+    console.print(f"[bold green]sketch written to[/] {escape(str(folder))}/ (see README.md there to upload it)")
 
 
 @app.command()

@@ -6,13 +6,41 @@ import os
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent
 
-console = Console()
-errors = Console(stderr=True)  # one-line error messages, never wrapped
+
+class SafeConsole(Console):
+    """A console whose markup can never crash: text that is not valid markup (a user's ``[/x]`` in a path) is
+    printed as it is. Commands still :func:`escape` user text where they style a line."""
+
+    def render_str(self, text: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        text = printable(text, keep="\n\t")
+        try:
+            return super().render_str(text, *args, **kwargs)
+        except MarkupError:
+            return super().render_str(escape(text), *args, **kwargs)
+
+
+console = SafeConsole()
+errors = SafeConsole(stderr=True)  # one-line error messages, never wrapped
+
+
+def error_line(message: str) -> None:
+    """Print ``error: message`` in red on stderr, on one line; the message is shown exactly (no markup, no
+    wrapping; control characters and undecodable bytes of file names as escapes)."""
+    errors.print(f"[bold red]error:[/] {escape(printable(message))}", highlight=False, soft_wrap=True)
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with bytes that are not UTF-8 (kept in file names as surrogates) and control characters
+    (except those in ``keep``) written as escapes, so a name can neither break the output nor fake a line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
 
 
 def quiet_tensorflow() -> None:

@@ -11,12 +11,13 @@ errors: examples a cross-validated logistic regression on summary features confi
 (quarantined only when it is very sure and itself reliable, otherwise reported for a person to check).
 """
 
+import contextlib
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from tinymlkit.progress import ProgressCallback, ProgressEvent, silent, track
 
 QUARANTINE = "_quarantine"
 MANIFEST = "manifest.json"
+JOURNAL = "journal.jsonl"  # each move, appended before it is made (see quarantine)
 NEAR_DUPLICATE = 0.9995  # cosine similarity of fingerprints
 LENGTH_TOLERANCE = 0.1  # reported beyond +-10 % of the expected length
 BAD_LENGTH = 0.5  # quarantined beyond half or twice the expected length
@@ -262,59 +264,119 @@ def save_audit(result: AuditResult, path: str | Path) -> Path:
 
 def quarantine(result: AuditResult) -> QuarantineResult:
     """Move every file a finding marks ``quarantine`` to ``<root>/_quarantine/<same path>``, recording each move
-    in ``_quarantine/manifest.json`` (with its reasons) so :func:`restore` can put it back. Nothing is deleted."""
+    in ``_quarantine/manifest.json`` (with its reasons) so :func:`restore` can put it back. Nothing is deleted.
+
+    Each move is first appended to ``_quarantine/journal.jsonl`` and only then made, so a kill at any moment
+    leaves a record of every moved file (an entry whose move never happened is recognised by its file still
+    being in place); the manifest is written once at the end and the journal removed.
+    """
     root = Path(result.root)
     folder = root / QUARANTINE
-    manifest = _read_manifest(folder)
+    manifest = _read_manifest(root)
     reasons: dict[str, list[str]] = {}
     for f in result.findings:
         if f.quarantine:
             reasons.setdefault(f.path, []).append(f"{f.check}: {f.detail}")
+    todo = [rel for rel in sorted(reasons) if _confined(root, rel) and (root / rel).is_file()]
+    clash = [rel for rel in todo if os.path.lexists(folder / rel)]
+    if clash:
+        raise TinyMLError(f"{folder / clash[0]} already exists: restore it first ('tinyml data restore {root}')")
     moved = []
     when = datetime.now(UTC).isoformat(timespec="seconds")
-    for rel in sorted(reasons):
-        source, target = root / rel, folder / rel
-        if not source.is_file():
-            continue
-        if target.exists():
-            raise TinyMLError(f"{target} already exists: restore it first ('tinyml data restore {root}')")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-        manifest.append({"path": rel, "quarantined": f"{QUARANTINE}/{rel}", "reasons": reasons[rel], "when": when})
-        write_json(folder / MANIFEST, manifest)  # after every move, so an interruption loses no record
-        moved.append(rel)
+    if todo:
+        folder.mkdir(exist_ok=True)
+        with open(folder / JOURNAL, "a", encoding="utf-8") as journal:
+            for rel in todo:
+                entry = {"path": rel, "quarantined": f"{QUARANTINE}/{rel}", "reasons": reasons[rel], "when": when}
+                journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                journal.flush()  # in the page cache before the move: a killed process loses no record
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(root / rel, folder / rel)
+                manifest.append(entry)
+                moved.append(rel)
+    _save_manifest(root, manifest)
     return QuarantineResult(str(root), moved, str(folder))
 
 
 def restore(root: str | Path) -> QuarantineResult:
-    """Move every quarantined file of ``root`` back to where it was, and empty the manifest."""
+    """Move every quarantined file of ``root`` back to where it was, and empty the manifest.
+
+    Everything is checked before the first move (paths inside the data set, nothing in the way); a restore that
+    was killed half-way is finished by running it again."""
     root = Path(root)
     folder = root / QUARANTINE
-    manifest = _read_manifest(folder)
+    manifest = _read_manifest(root)
     if not manifest:
         raise TinyMLError(f"nothing to restore: {folder / MANIFEST} lists no files")
-    clash = [m["path"] for m in manifest if (root / m["path"]).exists()]
-    if clash:
-        raise TinyMLError(f"{root / clash[0]} exists again; move it away, then restore")
-    moved = []
-    remaining = list(manifest)
+    todo = []
     for m in manifest:
+        source, target = root / m["quarantined"], root / m["path"]
+        if os.path.lexists(source) and os.path.lexists(target):
+            raise TinyMLError(f"{target} exists again; move it away, then restore")
+        if os.path.lexists(source):
+            todo.append(m)
+        elif not os.path.lexists(target):
+            raise TinyMLError(f"{source} is missing (listed in {folder / MANIFEST}); put it back or remove its "
+                              "entry from the manifest")
+    for m in todo:
         (root / m["path"]).parent.mkdir(parents=True, exist_ok=True)
         os.replace(root / m["quarantined"], root / m["path"])
-        remaining.remove(m)
-        write_json(folder / MANIFEST, remaining)
-        moved.append(m["path"])
-    return QuarantineResult(str(root), moved, str(folder))
+    _save_manifest(root, [])
+    return QuarantineResult(str(root), [m["path"] for m in manifest], str(folder))
 
 
-def _read_manifest(folder: Path) -> list[dict]:
+def check_quarantine(root: str | Path) -> None:
+    """Refuse a data set whose quarantine manifest is damaged or lists paths outside it (moves nothing)."""
+    _read_manifest(Path(root))
+
+
+def _confined(root: Path, rel: str, under: str = "") -> bool:
+    """Whether ``rel`` names a place inside ``root/under`` (no absolute path, no '..', no link out of it)."""
+    pure = PurePosixPath(rel)
+    if not pure.parts or pure.is_absolute() or "\\" in rel or any(p in ("..", ".") for p in rel.split("/")):
+        return False
+    if not under and pure.parts[0] == QUARANTINE:
+        return False
+    base = (root / under).resolve()
+    return (root / under / rel).parent.resolve().is_relative_to(base)
+
+
+def _save_manifest(root: Path, manifest: list[dict]) -> None:
+    folder = root / QUARANTINE
+    kept = [m for m in manifest if os.path.lexists(root / m["quarantined"])]  # a journalled move never made: gone
+    if kept or (folder / MANIFEST).exists():
+        write_json(folder / MANIFEST, kept)
+    with contextlib.suppress(FileNotFoundError):
+        (folder / JOURNAL).unlink()
+
+
+def _read_manifest(root: Path) -> list[dict]:
+    """The manifest's entries plus those of a journal left by a killed ``quarantine``, each checked to stay
+    inside the data set."""
+    folder = root / QUARANTINE
     path = folder / MANIFEST
-    if not path.is_file():
-        return []
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise TinyMLError(f"{path} is damaged; fix it by hand (a JSON list of moved files)") from None
-    if not isinstance(data, list):
-        raise TinyMLError(f"{path} is not a list of moved files; fix it by hand")
+    data: list = []
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise TinyMLError(f"{path} is damaged; fix it by hand (a JSON list of moved files)") from None
+        if not isinstance(data, list):
+            raise TinyMLError(f"{path} is not a list of moved files; fix it by hand")
+    if (folder / JOURNAL).is_file():
+        seen = {m.get("quarantined") for m in data if isinstance(m, dict)}
+        for line in (folder / JOURNAL).read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # the last line of a killed run may be cut short: its move was never made
+            if isinstance(entry, dict) and entry.get("quarantined") not in seen:
+                data.append(entry)
+    for m in data:
+        if not (isinstance(m, dict) and isinstance(m.get("path"), str) and isinstance(m.get("quarantined"), str)):
+            raise TinyMLError(f"{path} has an entry that is not {{'path': ..., 'quarantined': ...}}; fix it by hand")
+        rel, q = m["path"], m["quarantined"]
+        if not (_confined(root, rel) and q == f"{QUARANTINE}/{rel}" and _confined(root, rel, QUARANTINE)):
+            raise TinyMLError(f"{path} lists '{rel}' -> '{q}', outside the data set or not its own quarantine "
+                              "place; nothing was moved: fix the manifest by hand")
     return data

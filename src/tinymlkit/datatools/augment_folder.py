@@ -22,8 +22,9 @@ import numpy as np
 
 from tinymlkit.datatools.kinds import detect_kind, scan
 from tinymlkit.errors import TinyMLError
-from tinymlkit.fileio import building_dir, write_text
+from tinymlkit.fileio import building_dir, check_output_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent, track
+from tinymlkit.validate import SEED_MAX, check_number
 
 
 @dataclass
@@ -41,7 +42,8 @@ class AugmentResult:
 
 
 def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list[str] | None = None,
-                   kind: str | None = None, seed: int = 0, progress: ProgressCallback = silent) -> AugmentResult:
+                   kind: str | None = None, seed: int = 0, progress: ProgressCallback = silent,
+                   force: bool = False) -> AugmentResult:
     """Write ``out``: the data set ``root`` plus ``copies`` augmented versions of each training file, each made
     by applying every operation in ``ops`` (default: all of the kind's) with freshly drawn parameters."""
     root, out = Path(root), Path(out)
@@ -55,8 +57,8 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
                           f"{', '.join(data_kind.augmenters)}")
     if not 1 <= copies <= 20:
         raise TinyMLError(f"--copies {copies} must be from 1 to 20")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise TinyMLError(f"{out} already exists; give a new folder for the augmented data set")
+    check_number("--seed", seed, 0, SEED_MAX, integer=True)
+    check_output_dir(out, force)
     if out.resolve().is_relative_to(root.resolve()):
         raise TinyMLError(f"{out} is inside {root}; give a folder outside the data set")
     entries = scan(root, data_kind)
@@ -64,14 +66,14 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
     context = {"noise": _background(root, data_kind)}
     rng = np.random.default_rng(seed)
     rows = []
-    with building_dir(out) as tmp:
+    with building_dir(out, force) as tmp:
         for item in root.iterdir():
             if item.name.startswith(".") or item.name in ("_quarantine", "_reports"):
                 continue
             if item.is_dir():
-                shutil.copytree(item, tmp / item.name)
+                shutil.copytree(item, tmp / item.name, symlinks=True)  # a link loop stays a link
             else:
-                shutil.copy2(item, tmp / item.name)
+                shutil.copy2(item, tmp / item.name, follow_symlinks=False)
         skipped = []
         for e in track(train, "Augmenting", progress):
             try:

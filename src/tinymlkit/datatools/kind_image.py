@@ -11,6 +11,7 @@ import numpy as np
 from tinymlkit.datatools.kinds import Clip, DataKind
 from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import write_bytes
+from tinymlkit.validate import check_image_size
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 BLANK_STD = 3.0  # grey levels: a uniform picture (lens cap, dark room)
@@ -23,8 +24,9 @@ def read_gray(path: Path) -> np.ndarray:
 
     try:
         with Image.open(path) as img:
+            check_image_size(Path(path), *img.size)
             return np.asarray(img.convert("L"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise TinyMLError(f"cannot read {path} as an image; use PNG or JPEG files") from None
 
 

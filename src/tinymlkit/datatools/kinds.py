@@ -19,6 +19,7 @@ import numpy as np
 
 from tinymlkit.data.split import assigned_split, speaker_of
 from tinymlkit.errors import TinyMLError
+from tinymlkit.fileio import read_user_text
 
 
 @dataclass
@@ -73,7 +74,7 @@ def read_lists(root: Path) -> dict[str, set[str]]:
     out = {}
     for split, name in (("validation", "validation_list.txt"), ("test", "testing_list.txt")):
         path = root / name
-        out[split] = {ln.strip() for ln in path.read_text().splitlines() if ln.strip()} if path.is_file() else set()
+        out[split] = {ln.strip() for ln in read_user_text(path).splitlines() if ln.strip()} if path.is_file() else set()
     return out
 
 

@@ -26,6 +26,7 @@ from tinymlkit.fileio import building_dir, write_bytes, write_json, write_text
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary
 from tinymlkit.train import TrainConfig
+from tinymlkit.validate import check_fields, runs_field, seed_field
 
 DEFAULT_POINTS = ("tiny_conv@1.0", "tiny_conv@0.5", "tiny_conv@1.0+prune75", "ds_cnn@0.125", "ds_cnn@0.125+qat")
 DEFAULT_BOARD = "nano33ble"
@@ -87,8 +88,11 @@ class SweepConfig:
     strip_names: bool = True  # drop tensor names from every model (TFLM does not read them)
     max_flash_ratio: float = 0.5  # the criterion: at most this fraction of the baseline's flash ...
     max_accuracy_drop: float = 0.02  # ... at no more than this much lower int8 accuracy
-    runs: str = "runs"
-    seed: int = 0
+    runs: str = runs_field()
+    seed: int = seed_field()
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
@@ -139,7 +143,7 @@ def run_sweep(recipe, config: SweepConfig = SweepConfig(), progress: ProgressCal
     from tinymlkit.pipeline import Stopwatch, summarize_data
     from tinymlkit.progress import track
     from tinymlkit.recipe import Classification
-    from tinymlkit.runs import new_run_path
+    from tinymlkit.runs import new_run_path, releasing
 
     if not isinstance(recipe.task, Classification):
         raise TinyMLError(f"the optimization sweep needs a classification application, not {recipe.name}")
@@ -181,7 +185,7 @@ def run_sweep(recipe, config: SweepConfig = SweepConfig(), progress: ProgressCal
                f"latency: latency-model estimate ({_profile(models[points[0].name], config.board).latency_basis})"],
     )
     final = new_run_path("optimize", config.runs)
-    with building_dir(final) as tmp:
+    with releasing(final), building_dir(final) as tmp:
         result.out_dir, result.timings = str(final), dict(watch.seconds)
         for name, tflite in models.items():
             write_bytes(tmp / "models" / f"{_file_stem(name)}.tflite", tflite)

@@ -28,7 +28,7 @@ from tinymlkit.evaluate.roc import summarize_scores
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.recipe import AnomalyScore, CardText, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 DETECTOR_FILE = "detector.json"
@@ -45,22 +45,27 @@ class AnomalyConfig:
                                "(<machine>/{train,test}/*.wav) folder; default: built-in synthesized machines.")
     machines: list[str] = setting(factory=lambda: ["fan"], builtin=True,
                                   help="Built-in data: comma-separated machine types (fan, pump, slider, valve).")
-    ids: int = setting(4, help="Built-in data: machine ids per type.", min=1, builtin=True)
-    normal: int = setting(120, help="Built-in data: normal recordings per machine id.", min=1, builtin=True)
-    abnormal: int = setting(30, help="Built-in data: anomalous recordings per machine id.", min=1, builtin=True)
-    seconds: float = setting(1.0, help="Built-in data: length of each recording.", positive=True, builtin=True)
+    ids: int = setting(4, help="Built-in data: machine ids per type.", min=1, max=100, builtin=True)
+    normal: int = setting(120, help="Built-in data: normal recordings per machine id.", min=1, max=100_000,
+                        builtin=True)
+    abnormal: int = setting(30, help="Built-in data: anomalous recordings per machine id.", min=1,
+                          max=100_000, builtin=True)
+    seconds: float = setting(1.0, help="Built-in data: length of each recording.", min=0.1, max=600.0,
+                            why="longer recordings only slow synthesis", builtin=True)
     features: LogMelConfig = DEFAULT
-    width: float = setting(0.5, help="Autoencoder hidden units = 128 x width.", positive=True)
-    layers: int = setting(2, help="Hidden layers on each side of the 8-unit bottleneck.", min=1)
+    width: float = setting(0.5, help="Autoencoder hidden units = 128 x width.", positive=True, max=16.0,
+                           why="wider models do not fit a microcontroller")
+    layers: int = setting(2, help="Hidden layers on each side of the 8-unit bottleneck.", min=1, max=16)
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=256, learning_rate=1e-3,
                                                                    patience=4))
-    clusters: int = setting(8, help="K-means baseline: number of centroids.", min=1)
+    clusters: int = setting(8, help="K-means baseline: number of centroids.", min=1, max=4096)
     threshold_rule: str = setting("std", choices=("std", "percentile"), help="Threshold from normal validation "
                                   "scores: 'std' (mean + k std) or 'percentile'.")
-    threshold_k: float = setting(2.0, help="k of mean + k std.", min=0)
-    threshold_percentile: float = setting(99.0, help="Percentile for --threshold-rule percentile.", min=0, max=100)
-    runs: str = setting("runs", help="Folder that receives the run folder.")
-    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+    threshold_k: float = setting(2.0, help="k of mean + k std.", min=0, max=1000.0)
+    threshold_percentile: float = setting(99.0, help="Percentile for --threshold-rule percentile.", positive=True,
+                                          max=100.0)
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -105,18 +110,13 @@ class Detector:
 def builtin_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in machine recordings for the run's settings, synthesized once and then cached."""
     from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
 
     settings = {"machines": config.machines, "ids": config.ids, "normal": config.normal,
                 "abnormal": config.abnormal, "seconds": config.seconds, "seed": config.seed, "version": 1}
-    root = cached_path("anomaly", settings)
-    if not (root / "metadata.csv").is_file():
-        from tinymlkit.fileio import building_dir
-
-        with building_dir(root) as tmp:
-            synthesize_machine_dataset(tmp, config.machines, config.ids, config.normal, config.abnormal,
-                                       config.seconds, config.seed, progress)
-    return root
+    return cached_dataset("anomaly", settings, lambda root: synthesize_machine_dataset(
+        root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress,
+                                              force))
 
 
 def load_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -327,7 +327,7 @@ class AnomalyRecipe(Recipe):
 
         return TFLMModel(model, name=name)
 
-    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent) -> str:
+    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
 
         return str(synthesize_machine_dataset(out, config.machines, config.ids, config.normal, config.abnormal,

@@ -28,8 +28,9 @@ from scipy.signal import lfilter
 
 from tinymlkit.data.audio import SAMPLE_RATE, write_wav
 from tinymlkit.errors import TinyMLError
-from tinymlkit.fileio import write_text
+from tinymlkit.fileio import building_dir, check_output_dir, write_text
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
+from tinymlkit.validate import SEED_MAX, check_number
 
 MACHINES = {"fan": (18.0, 30.0, 5), "pump": (24.0, 40.0, 7), "slider": (8.0, 14.0, 3), "valve": (10.0, 16.0, 4)}
 FAULTS = ("bearing", "imbalance", "rubbing")
@@ -152,10 +153,26 @@ def synthesize_machine_dataset(
     seconds: float = 1.0,
     seed: int = 0,
     progress: ProgressCallback = silent,
+    force: bool = False,
 ) -> str:
-    """Write recordings of each machine in the MIMII layout under ``root``; return a one-line summary."""
-    root = Path(root)
+    """Write recordings of each machine in the MIMII layout under ``root``; return a one-line summary.
+
+    ``root`` is built under a temporary name and must be new, empty or an unchanged earlier output (``force``:
+    written beside the user's files, which are kept)."""
+    check_number("--ids", ids, 1, 100, integer=True)
+    check_number("--normal", normal, 1, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
+    check_number("--abnormal", abnormal, 0, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
+    check_number("--seconds", seconds, 0.1, 600.0, why="longer recordings only slow synthesis")
+    check_number("--seed", seed, 0, SEED_MAX, integer=True)
     chosen = parse_machines(machines, ids)
+    final = check_output_dir(Path(root), force)
+    with building_dir(final, force) as root:
+        summary = _write_recordings(root, chosen, normal, abnormal, seconds, seed, progress)
+    return f"{summary} in {final}"
+
+
+def _write_recordings(root: Path, chosen: list, normal: int, abnormal: int, seconds: float, seed: int,
+                      progress: ProgressCallback) -> str:
     rows = ["path,machine,id,condition,fault,severity"]
     total, done = len(chosen) * (normal + abnormal), 0
     for m_index, machine in enumerate(chosen):
@@ -172,4 +189,4 @@ def synthesize_machine_dataset(
                 if done % 20 == 0 or done == total:
                     progress(ProgressEvent("Synthesizing machine sounds", done, total))
     write_text(root / "metadata.csv", "\n".join(rows) + "\n")
-    return f"{total} recordings of {len(chosen)} machines ({seconds:g} s each) in {root}"
+    return f"{total} recordings of {len(chosen)} machines ({seconds:g} s each)"

@@ -21,6 +21,7 @@ from tinymlkit.data.audio import SAMPLE_RATE, AudioFixes, fit_length, read_audio
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS, assigned_split, speaker_of
 from tinymlkit.errors import TinyMLError
+from tinymlkit.fileio import read_user_text
 from tinymlkit.progress import ProgressCallback, silent, track
 
 SILENCE, UNKNOWN = "silence", "unknown"
@@ -142,7 +143,7 @@ def _wav_files(folder: Path) -> tuple[list[Path], int]:
 def _read_list(path: Path) -> set[str]:
     if not path.is_file():
         return set()
-    return {line.strip() for line in path.read_text().splitlines() if line.strip()}
+    return {line.strip() for line in read_user_text(path).splitlines() if line.strip()}
 
 
 def _split(rel: str, listed: dict[str, set[str]], validation_percent: float, test_percent: float) -> str:

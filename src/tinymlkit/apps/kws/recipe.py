@@ -18,7 +18,7 @@ from tinymlkit.datatools.augment import AudioAugment, augment_clips
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 # The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
@@ -41,16 +41,18 @@ class KwsConfig:
                                help="Speech Commands-style folder; default: built-in voices.")
     model: str = setting("ds_cnn", flag="--family",
                          help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model).")
-    width: float = setting(0.5, help="Width multiplier for the model's channels.", positive=True)
+    width: float = setting(0.5, help="Width multiplier for the model's channels.", positive=True, max=4.0,
+                          why="wider models do not fit a microcontroller's RAM")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=64, learning_rate=2e-3))
     augment: AudioAugment = AudioAugment(shift_ms=300, copies=2)
-    unknown_percent: float = setting(100.0, help="'unknown' clips, in percent of the mean keyword's clips.", min=0)
+    unknown_percent: float = setting(100.0, help="'unknown' clips, in percent of the mean keyword's clips.", min=0,
+                                     max=10_000.0)
     silence_percent: float = setting(100.0, help="'silence' clips, in percent of the mean keyword's clips.", min=0)
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
     voices: int | None = setting(None, help="Built-in data: number of synthetic voices (default: the built-in set).",
-                                 min=1, builtin=True)
-    runs: str = setting("runs", help="Folder that receives the run folder.")
-    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+                                 min=3, max=2000, why="more voices only slow synthesis", builtin=True)
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -74,15 +76,12 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized data set for the run's words and language, made once and then cached."""
     from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
 
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
-    root = cached_path("kws", settings)
-    if not (root / "metadata.csv").is_file():
-        extra = {} if config.voices is None else {"voices": config.voices}
-        synthesize_keyword_dataset(root, words=config.words, lang=config.lang, seed=config.seed, progress=progress,
-                                   **extra)
-    return root
+    extra = {} if config.voices is None else {"voices": config.voices}
+    return cached_dataset("kws", settings, lambda root: synthesize_keyword_dataset(
+        root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, force=force, **extra))
 
 
 def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> Features:
@@ -269,7 +268,7 @@ class KwsRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return kws_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent) -> str:
+    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
 
         extra = {} if config.voices is None else {"voices": config.voices}
@@ -320,13 +319,18 @@ def recognizer_of_run(model: Path) -> RecognizerConfig:
     run's report.json; the course's settings for a model from elsewhere."""
     import json
 
+    from tinymlkit.errors import TinyMLError
+
     report = model.resolve().parent.parent / "report.json"
+    if not report.is_file() or model.resolve().parent.name != "deploy":
+        return RecognizerConfig()
     try:
         saved = json.loads(report.read_text(encoding="utf-8"))
         chosen = (saved.get("details") or saved.get("extra"))["streaming"]["recognizer"]
         return RecognizerConfig(**chosen)
-    except (OSError, ValueError, KeyError, TypeError):
-        return RecognizerConfig()
+    except (OSError, ValueError, KeyError, TypeError, TinyMLError) as exc:
+        raise TinyMLError(f"{report} is damaged ({type(exc).__name__}: {exc}); the recognizer settings cannot be "
+                          "read: restore it from a copy, or delete it to use the course's settings") from None
 
 
 def sketch_context(labels: list[str], config: KwsConfig) -> dict:

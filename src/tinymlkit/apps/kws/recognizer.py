@@ -11,15 +11,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinymlkit.validate import bounded, check_fields
+
 
 @dataclass(frozen=True)
 class RecognizerConfig:
     """The micro_speech defaults."""
 
-    average_window_ms: int = 1000
-    threshold: int = 200
-    suppression_ms: int = 1500
-    minimum_count: int = 3
+    average_window_ms: int = bounded(1000, 20, 60_000, flag="--window-ms", why="a minute of scores blurs every command")
+    threshold: int = bounded(200, 0, 255, flag="--threshold", why="scores are on a 0-255 scale")
+    suppression_ms: int = bounded(1500, 0, 600_000, flag="--suppression-ms")
+    minimum_count: int = bounded(3, 1, 1000)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass(frozen=True)

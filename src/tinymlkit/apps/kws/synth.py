@@ -40,12 +40,13 @@ import numpy as np
 
 from tinymlkit.apps.kws import espeak
 from tinymlkit.apps.kws.data import BACKGROUND_DIR, SILENCE, UNKNOWN
+from tinymlkit.apps.kws.scripts import check_script
 from tinymlkit.apps.kws.synth_render import CLIP_SAMPLES, render_all
 from tinymlkit.data import noise
 from tinymlkit.data.audio import SAMPLE_RATE, write_wav
 from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
-from tinymlkit.fileio import building_dir
+from tinymlkit.fileio import building_dir, check_output_dir
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
 
 EXCLUDED_VARIANTS = {
@@ -64,6 +65,8 @@ EXCLUDED_VARIANTS = {
 """Variants left out of the default voice set, and why (pass ``variants=`` to use them anyway)."""
 
 DEFAULT_PERSONAS = 3
+MAX_VOICES = 2000  # more synthetic speakers only lengthen synthesis; real variety comes from real recordings
+MAX_CLIPS = 100_000  # per word: about 3 GB of audio, beyond any laptop run
 """Voices per variant by default: the same timbre at different pitches, speeds and accents."""
 
 NOISE_FILES = {
@@ -260,6 +263,9 @@ def _check_words(words: Sequence[str]) -> list[str]:
     for w in words:
         if not isinstance(w, str) or not w:
             raise TinyMLError("a keyword is empty; give words such as yes,no")
+        if not w.isprintable() or w.startswith("-") or not any(c.isalpha() for c in w):
+            raise TinyMLError(f"keyword {w!r} is not a word eSpeak can say: use letters (no control characters, no "
+                              "leading -)")
         if any(c in w for c in '/\\:*?"<>|') or w.startswith((".", "_")):
             raise TinyMLError(
                 f"keyword '{w}' cannot be a folder name; leave out / \\ : * ? \" < > | and a leading . or _"
@@ -305,6 +311,7 @@ def synthesize_keyword_dataset(
     seed: int = 0,
     workers: int = 2,
     progress: ProgressCallback = silent,
+    force: bool = False,
 ) -> SynthSummary:
     """Write a keyword-spotting data set spoken by synthetic eSpeak NG voices to ``root`` (see the module notes).
 
@@ -315,17 +322,19 @@ def synthesize_keyword_dataset(
     ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
     pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
     variants go to validation and as many to test. The same arguments give identical files. An existing
-    ``root`` is replaced only if it is empty or an earlier output of this function.
+    ``root`` is replaced only if it is empty or an unchanged earlier output; ``force`` writes beside the
+    user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
     """
     started = time.perf_counter()
     words = _check_words(words)
     espeak.check_language(lang)
-    clips_per_word = _check_int("clips_per_word", clips_per_word, 1)
-    unknown_count = _check_int("unknown_count", unknown_count, 0)
-    silence_count = _check_int("silence_count", silence_count, 0)
+    check_script(words, lang, espeak.languages())
+    clips_per_word = _check_int("clips_per_word", clips_per_word, 1, MAX_CLIPS)
+    unknown_count = _check_int("unknown_count", unknown_count, 0, MAX_CLIPS)
+    silence_count = _check_int("silence_count", silence_count, 0, MAX_CLIPS)
     noise_seconds = _check_int("noise_seconds", noise_seconds, 2, 3600)
     workers = _check_int("workers", workers, 1, 64)
-    seed = _check_int("seed", seed, 0)
+    seed = _check_int("seed", seed, 0, 2**32 - 1)
     rate_range = _check_pair("rate_range", rate_range, *espeak.RATE_RANGE)
     pitch_range = _check_pair("pitch_range", pitch_range, 0, 100)
     if not 0 < holdout <= 0.3:
@@ -338,10 +347,10 @@ def synthesize_keyword_dataset(
         espeak.check_language(a)
     if not accent_list:
         raise TinyMLError("the accent list is empty; omit it to use every accent of the language")
-    n_voices = DEFAULT_PERSONAS * len(variant_list) if voices is None else _check_int("voices", voices, 3)
+    n_voices = DEFAULT_PERSONAS * len(variant_list) if voices is None else _check_int("voices", voices, 3, MAX_VOICES)
     if len(variant_list) < 3:
         raise TinyMLError("give at least 3 voice variants, so that training, validation and test each get one")
-    root = _check_root(Path(root))
+    root = check_output_dir(Path(root), force)
 
     voice_list = _make_voices(n_voices, variant_list, accent_list, rate_range, pitch_range, holdout, seed)
     vocabulary = unknown_vocabulary(lang, words, unknown_words)
@@ -351,7 +360,7 @@ def synthesize_keyword_dataset(
     if lang.split("-")[0] not in UNKNOWN_WORDS and unknown_words is None and unknown_count:
         notes.append(f"no word list for '{lang}': unknown clips are made-up words in its sounds")
 
-    with building_dir(root) as tmp:
+    with building_dir(root, force) as tmp:
         for label in [*words, UNKNOWN]:
             (tmp / label).mkdir(exist_ok=True)
         results, streams = render_all(jobs, babble, tmp, workers, progress)
@@ -375,16 +384,6 @@ def synthesize_keyword_dataset(
         _write_index(tmp, rows, summary, seed)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
-
-
-def _check_root(root: Path) -> Path:
-    """Refuse to replace a folder that holds something other than an earlier synthesized data set."""
-    if root.exists():
-        if not root.is_dir():
-            raise TinyMLError(f"{root} is a file; give a folder for the data set")
-        if any(root.iterdir()) and not (root / "synth_kws.json").is_file():
-            raise TinyMLError(f"{root} already holds other files; give a new or empty folder for the data set")
-    return root
 
 
 def _stable_int(text: str) -> int:

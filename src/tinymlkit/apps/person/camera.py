@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from tinymlkit.errors import TinyMLError
+from tinymlkit.validate import MAX_PIXELS, check_image_size
 
 FRAME_WIDTH, FRAME_HEIGHT = 176, 144  # the camera frame (QCIF)
 SIZE = 96  # the model input is SIZE x SIZE x 1
@@ -69,8 +70,12 @@ def read_frame(path: str | Path) -> np.ndarray:
         with Image.open(path) as image:
             if image.format not in FORMATS:
                 raise TinyMLError(f"{path} is a {image.format} image; use PNG, JPEG or BMP")
+            check_image_size(path, *image.size)
             image.load()
             return frame_from_image(image)
+    except Image.DecompressionBombError:
+        raise TinyMLError(f"{path} is over the {MAX_PIXELS // 1_000_000} megapixel limit (decoding it would need "
+                          "gigabytes of memory); resize it first") from None
     except UnidentifiedImageError:
         raise TinyMLError(f"{path} is not an image Pillow can read; use PNG, JPEG or BMP") from None
     except (OSError, SyntaxError, ValueError) as exc:

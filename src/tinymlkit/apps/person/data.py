@@ -27,6 +27,7 @@ from tinymlkit.apps.person.camera import SIZE, SUFFIXES, read_image
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import speaker_of, split_of
 from tinymlkit.errors import TinyMLError
+from tinymlkit.fileio import read_user_text
 from tinymlkit.progress import ProgressCallback, silent, track
 
 LABELS = ["no_person", "person"]  # output index 0 = no person, 1 = person, as in the TFLM example
@@ -145,7 +146,7 @@ def _dataset(files: list[tuple[Path, int]], splits: list[str], groups: list[str]
 def _vww_labels(path: Path) -> tuple[list[dict], dict[str, int]]:
     """The images of a VWW annotations file and the label of each image id."""
     try:
-        doc = json.loads(path.read_text())
+        doc = json.loads(read_user_text(path))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TinyMLError(f"{path} is not valid JSON ({exc}); pass a Visual Wake Words annotations file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list) or "annotations" not in doc:

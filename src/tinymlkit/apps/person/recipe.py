@@ -21,7 +21,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -43,14 +43,16 @@ class PersonConfig:
     images: str | None = setting(None, source=True,
                                  help="Visual Wake Words: the folder of the COCO images (default: beside the .json).")
     scenes: int = setting(16000, help="Built-in data: number of synthetic scenes (half with a person).", min=10,
+                          max=1_000_000, why="larger sets do not fit in memory",
                           builtin=True)
     model: str = setting("mobilenet_v1", help="Model family.", cli=False)
-    width: float = setting(0.25, help="MobileNet v1 width multiplier (alpha).", positive=True)
+    width: float = setting(0.25, help="MobileNet v1 width multiplier (alpha).", positive=True, max=4.0,
+                          why="wider models do not fit a microcontroller")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
-    augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0)
-    runs: str = setting("runs", help="Folder that receives the run folder.")
-    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+    augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0, max=64)
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -59,12 +61,10 @@ class PersonConfig:
 def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthetic scene set (``scenes.npz`` in the cache), made once and then reused."""
     from tinymlkit.apps.person.synth import SYNTH_VERSION, synthesize_person_scenes
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
 
-    root = cached_path("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION})
-    if not (root / "scenes.npz").is_file():
-        synthesize_person_scenes(root, config.scenes, config.seed, progress)
-    return root
+    return cached_dataset("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
+                          lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress, force))
 
 
 def load_data(config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -153,7 +153,7 @@ class PersonRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return person_model(model, name)
 
-    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent) -> str:
+    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.person.synth import write_scene_folder
 
         return str(write_scene_folder(out, config.scenes, config.seed, progress))

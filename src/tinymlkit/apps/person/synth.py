@@ -497,10 +497,9 @@ def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None 
     frame (otherwise dropped to save memory).
     """
     import os
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
     from tinymlkit.progress import ProgressEvent, silent
+    from tinymlkit.workers import process_pool
 
     progress = progress or silent
     chunk = 250
@@ -522,7 +521,7 @@ def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None 
         for start in starts:
             keep(_render_range(seed, start, min(start + chunk, count)))
     else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        with process_pool(workers) as pool:
             for result in pool.map(_render_range, [seed] * len(starts), starts,
                                    [min(s + chunk, count) for s in starts]):
                 keep(result)
@@ -568,17 +567,20 @@ def load_scenes(root: str | Path):
                    extras={"format": "synthetic scenes"})
 
 
-def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None) -> str:
+def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None, force: bool = False) -> str:
     """Write ``count`` scenes as an image folder: ``person/`` and ``no_person/`` PNG camera frames (176x144),
     ``validation_list.txt``, ``testing_list.txt`` and ``metadata.csv``. Returns a one-line summary."""
     from tinymlkit.data.split import split_of
-    from tinymlkit.fileio import building_dir
+    from tinymlkit.fileio import building_dir, check_output_dir
+    from tinymlkit.validate import check_number
 
-    out = Path(out)
+    check_number("--scenes", count, 2, 1_000_000, integer=True, why="larger sets do not fit in memory")
+    check_number("--seed", seed, 0, 2**32 - 1, integer=True)
+    out = check_output_dir(Path(out), force)
     _, scenes = render_scenes(count, seed, progress, frames=True)
     lists: dict[str, list[str]] = {"validation": [], "test": []}
     rows = ["path,label,people,person_height,occluded,objects"]
-    with building_dir(out) as tmp:
+    with building_dir(out, force) as tmp:
         for sub in ("person", "no_person"):
             (tmp / sub).mkdir()
         for i, s in enumerate(scenes):

@@ -20,7 +20,7 @@ from tinymlkit.evaluate.metrics import regression_metrics
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Evaluation, Features, Recipe, Regression, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 GRID_POINTS = 1000
@@ -35,16 +35,18 @@ class SineConfig:
 
     data: str | None = setting(None, source=True,
                                help="CSV file with the header x,y; default: built-in samples.")
-    samples: int = setting(1000, help="Built-in data: number of samples.", min=10, builtin=True)
-    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0,
+    samples: int = setting(1000, help="Built-in data: number of samples.", min=10, max=10_000_000,
+                          why="more samples only slow training", builtin=True)
+    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0, max=100.0,
                            builtin=True)
     model: str = setting("sine_mlp", help="Model family.", cli=False)
-    width: float = setting(1.0, help="Width multiplier for the hidden layers (16 units each).", positive=True)
+    width: float = setting(1.0, help="Width multiplier for the hidden layers (16 units each).", positive=True,
+                           max=64.0, why="wider models do not fit a microcontroller")
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(epochs=600, batch_size=32, learning_rate=5e-3, patience=100)
     )
-    runs: str = setting("runs", help="Folder that receives the run folder.")
-    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -52,12 +54,15 @@ class SineConfig:
 
 def builtin_data(config: SineConfig) -> Path:
     """The built-in sine CSV for the run's settings, made once and then cached."""
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
+    from tinymlkit.fileio import building_dir
 
-    path = cached_path("sine", {"samples": config.samples, "noise": config.noise, "seed": config.seed}) / "sine.csv"
-    if not path.is_file():
-        write_sine_csv(path, *synthesize_sine(config.samples, config.noise, config.seed))
-    return path
+    def build(root: Path) -> None:
+        with building_dir(root) as tmp:
+            write_sine_csv(tmp / "sine.csv", *synthesize_sine(config.samples, config.noise, config.seed))
+
+    settings = {"samples": config.samples, "noise": config.noise, "seed": config.seed}
+    return cached_dataset("sine", settings, build) / "sine.csv"
 
 
 def load_data(config: SineConfig) -> tuple[Dataset, str]:
@@ -143,7 +148,7 @@ class SineRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return sine_model(model, name)
 
-    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent) -> str:
+    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         write_sine_csv(out, *synthesize_sine(config.samples, config.noise, config.seed))
         return f"{config.samples} samples of sin(x) + noise in {out}"
 

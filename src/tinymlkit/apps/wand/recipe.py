@@ -25,7 +25,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -46,17 +46,20 @@ class WandConfig:
     data: str | None = setting(None, source=True,
                                help="Folder of IMU recordings (<gesture>/<subject>_nohash_<n>.csv) or a "
                                "strokes .json file; default: built-in synthetic users.")
-    users: int = setting(60, help="Built-in data: number of synthetic users.", min=1, builtin=True)
-    repetitions: int = setting(6, help="Built-in data: recordings per user and gesture.", min=1, builtin=True)
+    users: int = setting(60, help="Built-in data: number of synthetic users.", min=3, max=10_000,
+                       why="more users only slow synthesis", builtin=True)
+    repetitions: int = setting(6, help="Built-in data: recordings per user and gesture.", min=1, max=1000,
+                             builtin=True)
     model: str = setting("wand_cnn", help="Model family.", cli=False)
-    width: float = setting(1.0, help="Width multiplier for the CNN's filters (16/32/64).", positive=True)
+    width: float = setting(1.0, help="Width multiplier for the CNN's filters (16/32/64).", positive=True, max=16.0,
+                           why="wider models do not fit a microcontroller")
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=3e-3,
                                                                    patience=8))
     augment: int = setting(1, help="Extra randomly rotated, scaled and sheared copies of each training stroke.",
-                           min=0)
+                           min=0, max=64)
     stroke: StrokeConfig = WAND
-    runs: str = setting("runs", help="Folder that receives the run folder.")
-    seed: int = setting(0, help="Random seed: the same seed gives the same data and model.", builtin=True)
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
         validate(self)
@@ -65,14 +68,12 @@ class WandConfig:
 def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized recordings for the run's gestures and users, made once and then cached."""
     from tinymlkit.apps.wand.synth import synthesize_wand_dataset
-    from tinymlkit.cache import cached_path
+    from tinymlkit.cache import cached_dataset
 
     settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
                 "seed": config.seed, "version": 3}
-    root = cached_path("wand", settings)
-    if not (root / "metadata.csv").is_file():
-        synthesize_wand_dataset(root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress)
-    return root
+    return cached_dataset("wand", settings, lambda root: synthesize_wand_dataset(
+        root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress, force))
 
 
 def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -190,7 +191,7 @@ class WandRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return wand_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent) -> str:
+    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.wand.synth import synthesize_wand_dataset
 
         return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,

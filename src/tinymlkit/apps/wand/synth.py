@@ -25,8 +25,9 @@ import numpy as np
 
 from tinymlkit.apps.wand.data import write_recording
 from tinymlkit.apps.wand.gestures import GESTURES, check_gestures
-from tinymlkit.fileio import write_text
+from tinymlkit.fileio import building_dir, check_output_dir, write_text
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
+from tinymlkit.validate import SEED_MAX, check_number
 
 SIM_RATE = 1000.0  # Hz, the rate the motion is simulated at before the IMU samples it
 GRAVITY = 9.80665
@@ -197,10 +198,24 @@ def synthesize_wand_dataset(
     repetitions: int = 6,
     seed: int = 0,
     progress: ProgressCallback = silent,
+    force: bool = False,
 ) -> str:
-    """Write the data set under ``root`` in the IMU recording layout; returns a one-line summary."""
+    """Write the data set under ``root`` in the IMU recording layout; returns a one-line summary.
+
+    ``root`` is built under a temporary name and must be new, empty or an unchanged earlier output (``force``:
+    written beside the user's files, which are kept)."""
     check_gestures(gestures)
-    root = Path(root)
+    check_number("--users", users, 1, 10_000, integer=True, why="more users only slow synthesis")
+    check_number("--repetitions", repetitions, 1, 1000, integer=True)
+    check_number("--seed", seed, 0, SEED_MAX, integer=True)
+    final = check_output_dir(Path(root), force)
+    with building_dir(final, force) as root:
+        summary = _write_recordings(root, gestures, users, repetitions, seed, progress)
+    return f"{summary} in {final}"
+
+
+def _write_recordings(root: Path, gestures: list[str], users: int, repetitions: int, seed: int,
+                      progress: ProgressCallback) -> str:
     rng = np.random.default_rng(seed)
     styles = [make_user(i, rng) for i in range(users)]
     rows = ["path,subject,hand,device,rate_hz"]
@@ -218,4 +233,4 @@ def synthesize_wand_dataset(
                 if done % 50 == 0 or done == total:
                     progress(ProgressEvent("Synthesizing gestures", done, total))
     write_text(root / "metadata.csv", "\n".join(rows) + "\n")
-    return f"{total} recordings of {len(gestures)} gestures by {users} synthetic users in {root}"
+    return f"{total} recordings of {len(gestures)} gestures by {users} synthetic users"
