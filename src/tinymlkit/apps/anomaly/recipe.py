@@ -115,8 +115,7 @@ def builtin_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> 
     settings = {"machines": config.machines, "ids": config.ids, "normal": config.normal,
                 "abnormal": config.abnormal, "seconds": config.seconds, "seed": config.seed, "version": 1}
     return cached_dataset("anomaly", settings, lambda root: synthesize_machine_dataset(
-        root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress,
-                                              force))
+        root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress))
 
 
 def load_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -331,7 +330,7 @@ class AnomalyRecipe(Recipe):
         from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
 
         return str(synthesize_machine_dataset(out, config.machines, config.ids, config.normal, config.abnormal,
-                                              config.seconds, config.seed, progress))
+                                              config.seconds, config.seed, progress, force))
 
     def evaluate(self, model: Path, data: Dataset, config: AnomalyConfig, labels: list[str] | None = None,
                  progress: ProgressCallback = silent) -> Evaluation:

@@ -81,7 +81,7 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
     extra = {} if config.voices is None else {"voices": config.voices}
     return cached_dataset("kws", settings, lambda root: synthesize_keyword_dataset(
-        root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, force=force, **extra))
+        root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **extra))
 
 
 def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> Features:
@@ -273,7 +273,7 @@ class KwsRecipe(Recipe):
 
         extra = {} if config.voices is None else {"voices": config.voices}
         return str(synthesize_keyword_dataset(out, words=config.words, lang=config.lang, seed=config.seed,
-                                              progress=progress, **extra))
+                                              progress=progress, force=force, **extra))
 
     def for_model(self, config: KwsConfig, labels: list[str] | None) -> KwsConfig:
         words = [w for w in labels or [] if w not in (SILENCE, UNKNOWN)]

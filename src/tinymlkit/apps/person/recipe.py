@@ -64,7 +64,7 @@ def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> P
     from tinymlkit.cache import cached_dataset
 
     return cached_dataset("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
-                          lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress, force))
+                          lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress))
 
 
 def load_data(config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -156,7 +156,7 @@ class PersonRecipe(Recipe):
     def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.person.synth import write_scene_folder
 
-        return str(write_scene_folder(out, config.scenes, config.seed, progress))
+        return str(write_scene_folder(out, config.scenes, config.seed, progress, force))
 
     def evaluate(self, model: Path, data: Dataset, config: PersonConfig, labels: list[str] | None = None,
                  progress: ProgressCallback = silent) -> Evaluation:

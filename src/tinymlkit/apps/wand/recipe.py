@@ -73,7 +73,7 @@ def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Pat
     settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
                 "seed": config.seed, "version": 3}
     return cached_dataset("wand", settings, lambda root: synthesize_wand_dataset(
-        root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress, force))
+        root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress))
 
 
 def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -195,7 +195,7 @@ class WandRecipe(Recipe):
         from tinymlkit.apps.wand.synth import synthesize_wand_dataset
 
         return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,
-                                           config.seed, progress))
+                                           config.seed, progress, force))
 
     def for_model(self, config: WandConfig, labels: list[str] | None) -> WandConfig:
         return replace(config, gestures=labels) if labels and not config.gestures else config
