@@ -49,8 +49,8 @@ NUMERIC = {  # command -> its numeric options; values here are all nonsense for 
     ("record", "sketch", "imu", "{new}"): ["--rev", "--baud"],
     ("kws", "listen", "{data}/yes/a_nohash_0.wav"): ["--threshold", "--window-ms", "--suppression-ms"],
 }
-ZERO_OK = {"--seed", "--augment", "--noise", "--threshold-k", "--suppression-ms", "--threshold", "--validation", "--test",
-           "--abnormal"}  # (a data set of normal sounds only is a fair request)
+ZERO_OK = {"--seed", "--augment", "--noise", "--threshold-k", "--suppression-ms", "--threshold", "--validation",
+           "--test", "--abnormal"}  # (a data set of normal sounds only is a fair request)
 VALUES = ["nan", "inf", "-inf", "-1", "0", "1e20", "99999999999999999999", "", "abc", "[/x]", "-5.5"]
 
 

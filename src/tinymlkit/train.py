@@ -21,9 +21,8 @@ class TrainConfig:
                           max=100_000, why="more epochs than that never help")
     batch_size: int = setting(64, help="Examples per training step.", min=1, max=65_536,
                               why="larger batches do not fit in memory")
-    learning_rate: float = setting(1e-3, help="Adam's learning rate (the peak one with cosine decay).", positive=True, max=10.0,
-                                   why="larger rates only diverge",
-                                   flag="--learning-rate")
+    learning_rate: float = setting(1e-3, help="Adam's learning rate (the peak one with cosine decay).", positive=True,
+                                   max=10.0, why="larger rates only diverge", flag="--learning-rate")
     patience: int = setting(6, help="Epochs without a better validation loss before training stops.", min=0,
                             max=100_000)
     seed: int = setting(0, help="Not read: a run's seed is its application config's seed (kept for old callers).",
@@ -32,9 +31,6 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         validate(self)
-
-    def __post_init__(self) -> None:
-        check_fields(self)
 
 
 @dataclass

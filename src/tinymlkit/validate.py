@@ -5,7 +5,6 @@ Config fields are declared with :func:`tinymlkit.settings.setting` (or :func:`bo
 that is not a command-line option) and checked in ``__post_init__``; this module holds the checks themselves.
 """
 
-import dataclasses
 import math
 import numbers
 from typing import Any

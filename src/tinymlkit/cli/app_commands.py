@@ -63,8 +63,8 @@ def add_app_commands(group: typer.Typer, app: str, config_type: type, data_help:
     force = inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=FORCE_OPTION)
     doc = f"Write the built-in {app} data set (synthesized, offline) to a folder or file."
     group.command("data")(config_command(
-        config_type, lambda config, out, force: write_data(app, config, out, force), before=(out, force), builtin_only=True,
-        defaults=data_defaults, doc=doc))
+        config_type, lambda config, out, force: write_data(app, config, out, force), before=(out, force),
+        builtin_only=True, defaults=data_defaults, doc=doc))
     if old_data_name:
         def old(config, out: Path, force: bool) -> None:
             renamed(f"tinyml {app} {old_data_name}", f"tinyml {app} data")

@@ -326,7 +326,8 @@ class AnomalyRecipe(Recipe):
 
         return TFLMModel(model, name=name)
 
-    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
+    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent,
+                   force: bool = False) -> str:
         from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
 
         return str(synthesize_machine_dataset(out, config.machines, config.ids, config.normal, config.abnormal,

@@ -4,7 +4,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from tinymlkit.apps.kws.recipe import KwsConfig
 from tinymlkit.cli.app_commands import add_app_commands

@@ -268,7 +268,8 @@ class KwsRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return kws_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
+    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent,
+                   force: bool = False) -> str:
         from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
 
         extra = {} if config.voices is None else {"voices": config.voices}

@@ -153,7 +153,8 @@ class PersonRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return person_model(model, name)
 
-    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
+    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent,
+                   force: bool = False) -> str:
         from tinymlkit.apps.person.synth import write_scene_folder
 
         return str(write_scene_folder(out, config.scenes, config.seed, progress, force))

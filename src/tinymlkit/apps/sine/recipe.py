@@ -37,8 +37,8 @@ class SineConfig:
                                help="CSV file with the header x,y; default: built-in samples.")
     samples: int = setting(1000, help="Built-in data: number of samples.", min=10, max=10_000_000,
                           why="more samples only slow training", builtin=True)
-    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0, max=100.0,
-                           builtin=True)
+    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0,
+                           max=100.0, builtin=True)
     model: str = setting("sine_mlp", help="Model family.", cli=False)
     width: float = setting(1.0, help="Width multiplier for the hidden layers (16 units each).", positive=True,
                            max=64.0, why="wider models do not fit a microcontroller")
@@ -148,7 +148,8 @@ class SineRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return sine_model(model, name)
 
-    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
+    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent,
+                   force: bool = False) -> str:
         write_sine_csv(out, *synthesize_sine(config.samples, config.noise, config.seed))
         return f"{config.samples} samples of sin(x) + noise in {out}"
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from tinymlkit.apps.wand.recipe import WandConfig
 from tinymlkit.cli.app_commands import add_app_commands

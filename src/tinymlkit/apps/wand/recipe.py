@@ -191,7 +191,8 @@ class WandRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return wand_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
+    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent,
+                   force: bool = False) -> str:
         from tinymlkit.apps.wand.synth import synthesize_wand_dataset
 
         return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,
