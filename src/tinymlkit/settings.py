@@ -38,6 +38,12 @@ def setting(default: Any = MISSING, *, factory: Any = MISSING, help: str = "", m
     return field(default=default, metadata=metadata)
 
 
+def bounded(default: Any, min: float | None = None, max: float | None = None, *, positive: bool = False,
+            why: str = "", flag: str | None = None) -> Field:
+    """A checked number field that is not a command-line option of its own (e.g. a recognizer setting)."""
+    return setting(default, min=min, max=max, positive=positive, why=why, flag=flag, cli=False)
+
+
 def seed_setting(default: int = 0) -> Field:
     """The random seed of a config: an unsigned 32-bit integer."""
     return setting(default, help="Random seed: the same seed gives the same data and model.", min=0, max=SEED_MAX,

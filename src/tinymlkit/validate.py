@@ -1,8 +1,8 @@
 """Checking numbers at the edge: ranges live on the config dataclasses, as field metadata, so the CLI (which is
 generated from the configs) and library callers get the same one-line errors before any slow work.
 
-Config fields are declared with :func:`tinymlkit.settings.setting` (or :func:`bounded` for a checked number
-that is not a command-line option) and checked in ``__post_init__``; this module holds the checks themselves.
+Config fields are declared with :func:`tinymlkit.settings.setting` (or ``settings.bounded`` for a checked
+number that is not a command-line option) and checked in ``__post_init__``; this module holds the checks themselves.
 """
 
 import math
@@ -13,24 +13,6 @@ from tinymlkit.errors import TinyMLError
 
 SEED_MAX = 2**32 - 1  # NumPy and Keras seeds are unsigned 32-bit
 MAX_PIXELS = 50_000_000  # larger pictures (a 40000x40000 PNG) would need gigabytes just to be decoded
-
-
-def bounded(default: Any, min: float | None = None, max: float | None = None, *, above: float | None = None,
-            why: str = "", flag: str | None = None, optional: bool = False) -> Any:
-    """A checked number field without a command-line option of its own: a :func:`tinymlkit.settings.setting` with
-    ``min``/``max`` (or an open lower bound ``above``, which must be 0). ``optional``: None allowed (always is)."""
-    from tinymlkit.settings import setting
-
-    if above not in (None, 0):
-        raise ValueError("bounded(): only above=0 is supported")
-    return setting(default, min=min, max=max, positive=above == 0, why=why, flag=flag, cli=False)
-
-
-def check_fields(obj: Any) -> None:
-    """Check every declared field of the dataclass instance ``obj`` (see :func:`tinymlkit.settings.validate`)."""
-    from tinymlkit.settings import validate
-
-    validate(obj)
 
 
 def check_number(flag: str, value: Any, min: float | None = None, max: float | None = None, *,

@@ -25,8 +25,8 @@ from tinymlkit.errors import TinyMLError
 from tinymlkit.fileio import building_dir, write_bytes, write_json, write_text
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.report import DataSummary
+from tinymlkit.settings import runs_setting, seed_setting, validate
 from tinymlkit.train import TrainConfig
-from tinymlkit.validate import check_fields, runs_field, seed_field
 
 DEFAULT_POINTS = ("tiny_conv@1.0", "tiny_conv@0.5", "tiny_conv@1.0+prune75", "ds_cnn@0.125", "ds_cnn@0.125+qat")
 DEFAULT_BOARD = "nano33ble"
@@ -88,11 +88,11 @@ class SweepConfig:
     strip_names: bool = True  # drop tensor names from every model (TFLM does not read them)
     max_flash_ratio: float = 0.5  # the criterion: at most this fraction of the baseline's flash ...
     max_accuracy_drop: float = 0.02  # ... at no more than this much lower int8 accuracy
-    runs: str = runs_field()
-    seed: int = seed_field()
+    runs: str = runs_setting()
+    seed: int = seed_setting()
 
     def __post_init__(self) -> None:
-        check_fields(self)
+        validate(self)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinymlkit.validate import bounded, check_fields
+from tinymlkit.settings import bounded, validate
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class RecognizerConfig:
     minimum_count: int = bounded(3, 1, 1000)
 
     def __post_init__(self) -> None:
-        check_fields(self)
+        validate(self)
 
 
 @dataclass(frozen=True)
