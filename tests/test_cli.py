@@ -50,7 +50,8 @@ def test_every_app_has_the_same_verbs_with_options_from_its_config():
 
 def test_bad_numbers_fail_at_parse_time_naming_the_flag(tmp_path):
     result = tinyml("sine", "train", "--epochs", "0", "--runs", str(tmp_path))
-    assert result.returncode == 1 and result.stderr.strip() == "error: --epochs 0: must be at least 1 and at most 100,000"
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: --epochs 0: must be at least 1 and at most 100,000"
     assert not list(tmp_path.iterdir())
 
 
