@@ -37,8 +37,7 @@ def models(tmp_path_factory) -> dict:
     x = keras.layers.Conv2D(8, 3, activation="relu", bias_initializer=bias)(x)
     x = keras.layers.MaxPooling2D(2)(x)
     x = keras.layers.Flatten()(x)
-    cnn = _int8(keras.Model(inputs, keras.layers.Dense(3, activation="softmax", bias_initializer=bias)(x)),
-                (24, 24, 1))
+    cnn = _int8(keras.Model(inputs, keras.layers.Dense(3, activation="softmax", bias_initializer=bias)(x)), (24, 24, 1))
     folder = tmp_path_factory.mktemp("models")
     (folder / "wake.tflite").write_bytes(mlp)
     (folder / "detector.tflite").write_bytes(cnn)
@@ -119,12 +118,20 @@ def test_bad_input_fails_before_writing(models, tmp_path, sine_float_model):
 
 def test_cli_prints_the_table_and_fails_in_one_line(models, tmp_path):
     folder = models["folder"]
-    result = tinyml("deploy", "multi", str(folder / "wake.tflite"), str(folder / "detector.tflite"),
-                    "--out", str(tmp_path / "o"), env={"COLUMNS": "200"})
+    result = tinyml(
+        "deploy",
+        "multi",
+        str(folder / "wake.tflite"),
+        str(folder / "detector.tflite"),
+        "--out",
+        str(tmp_path / "o"),
+        env={"COLUMNS": "200"},
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     assert f"{report['shared_arena_bytes']:,}" in result.stdout and f"{report['saving_bytes']:,}" in result.stdout
     assert "64-bit" in result.stdout
-    one_line_error(tinyml("deploy", "multi", str(folder / "wake.tflite"), "--out", str(tmp_path / "p")),
-                   "two or more models")
+    one_line_error(
+        tinyml("deploy", "multi", str(folder / "wake.tflite"), "--out", str(tmp_path / "p")), "two or more models"
+    )
     assert not (tmp_path / "p").exists()

@@ -77,8 +77,13 @@ class MultiDeployment:
         return self.saving_bytes / self.separate_arena_bytes
 
 
-def deploy_multi(models: list[str | Path | bytes], out: str | Path, names: list[str] | None = None,
-                 force: bool = False, progress: ProgressCallback = silent) -> MultiDeployment:
+def deploy_multi(
+    models: list[str | Path | bytes],
+    out: str | Path,
+    names: list[str] | None = None,
+    force: bool = False,
+    progress: ProgressCallback = silent,
+) -> MultiDeployment:
     """Write one Arduino sketch running every model of ``models`` (files or .tflite bytes; two or more int8
     models) in turn, with one shared tensor arena and one op resolver, into the folder ``out``.
 
@@ -99,9 +104,11 @@ def deploy_multi(models: list[str | Path | bytes], out: str | Path, names: list[
         progress(ProgressEvent("Checking the shared arena", i, len(loaded), t.name))
         ran, said = check_runs(data, shared)
         if not ran:  # the bisection found a smaller size that works, so this means TFLM is not monotonic here
-            raise TinyMLError(f"{t.source} did not run in TFLM with the shared arena of {shared:,} bytes "
-                              f"({said.strip().splitlines()[-1] if said.strip() else 'no message'}); deploy it "
-                              "in a sketch of its own")
+            raise TinyMLError(
+                f"{t.source} did not run in TFLM with the shared arena of {shared:,} bytes "
+                f"({said.strip().splitlines()[-1] if said.strip() else 'no message'}); deploy it "
+                "in a sketch of its own"
+            )
         t.runs_in_shared_arena = True
         t.arena_bytes_32bit = estimate_32bit_arena(t.arena_bytes, info)
     progress(ProgressEvent("Checking the shared arena", len(loaded), len(loaded)))
@@ -119,8 +126,10 @@ def deploy_multi(models: list[str | Path | bytes], out: str | Path, names: list[
     )
     with building_dir(out, force) as tmp:
         result.files = _write(tmp, result, [data for _, _, data, _ in loaded])
-        write_json(tmp / "report.json", {**to_jsonable(result), "saving_bytes": result.saving_bytes,
-                                         "saving_share": round(result.saving_share, 4)})
+        write_json(
+            tmp / "report.json",
+            {**to_jsonable(result), "saving_bytes": result.saving_bytes, "saving_share": round(result.saving_share, 4)},
+        )
     return result
 
 
@@ -128,8 +137,10 @@ def _load(models: list[str | Path | bytes], names: list[str] | None) -> list[tup
     """Read and check every model before any slow work: (name, source, bytes, parsed model) each."""
     models = list(models)
     if len(models) < 2:
-        raise TinyMLError(f"a multi-model sketch needs two or more models, {len(models)} given; for one model use "
-                          "the application's sketch (its run folder's deploy/) or tinymlkit.deploy")
+        raise TinyMLError(
+            f"a multi-model sketch needs two or more models, {len(models)} given; for one model use "
+            "the application's sketch (its run folder's deploy/) or tinymlkit.deploy"
+        )
     if names is not None and len(names) != len(models):
         raise TinyMLError(f"{len(names)} names for {len(models)} models; give one name per model")
     loaded, seen = [], {}
@@ -142,8 +153,9 @@ def _load(models: list[str | Path | bytes], names: list[str] | None) -> list[tup
                 raise TinyMLError(f"model file {path} not found; give the path to an int8 .tflite file")
             source, data, stem = str(path), path.read_bytes(), path.stem
         if data in seen:
-            raise TinyMLError(f"{source} is the same model as {seen[data]}; give each model once (the sketch runs "
-                              "each model in turn)")
+            raise TinyMLError(
+                f"{source} is the same model as {seen[data]}; give each model once (the sketch runs each model in turn)"
+            )
         seen[data] = source
         info = read_model(data, name=source)
         problems = [issue for issue in find_issues(info, analyze(info)) if issue.severity == "error"]
@@ -151,12 +163,16 @@ def _load(models: list[str | Path | bytes], names: list[str] | None) -> list[tup
             raise TinyMLError(f"{source}: {problems[0].message}; {problems[0].fix}")
         io = info.input_tensors + info.output_tensors
         if len(info.inputs) != 1 or len(info.outputs) != 1:
-            raise TinyMLError(f"{source} has {len(info.inputs)} inputs and {len(info.outputs)} outputs; the "
-                              "multi-model sketch runs models with one input and one output")
+            raise TinyMLError(
+                f"{source} has {len(info.inputs)} inputs and {len(info.outputs)} outputs; the "
+                "multi-model sketch runs models with one input and one output"
+            )
         if any(t.dtype != "int8" for t in io):
             kinds = ", ".join(sorted({t.dtype for t in io if t.dtype != "int8"}))
-            raise TinyMLError(f"{source} has {kinds} input/output, not int8; convert it with full-integer "
-                              "quantization (a representative data set, int8 input and output)")
+            raise TinyMLError(
+                f"{source} has {kinds} input/output, not int8; convert it with full-integer "
+                "quantization (a representative data set, int8 input and output)"
+            )
         loaded.append((_c_name(names[i] if names else stem), source, data, info))
     taken: dict[str, int] = {}
     for i, (name, *rest) in enumerate(loaded):  # two files called model.tflite in different folders
@@ -175,11 +191,18 @@ def _c_name(name: str) -> str:
 def _tenant(name: str, source: str, data: bytes, info: ModelFile) -> Tenant:
     inp, out = info.input_tensors[0], info.output_tensors[0]
     return Tenant(
-        name=name, source=source, model_bytes=len(data), ops=ops_in_order([info]), arena_bytes=0,
-        arena_bytes_32bit=0, runs_in_shared_arena=False,
-        input_shape=list(inp.shape), input_scale=inp.scale[0] if inp.scale else 0.0,
+        name=name,
+        source=source,
+        model_bytes=len(data),
+        ops=ops_in_order([info]),
+        arena_bytes=0,
+        arena_bytes_32bit=0,
+        runs_in_shared_arena=False,
+        input_shape=list(inp.shape),
+        input_scale=inp.scale[0] if inp.scale else 0.0,
         input_zero_point=inp.zero_point[0] if inp.zero_point else 0,
-        output_shape=list(out.shape), output_scale=out.scale[0] if out.scale else 0.0,
+        output_shape=list(out.shape),
+        output_scale=out.scale[0] if out.scale else 0.0,
         output_zero_point=out.zero_point[0] if out.zero_point else 0,
     )
 
@@ -192,8 +215,9 @@ def _write(folder: Path, d: MultiDeployment, models: list[bytes]) -> dict[str, s
     for t, data in zip(d.models, models, strict=True):
         write_bytes(folder / "models" / f"{t.name}.tflite", data)
         files[f"model {t.name}"] = f"models/{t.name}.tflite"
-        written = write_model_array(target, data, name=f"g_{t.name}_model", stem=f"{t.name}_model_data",
-                                    source=f"models/{t.name}.tflite")
+        written = write_model_array(
+            target, data, name=f"g_{t.name}_model", stem=f"{t.name}_model_data", source=f"models/{t.name}.tflite"
+        )
         headers.append(next(w for w in written if w.endswith(".h")))
     values = {
         "version": __version__,
@@ -209,4 +233,3 @@ def _write(folder: Path, d: MultiDeployment, models: list[bytes]) -> dict[str, s
     write_text(folder / "README.md", render("arduino/common/multi_README.md.j2", **values))
     files.update(sketch=SKETCH, sketch_readme="README.md", report="report.json")
     return files
-
