@@ -135,3 +135,20 @@ def test_cli_prints_the_table_and_fails_in_one_line(models, tmp_path):
         tinyml("deploy", "multi", str(folder / "wake.tflite"), "--out", str(tmp_path / "p")), "two or more models"
     )
     assert not (tmp_path / "p").exists()
+
+
+def test_rerun_replaces_its_own_output_but_never_an_edited_hooks_file(models, tmp_path):
+    out = tmp_path / "pair"
+    first = deploy_multi([models["mlp"], models["cnn"]], out, names=["2nd-stage", "x"])
+    assert [m.name for m in first.models] == ["m_2nd_stage", "x"]  # C identifiers
+    deploy_multi([models["mlp"], models["cnn"]], out, names=["a", "b"])  # all files its own: replaced
+    assert (out / "models" / "a.tflite").is_file() and not (out / "models" / "x.tflite").exists()
+    hooks = out / "multi_sketch" / "hooks.cpp"
+    hooks.write_text(hooks.read_text() + "// my trigger\n")
+    with pytest.raises(TinyMLError, match="--force"):
+        deploy_multi([models["mlp"], models["cnn"]], out, names=["a", "b"])
+    with pytest.raises(TinyMLError, match="hooks.cpp was not written by tinyml"):
+        deploy_multi([models["mlp"], models["cnn"]], out, names=["a", "b"], force=True)
+    assert hooks.read_text().endswith("// my trigger\n")
+    with pytest.raises(TinyMLError, match="one name per model"):
+        deploy_multi([models["mlp"], models["cnn"]], tmp_path / "other", names=["a"])
