@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "tinymlkit.platform.accounts",
     "tinymlkit.platform.courses",
     "tinymlkit.platform.grading",
+    "tinymlkit.platform.forum",
 ]
 
 MIDDLEWARE = [
@@ -144,4 +145,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Community (forum, chat, showcase): posts allowed per user in a sliding window (most, seconds); staff are exempt.
+COMMUNITY_RATE_LIMITS = {
+    "forum": (int(os.environ.get("TINYML_FORUM_POSTS", "6")), int(os.environ.get("TINYML_FORUM_WINDOW_S", "300"))),
+    "chat": (int(os.environ.get("TINYML_CHAT_MESSAGES", "10")), int(os.environ.get("TINYML_CHAT_WINDOW_S", "30"))),
+    "showcase": (int(os.environ.get("TINYML_SHOWCASE_POSTS", "5")), 3600),
 }
