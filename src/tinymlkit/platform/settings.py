@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tinymlkit.platform.courses",
     "tinymlkit.platform.grading",
     "tinymlkit.platform.forum",
+    "tinymlkit.platform.chat",
 ]
 
 MIDDLEWARE = [
@@ -153,3 +154,10 @@ COMMUNITY_RATE_LIMITS = {
     "chat": (int(os.environ.get("TINYML_CHAT_MESSAGES", "10")), int(os.environ.get("TINYML_CHAT_WINDOW_S", "30"))),
     "showcase": (int(os.environ.get("TINYML_SHOWCASE_POSTS", "5")), 3600),
 }
+
+# The chat's channel layer: in this process by default (one web process), Redis when REDIS_URL is set.
+if CONFIG.redis_url:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                  "CONFIG": {"hosts": [CONFIG.redis_url], "prefix": f"{HUEY_NAME}-chat"}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -31,5 +31,6 @@ urlpatterns = [
     path("api/v1/submissions/<int:pk>/", api.submission_detail, name="api-submission"),
     path("accounts/", include("tinymlkit.platform.accounts.urls")),
     path("forum/", include("tinymlkit.platform.forum.urls")),
+    path("chat/", include("tinymlkit.platform.chat.urls")),
     path("admin/", admin.site.urls),
 ]
