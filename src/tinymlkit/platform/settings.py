@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tinymlkit.platform.grading",
     "tinymlkit.platform.forum",
     "tinymlkit.platform.chat",
+    "tinymlkit.platform.showcase",
 ]
 
 MIDDLEWARE = [

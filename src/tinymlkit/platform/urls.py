@@ -32,5 +32,6 @@ urlpatterns = [
     path("accounts/", include("tinymlkit.platform.accounts.urls")),
     path("forum/", include("tinymlkit.platform.forum.urls")),
     path("chat/", include("tinymlkit.platform.chat.urls")),
+    path("showcase/", include("tinymlkit.platform.showcase.urls")),
     path("admin/", admin.site.urls),
 ]

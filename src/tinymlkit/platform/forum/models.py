@@ -92,6 +92,8 @@ class ModerationAction(models.Model):
         RESOLVE_FLAG = "resolve_flags", "Resolved flags"
         EDIT = "edit", "Edited another user's post"
         DELETE_CHAT = "delete_chat", "Deleted a chat message"
+        HIDE_PROJECT = "hide_project", "Hid a showcase project"
+        SHOW_PROJECT = "show_project", "Restored a showcase project"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=20, choices=Kind.choices)
