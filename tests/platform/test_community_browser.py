@@ -116,3 +116,27 @@ def test_two_people_chat_live(site, browser):  # noqa: F811
     phone.close()
     one.close()
     two.close()
+
+
+def test_showcase_upload_is_profiled_by_the_worker(site, browser):  # noqa: F811
+    import tinymlkit
+
+    model = Path(tinymlkit.__file__).parent / "course/content/applications/02-keyword-spotting/yes_no.tflite"
+    context, page = signed_up(browser, site, f"maker{site['url'][-5:]}")
+    page.goto(site["url"] + "/showcase/")
+    page.click("text=Show your project")
+    page.fill("#id_title", "Yes/no keyword spotter")
+    page.fill("#id_body", "Two words on a **Nano 33 BLE**: 20 KB of model.")
+    page.set_input_files("#id_model", str(model))
+    page.select_option("#id_board", "nano33ble")
+    page.click("text=Publish")
+    page.wait_for_selector("#profile", timeout=120_000)  # the page reloads itself once the worker is done
+    table = page.locator("#profile").inner_text()
+    assert "19776 bytes" in table and "FULLY_CONNECTED" in table and "fits" in table
+    shoot(page, "showcase-desktop")
+    phone, mobile = on_phone(browser, context, page.url)
+    width = mobile.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the project page is {width} px wide on a 390 px phone"
+    shoot(mobile, "showcase-phone")
+    phone.close()
+    context.close()
