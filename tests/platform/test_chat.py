@@ -215,3 +215,23 @@ def test_chat_page_lists_rooms_and_escapes(client, learner):
     for room in all_rooms():
         assert reverse("chat-room", args=[room.slug]) in html
     assert "platform/chat.js" in html
+
+
+def test_one_web_process_without_redis(tmp_path):
+    """The in-memory channel layer lives in one process: without Redis, serve starts one web process."""
+    from tinymlkit.platform.config import PlatformConfig
+    from tinymlkit.platform.server import web_processes
+
+    assert web_processes(PlatformConfig(tmp_path), None) == 1
+    assert web_processes(PlatformConfig(tmp_path, redis_url="redis://127.0.0.1:6379/0"), None) == 2
+    assert web_processes(PlatformConfig(tmp_path), 3) == 3  # as asked (serve prints a note)
+
+
+def test_origin_must_be_this_site_or_a_trusted_one(settings):
+    from tinymlkit.platform.chat.security import same_origin
+
+    assert same_origin({b"origin": b"http://school.example:8000", b"host": b"school.example:8000"})
+    assert not same_origin({b"origin": b"http://evil.example", b"host": b"school.example:8000"})
+    assert not same_origin({b"host": b"school.example:8000"})
+    settings.CSRF_TRUSTED_ORIGINS = ["https://course.example.org"]
+    assert same_origin({b"origin": b"https://course.example.org", b"host": b"127.0.0.1:8000"})

@@ -58,6 +58,11 @@ def test_ask_answer_accept_on_a_unit_board(client, learner, other_learner, unit_
     lesson_html = client.get(reverse("lesson", args=[c.slug, u.slug, u.lessons[0].slug])).content.decode()
     assert reverse("forum-board", args=[c.slug, u.slug]) in lesson_html
     assert thread.title in client.get(reverse("forum-board", args=[c.slug, u.slug])).content.decode()
+    course_board = client.get(reverse("forum-board", args=[c.slug])).content.decode()  # a course shows its units'
+    assert thread.title in course_board and f"{c.title} › {u.number}. {u.title}" in course_board
+    assert "just now" in course_board
+    other_unit = reverse("forum-board", args=[c.slug, c.units[1].slug])
+    assert thread.title not in client.get(other_unit).content.decode()
     assert thread.title in client.get(reverse("forum-unanswered")).content.decode()
 
     reply = answer(client, other_learner, thread, "Try:\n\n```python\nprint('hi')\n```")

@@ -65,12 +65,16 @@ def cannot_post(user) -> str | None:
     return over_rate(user, "forum", Post.objects.filter(author=user))
 
 
-def can_edit(user, post) -> bool:
+def can_edit(user, post, thread=None, banned: bool | None = None) -> bool:
+    """Staff always; the author within :data:`EDIT_WINDOW` of posting, while the thread is open and visible."""
     if is_moderator(user):
         return True
-    if post.author_id != user.pk or post.hidden or post.thread.locked or post.thread.hidden:
+    thread = thread or post.thread
+    if post.author_id != user.pk or post.hidden or thread.locked or thread.hidden:
         return False
-    return timezone.now() - post.created_at <= EDIT_WINDOW and ban_of(user) is None
+    if timezone.now() - post.created_at > EDIT_WINDOW:
+        return False
+    return not (ban_of(user) is not None if banned is None else banned)
 
 
 def can_accept(user, thread) -> bool:
@@ -102,6 +106,9 @@ class Board:
         return reverse("forum-new", args=self.url_args())
 
     def filter(self, queryset):
+        """This board's threads; a course's board also shows the threads of its units."""
+        if self.course and not self.unit:
+            return queryset.filter(course=self.course)
         return queryset.filter(course=self.course, unit=self.unit)
 
 

@@ -54,6 +54,9 @@ def index(request: HttpRequest) -> HttpResponse:
         (r["course"], r["unit"]): r["n"]
         for r in visible_threads(request).values("course", "unit").annotate(n=Count("pk")).order_by()
     }
+    for (course, unit), n in list(counts.items()):
+        if unit:  # a course's board counts its units' threads too
+            counts[(course, "")] = counts.get((course, ""), 0) + n
     boards = [(b, counts.get(b.key, 0)) for b in rules.all_boards()]
     return render(request, "forum/index.html", {"boards": boards, "recent": listed(request)[:10]})
 
@@ -62,7 +65,11 @@ def index(request: HttpRequest) -> HttpResponse:
 def board_page(request: HttpRequest, course: str = "", unit: str = "") -> HttpResponse:
     b = rules.board(course, unit)
     threads = b.filter(listed(request))
-    return render(request, "forum/board.html", {"board": b, "page": _page(request, threads)})
+    return render(
+        request,
+        "forum/board.html",
+        {"board": b, "page": _page(request, threads), "show_board": bool(b.course and not b.unit)},
+    )
 
 
 @require_GET
@@ -102,12 +109,13 @@ def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
         if user.is_authenticated
         else set()
     )
+    i_am_banned = rules.ban_of(user) is not None
     items = [
         {
             "post": p,
             "html": render_markdown(p.body),
             "voted": p.pk in voted,
-            "can_edit": user.is_authenticated and rules.can_edit(user, p),
+            "can_edit": user.is_authenticated and rules.can_edit(user, p, thread, i_am_banned),
         }
         for p in posts
     ]
