@@ -98,18 +98,19 @@ def test_two_people_chat_live(site, browser):  # noqa: F811
     two, b = signed_up(browser, site, f"listener{site['url'][-5:]}")
     for page in (a, b):
         page.goto(site["url"] + "/chat/general/")
-        page.wait_for_selector("#chat-status:has-text('Connected')", timeout=15_000)
+        connected = "document.getElementById('chat-status').textContent.startsWith('Connected')"
+        page.wait_for_function(connected, timeout=30_000)  # (not "Disconnected: reconnecting")
     a.fill("#chat-input", "Hello from the first browser")
     a.press("#chat-input", "Enter")
-    b.wait_for_selector("#chat-log li:has-text('Hello from the first browser')", timeout=10_000)
+    b.wait_for_selector("#chat-log li:has-text('Hello from the first browser')", timeout=30_000)
     b.fill("#chat-input", "Got it <b>live</b>")
     b.click("text=Send")
-    a.wait_for_selector("#chat-log li:has-text('Got it <b>live</b>')", timeout=10_000)
+    a.wait_for_selector("#chat-log li:has-text('Got it <b>live</b>')", timeout=30_000)
     assert a.locator("#chat-log b").count() == 0  # shown as text, never as HTML
     assert b.locator("#chat-input").input_value() == ""
     shoot(a, "chat-desktop")
     phone, mobile = on_phone(browser, two, site["url"] + "/chat/general/")
-    mobile.wait_for_selector("#chat-log li:has-text('Hello from the first browser')", timeout=10_000)  # history
+    mobile.wait_for_selector("#chat-log li:has-text('Hello from the first browser')", timeout=30_000)  # history
     width = mobile.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the chat page is {width} px wide on a 390 px phone"
     shoot(mobile, "chat-phone")

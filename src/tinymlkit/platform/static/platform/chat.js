@@ -19,6 +19,7 @@
   }
 
   function add(m) {
+    if (document.getElementById("msg-" + m.id)) return;  // sent while we joined: in the history already
     var atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     var li = document.createElement("li");
     li.id = "msg-" + m.id;
