@@ -30,5 +30,8 @@ urlpatterns = [
     path("api/v1/submissions/", api.create_submission, name="api-submit"),
     path("api/v1/submissions/<int:pk>/", api.submission_detail, name="api-submission"),
     path("accounts/", include("tinymlkit.platform.accounts.urls")),
+    path("forum/", include("tinymlkit.platform.forum.urls")),
+    path("chat/", include("tinymlkit.platform.chat.urls")),
+    path("showcase/", include("tinymlkit.platform.showcase.urls")),
     path("admin/", admin.site.urls),
 ]
