@@ -9,18 +9,13 @@ at it, and the sketch's files are there. From the repository root:
     PYTHONPATH=src python benchmarks/deploy_multi.py [--out DIR]
 """
 
+import argparse
 import os
 import sys
+import tempfile
+import time
 
-# Run as a script, this folder comes first on sys.path, where benchmarks/platform.py would hide the standard
-# library's platform module from TensorFlow and NumPy; this script imports nothing from here.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import argparse  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def _int8(model, shape, input_range=None) -> bytes:
