@@ -6,7 +6,7 @@ from functools import cache
 import numpy as np
 
 from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
-from tinymlkit.settings import setting, validate
+from tinymlkit.settings import SEED_MAX, setting, validate
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class TrainConfig:
     patience: int = setting(6, help="Epochs without a better validation loss before training stops.", min=0,
                             max=100_000)
     seed: int = setting(0, help="Not read: a run's seed is its application config's seed (kept for old callers).",
-                        cli=False)
+                        min=0, max=SEED_MAX, why="seeds are unsigned 32-bit numbers", cli=False)
     decay: bool = setting(False, help="Cosine decay of the learning rate to zero over the epochs.", cli=False)
 
     def __post_init__(self) -> None:
