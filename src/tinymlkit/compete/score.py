@@ -135,8 +135,8 @@ def check_upload(model: bytes, challenge: Challenge, labels: list[str] | None = 
                               "quantization (tm.to_int8)")
     if tuple(x.shape) not in challenge.input.shapes:
         allowed = " or ".join(str(s) for s in challenge.input.shapes)
-        raise TinyMLError(f"the model's input shape is {tuple(x.shape)}; this challenge's input is {allowed} "
-                          f"({challenge.input.features.splitlines()[0].rstrip(':')})")
+        raise TinyMLError(f"the model's input shape is {tuple(x.shape)}; challenge {challenge.name} takes "
+                          f"{allowed}: train on its input features (see its page or `tinyml compete list`)")
     outputs = math.prod(y.shape[1:]) if len(y.shape) > 1 else 0
     if len(y.shape) < 2 or y.shape[0] != 1 or outputs != len(challenge.labels):
         raise TinyMLError(f"the model's output shape is {tuple(y.shape)}; the challenge needs one score per label: "
