@@ -30,5 +30,6 @@ urlpatterns = [
     path("api/v1/submissions/", api.create_submission, name="api-submit"),
     path("api/v1/submissions/<int:pk>/", api.submission_detail, name="api-submission"),
     path("accounts/", include("tinymlkit.platform.accounts.urls")),
+    path("compete/", include("tinymlkit.platform.competition.urls")),
     path("admin/", admin.site.urls),
 ]
