@@ -219,3 +219,14 @@ def test_contract_messages_name_the_fix(small):
         compete.check_upload(bytes(300 * 1024), small)
     with pytest.raises(TinyMLError, match="not the challenge's"):
         compete.check_upload(untrained_int8(), small, labels=["person", "cat"])
+
+
+@pytest.mark.parametrize("name, shape, classes",
+                         [("person-detection", (96, 96, 1), 2), ("magic-wand", (32, 32, 3), 10)])
+def test_builtin_image_challenges_make_their_hidden_set_and_score(name, shape, classes, tmp_path):
+    challenge = compete.get_challenge(name)
+    x, y = compete.load_part(challenge, "public", tmp_path)
+    assert x.shape == (challenge.examples, *shape) and set(np.unique(y)) == set(range(classes))
+    model = untrained_int8(shape, classes)
+    score = compete.score_model(model, challenge, {"public": (x, y)})
+    assert 0.0 <= score.accuracy["public"] <= 1.0 and score.fits and score.examples["public"] == challenge.examples
