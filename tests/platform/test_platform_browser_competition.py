@@ -7,6 +7,7 @@ import os
 import pytest
 from test_platform_browser import CHROMIUM, PASSWORD, browser, shoot, site  # noqa: F401 - fixtures
 
+from clirun import tinyml
 from competegen import float_model, trained_int8, training_images, write_challenge
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")]
@@ -26,11 +27,18 @@ def challenges(tmp_path_factory):
         os.environ["TINYML_CHALLENGES"] = old
 
 
-def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, browser, tmp_path):  # noqa: F811
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models")
     x, y = training_images()
-    good, bad = tmp_path / "my_person.tflite", tmp_path / "float_person.tflite"
+    good, bad = folder / "my_person.tflite", folder / "float_person.tflite"
     good.write_bytes(trained_int8(x, y, epochs=2))
     bad.write_bytes(float_model())
+    return good, bad
+
+
+def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, browser, models):  # noqa: F811
+    good, bad = models
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -80,4 +88,29 @@ def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, 
         assert width <= 390, f"{path} is {width} px wide on a 390 px phone"
         shoot(mobile, name)
     phone.close()
+    context.close()
+
+
+def test_cli_sends_a_model_to_the_platform_with_a_token(challenges, site, browser, models):  # noqa: F811
+    good, bad = models
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site["url"] + "/accounts/signup/")
+    page.fill("#id_username", site["offline"])
+    page.fill("#id_email", f"{site['offline']}@example.org")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(site["url"] + "/accounts/token/")
+    page.click("text=Make a token")
+    token = page.locator("#new-token").inner_text().strip()
+    env = {"TINYML_PLATFORM_URL": site["url"], "TINYML_TOKEN": token}
+    done = tinyml("compete", "submit", "small-person", str(good), "--server", site["url"], env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Sent as entry" in done.stdout and "fits (nano33ble)" in done.stdout
+    assert "accuracy (public set)" in done.stdout
+    refused = tinyml("compete", "submit", "small-person", str(good), "--token", "tml_wrong", env=env)
+    assert refused.returncode == 1 and "unknown token" in refused.stderr and "Traceback" not in refused.stderr
+    page.goto(site["url"] + "/compete/small-person/")
+    assert site["offline"] in page.locator("#public-board").inner_text()
     context.close()

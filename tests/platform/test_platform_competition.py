@@ -249,3 +249,37 @@ def test_private_board_only_after_the_deadline_and_no_uploads_then(client, learn
     response = upload(client, django_capture_on_commit_callbacks, good_model, challenge="small-closed")
     assert "closed on 2020-01-01" in client.get(response["Location"]).content.decode()
     assert Entry.objects.filter(challenge="small-closed").count() == 3
+
+
+def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_learner, good_model, immediate_queue,
+                                                         django_capture_on_commit_callbacks):
+    import base64
+
+    from tinymlkit.platform.accounts.models import ApiToken
+
+    token, other = ApiToken.issue(learner), ApiToken.issue(other_learner)
+    url = reverse("api-compete-submit", args=["small-person"])
+    body = {"name": "m.tflite", "model": base64.b64encode(good_model).decode(), "labels": ["no_person", "person"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert made.status_code == 201, made.content
+    entry = made.json()
+    state = client.get(reverse("api-compete-entry", args=[entry["id"]]), HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert state["status"] == "scored" and state["done"] and 0 <= state["public_accuracy"] <= 1
+    assert list(state["score"]["accuracy"]) == ["public"]  # the private result waits for the deadline
+    assert client.get(reverse("api-compete-entry", args=[entry["id"]]),
+                      HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    broken = client.post(url, {**body, "model": "not base64!"}, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Token {token}")
+    assert broken.status_code == 400
+    junk = client.post(url, {**body, "model": base64.b64encode(b"junk").decode()}, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Token {token}")
+    assert junk.status_code == 400 and "not a TensorFlow Lite model" in junk.json()["error"]
+    for _ in range(2):
+        client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    limited = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert limited.status_code == 429 and "used today" in limited.json()["error"]
+    closed = client.post(reverse("api-compete-submit", args=["small-closed"]), body, content_type="application/json",
+                         HTTP_AUTHORIZATION=f"Token {token}")
+    assert closed.status_code == 409

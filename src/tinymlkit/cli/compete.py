@@ -41,10 +41,16 @@ def submit(
     model: Path = typer.Argument(..., help="Your int8 .tflite model, or a run folder (its deploy/model.tflite)."),
     labels: str = typer.Option(None, "--labels", help="Your model's output labels in its order, comma-separated "
                                "(default: the challenge's order)."),
+    server: str = typer.Option(None, "--server", envvar="TINYML_PLATFORM_URL", help="Send the model to this course "
+                               "platform instead (its worker scores it on the public and private sets)."),
+    token: str = typer.Option(None, "--token", envvar="TINYML_TOKEN", help="Your personal API token (site: API "
+                              "token), with --server."),
+    wait: float = typer.Option(600, help="With --server: seconds to wait for the score; 0: send and return."),
 ) -> None:
     """Score MODEL on the challenge's public hidden set, as the platform does: accuracy, flash, arena, latency, fit.
 
     The public set is made by the toolkit's synthesizer the first time (seconds to a minute) and kept in the cache.
+    With --server the model goes to the platform and counts for its leaderboard.
     """
     from tinymlkit import compete
 
@@ -56,6 +62,9 @@ def submit(
     order = [x for x in labels.split(",") if x.strip()] if labels else None
     data = model.read_bytes()
     compete.check_upload(data, the_challenge, order)  # a broken model fails before the data is made
+    if server:
+        send(server, token, the_challenge, data, model.name, order, wait)
+        return
     with progress_bars() as progress:
         part = compete.load_part(the_challenge, "public", data_folder(), progress=progress)
     with console.status("Scoring in TFLM"):
@@ -80,3 +89,28 @@ def show_score(challenge, score) -> None:
         console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
     if not score.fits:
         console.print("The model does not fit the board: it ranks below every model that does.", style="yellow")
+
+
+def send(url: str, token: str | None, challenge, data: bytes, name: str, labels: list[str] | None,
+         wait: float) -> None:
+    from tinymlkit.compete import Score
+    from tinymlkit.platform.client import Platform
+
+    if not token:
+        raise TinyMLError("--server needs --token (or TINYML_TOKEN): make one on the site's 'API token' page")
+    platform = Platform(url, token)
+    entry = platform.submit_model(challenge.name, data, name, labels)
+    console.print(f"Sent as entry {entry['id']}: {entry['url']}", markup=False, highlight=False)
+    if wait <= 0:
+        return
+    with console.status("Scoring on the platform"):
+        entry = platform.wait(entry["id"], wait, status=platform.entry)
+    if entry["status"] == "scored":
+        show_score(challenge, Score.from_dict(entry["score"]))
+    elif entry["status"] == "rejected":
+        raise TinyMLError(f"the platform rejected the model: {entry['reason']}")
+    elif entry["status"] == "error":
+        raise TinyMLError(f"the platform's scorer failed: {entry['reason']} (retry from {entry['url']})")
+    else:
+        console.print(f"Still {entry['status']} after {wait:g} s; follow it at {entry['url']}", markup=False,
+                      highlight=False)

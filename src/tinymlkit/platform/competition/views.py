@@ -32,6 +32,27 @@ def visible_entry(request: HttpRequest, pk: int) -> Entry:
     return visible_submission(request, pk, model=Entry)
 
 
+class LimitReached(Exception):
+    """The learner has used today's submissions to the challenge."""
+
+
+def create_entry(user, challenge, data: dict) -> Entry:
+    """Store a checked upload (``EntryForm.cleaned_data``) and queue it for scoring; :class:`LimitReached` when
+    the daily limit is used up. Shared by the upload form and the token API."""
+    with transaction.atomic():
+        # One upload at a time per learner, so two at once cannot both pass the daily limit.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        if boards.entries_today(user, challenge, timezone.now()) >= challenge.daily_limit:
+            raise LimitReached(f"You have used today's {challenge.daily_limit} submissions to this challenge; "
+                               "you can submit again after midnight UTC.")
+        content = data["content"]
+        entry = Entry.objects.create(user=user, challenge=challenge.name, model=content, model_name=data["model_name"],
+                                     size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                                     labels=data["labels"])
+        tasks.enqueue(entry)
+    return entry
+
+
 @require_GET
 def challenge_list(request: HttpRequest) -> HttpResponse:
     from tinymlkit import compete
@@ -82,27 +103,11 @@ def submit(request: HttpRequest, name: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("compete-challenge", name=challenge.name)
-    data = form.cleaned_data
-    with transaction.atomic():
-        # One upload at a time per learner, so two at once cannot both pass the daily limit.
-        get_user_model().objects.select_for_update().filter(pk=request.user.pk).exists()
-        if boards.entries_today(request.user, challenge, timezone.now()) >= challenge.daily_limit:
-            messages.error(
-                request,
-                f"You have used today's {challenge.daily_limit} submissions to this challenge; "
-                "you can submit again after midnight UTC.",
-            )
-            return redirect("compete-challenge", name=challenge.name)
-        entry = Entry.objects.create(
-            user=request.user,
-            challenge=challenge.name,
-            model=data["content"],
-            model_name=data["model_name"],
-            size=len(data["content"]),
-            sha256=hashlib.sha256(data["content"]).hexdigest(),
-            labels=data["labels"],
-        )
-        tasks.enqueue(entry)
+    try:
+        entry = create_entry(request.user, challenge, form.cleaned_data)
+    except LimitReached as exc:
+        messages.error(request, str(exc))
+        return redirect("compete-challenge", name=challenge.name)
     return redirect("compete-entry", pk=entry.pk)
 
 
