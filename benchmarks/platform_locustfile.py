@@ -1,4 +1,4 @@
-"""Locust learners for benchmarks/platform.py: read lessons (logged in), now and then submit an exercise by token.
+"""Locust learners for benchmarks/platform_load.py: read lessons (logged in), now and then submit an exercise by token.
 
 The benchmark writes the learners' session cookies, tokens and the lesson URLs to $TINYML_BENCH_PLAN (JSON).
 """

@@ -53,10 +53,10 @@ def test_cache_paths_follow_the_settings_and_the_environment(tmp_path, monkeypat
 
 
 def test_run_folders_never_reuse_a_name(tmp_path):
-    first = new_run_path("sine", tmp_path)
-    first.mkdir()
+    first = new_run_path("sine", tmp_path)  # reserved: created empty, atomically
     second = new_run_path("sine", tmp_path)
-    assert second != first and second.name.startswith(first.name) and not second.exists()
+    assert first.is_dir() and not list(first.iterdir())
+    assert second != first and second.name.startswith(first.name) and second.is_dir()
 
 
 def test_save_run_leaves_no_run_folder_when_a_step_fails(tmp_path):

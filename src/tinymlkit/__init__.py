@@ -13,6 +13,8 @@ The public API (``docs/api.md``), imported lazily so ``import tinymlkit`` stays 
     scores = tm.TFLMModel(tflite).predict(feats["test"][0])   # the int8 model in the TFLM interpreter
     tm.profile(tflite, board="nano33ble")                 # MACs, arena, fit and latency on a board
     tm.deploy(tflite, "out", tm.kws, labels=data.labels, config=cfg)   # .tflite, C array, Arduino sketch
+    tm.deploy_multi(["kws.tflite", "person.tflite"], "out/pair")       # several models, one shared arena
+    tm.check_model(tflite, "nano33ble", max_arena=40_000).passed      # CI gates: flash, arena, latency, accuracy
     report = tm.run(tm.kws, cfg)                          # all of it, with a run folder and report.json
 """
 
@@ -45,6 +47,8 @@ _API = {  # name -> (module, attribute)
     "TFLMModel": ("tinymlkit.runtime.tflm", "TFLMModel"),
     "measure_arena": ("tinymlkit.runtime.tflm", "measure_arena"),
     "ModelReport": ("tinymlkit.report", "ModelReport"),
+    "deploy_multi": ("tinymlkit.deploy.multi", "deploy_multi"),
+    "check_model": ("tinymlkit.gates", "check_model"),
 }
 _MODULES = ("profile", "deploy", "apps")  # callable packages: tm.profile(...), tm.deploy(...); tm.apps.kws
 

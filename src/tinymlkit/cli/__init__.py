@@ -14,7 +14,7 @@ from tinymlkit.apps.kws import cli as kws
 from tinymlkit.apps.person import cli as person
 from tinymlkit.apps.sine import cli as sine
 from tinymlkit.apps.wand import cli as wand
-from tinymlkit.cli import compete, course, data, optimize, platform, profile, quickstart, record
+from tinymlkit.cli import check, compete, course, data, deploy, optimize, platform, profile, quickstart, record
 from tinymlkit.cli.app_commands import renamed
 from tinymlkit.errors import TinyMLError
 
@@ -35,6 +35,8 @@ app.add_typer(record.app, name="record")
 record.board_app.command("boards")(profile.boards)
 app.add_typer(record.board_app, name="device")
 app.command("profile")(profile.profile)
+app.command("check")(check.check)
+app.add_typer(deploy.app, name="deploy")
 app.add_typer(data.app, name="data")
 app.command("optimize")(optimize.optimize)
 app.add_typer(course.app, name="course")

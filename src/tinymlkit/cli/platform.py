@@ -43,7 +43,8 @@ def serve(
     redis_url: str | None = typer.Option(None, "--redis-url", help=REDIS_HELP),
     workers: int = typer.Option(1, min=0, help="Grading jobs at a time in the built-in worker; 0: no worker here "
                                 "(run `tinyml platform worker` elsewhere, with --redis-url)."),
-    web_workers: int = typer.Option(2, min=1, help="uvicorn worker processes serving pages."),
+    web_workers: int | None = typer.Option(None, min=1, help="uvicorn worker processes serving pages (default: 2 "
+                                           "with --redis-url, else 1: chat messages cross processes only via Redis)."),
 ) -> None:
     """Start the platform: database (created on first run), course content, web server and grading worker."""
     from tinymlkit.platform import server
@@ -60,8 +61,11 @@ def serve(
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     console.print(f"Open [bold]http://{shown}:{port}/[/] (Ctrl-C stops the server"
                   f"{' and the worker' if worker else ''}).")
+    if web_workers and web_workers > 1 and not config.redis_url:
+        console.print(f"Note: {web_workers} web processes without Redis: a chat message reaches only the people "
+                      "served by the same process (use --redis-url, or one web process).")
     try:
-        server.run_web(host, port, web_workers)
+        server.run_web(host, port, server.web_processes(config, web_workers))
     finally:
         if worker is not None:
             worker.terminate()

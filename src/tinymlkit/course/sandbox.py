@@ -143,7 +143,11 @@ def _tail(path: Path, limit: int = 2000) -> str:
 
 
 def run_child(code: str, checks: Path, exercises: list[str], seed: int, limits: Limits) -> ChildOutcome:
-    """Run ``code`` and the checks of ``exercises`` in a limited child process; never raises for what it does."""
+    """Run ``code`` and the checks of ``exercises`` in a limited child process; never raises for what it does.
+
+    One function on purpose: the scratch folder, the child and its clean-up form one try/finally, so nothing
+    the learner's code leaves behind outlives the call.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="tinyml-grade-"))
     mode = isolation_mode()
     start = time.monotonic()

@@ -59,6 +59,14 @@ def start_worker(config: PlatformConfig, workers: int) -> subprocess.Popen:
                             env=dict(os.environ), preexec_fn=lambda: os.nice(WORKER_NICENESS))
 
 
+def web_processes(config: PlatformConfig, requested: int | None) -> int:
+    """uvicorn processes to start: as asked, else 2 with Redis (the chat's channel layer spans processes) or 1
+    without (the in-memory channel layer lives in one process)."""
+    if requested:
+        return requested
+    return 2 if config.redis_url else 1
+
+
 def run_web(host: str, port: int, web_workers: int = 1) -> None:
     """Serve the site with uvicorn until interrupted."""
     import uvicorn

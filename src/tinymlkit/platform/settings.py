@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "tinymlkit.platform.accounts",
     "tinymlkit.platform.courses",
     "tinymlkit.platform.grading",
+    "tinymlkit.platform.forum",
+    "tinymlkit.platform.chat",
+    "tinymlkit.platform.showcase",
     "tinymlkit.platform.competition",
 ]
 
@@ -148,3 +151,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Community (forum, chat, showcase): posts allowed per user in a sliding window (most, seconds); staff are exempt.
+COMMUNITY_RATE_LIMITS = {
+    "forum": (int(os.environ.get("TINYML_FORUM_POSTS", "6")), int(os.environ.get("TINYML_FORUM_WINDOW_S", "300"))),
+    "chat": (int(os.environ.get("TINYML_CHAT_MESSAGES", "10")), int(os.environ.get("TINYML_CHAT_WINDOW_S", "30"))),
+    "showcase": (int(os.environ.get("TINYML_SHOWCASE_POSTS", "5")), 3600),
+}
+
+# The chat's channel layer: in this process by default (one web process), Redis when REDIS_URL is set.
+if CONFIG.redis_url:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                  "CONFIG": {"hosts": [CONFIG.redis_url], "prefix": f"{HUEY_NAME}-chat"}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -47,6 +47,8 @@ def load_speech_commands(
 
     ``unknown_percent`` and ``silence_percent`` size the two extra classes relative to the mean number of clips
     per keyword in each split (100 = as many as an average keyword), as the recipe's percentages do.
+    One function on purpose: it follows TensorFlow's speech_commands recipe step by step (list, hash into splits,
+    size unknown and silence, read), so the two can be compared.
     """
     root = Path(root)
     if not root.is_dir():

@@ -323,7 +323,8 @@ def synthesize_keyword_dataset(
     pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
     variants go to validation and as many to test. The same arguments give identical files. An existing
     ``root`` is replaced only if it is empty or an unchanged earlier output; ``force`` writes beside the
-    user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
+    user's own files there, which are kept (see :mod:`tinymlkit.fileio`). Long because its many arguments are
+    each checked at the edge before any audio is made; the work itself is in the helpers it calls.
     """
     started = time.perf_counter()
     words = _check_words(words)

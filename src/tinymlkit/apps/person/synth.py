@@ -162,7 +162,11 @@ def _limb(start: tuple[float, float], angle: float, bend: float, upper: float, l
 
 
 def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, height: float) -> Image.Image:
-    """Draw a human figure standing on ``foot`` at ``cx``; return its mask (for occlusion)."""
+    """Draw a human figure standing on ``foot`` at ``cx``; return its mask (for occlusion).
+
+    One function on purpose: the body parts share the figure's proportions and pose, and the random draws happen
+    in one fixed order, which keeps the built-in scenes (and so the published figures) the same for a seed.
+    """
     u = height
     side = rng.random() < 0.25  # seen from the side: narrow shoulders, limbs swing in depth
     lean = rng.normal(0, 0.08)
@@ -275,7 +279,11 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
 
 
 def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base: float, size: float) -> None:
-    """Draw one object that is not a person, standing on ``base`` at ``cx``, about ``size`` tall."""
+    """Draw one object that is not a person, standing on ``base`` at ``cx``, about ``size`` tall.
+
+    One function on purpose: one short branch per kind of object, all drawing with the same tones, and the random
+    draws in one fixed order, which keeps the built-in scenes (and so the published figures) the same for a seed.
+    """
     s = size
     behind = canvas.at(cx, base - s / 2)
     tone = _contrasting(rng, behind)

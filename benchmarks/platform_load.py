@@ -6,7 +6,7 @@ reads lesson pages (logged in) and now and then submits an exercise through the 
 grades in the background. On SQLite, then on PostgreSQL + Redis when ``--database-url`` / ``--redis-url`` (or
 ``DATABASE_URL`` / ``REDIS_URL``) are given. Needs the ``bench`` extra (Locust): pip install -e ".[platform,bench]".
 
-    python benchmarks/platform.py --users 100 --seconds 60
+    python benchmarks/platform_load.py --users 100 --seconds 60
 """
 
 import argparse
