@@ -168,6 +168,8 @@ def score_model(model: bytes, challenge: Challenge, parts: dict[str, tuple[np.nd
         job = {"model": str(scratch / "model.tflite"), "board": challenge.board, "inputs": inputs,
                "result": str(scratch / "result.json")}
         (scratch / "job.json").write_text(json.dumps(job))
+        for path in scratch.iterdir():  # readable by the child when it runs as an unprivileged user
+            path.chmod(0o644)
         command = [sys.executable, "-m", "tinymlkit.compete._run", str(scratch / "job.json")]
         returncode, timed_out, stderr = run_limited(command, scratch, limits)
         result = _read_result(scratch / "result.json")

@@ -107,10 +107,10 @@ def _finish(entry: Entry, score=None, rejected: str = "", error: str = "") -> st
             score=printable(score.to_dict()),
         )
     else:
-        status = Entry.Status.REJECTED if rejected else Entry.Status.ERROR
+        lines = (rejected or error).strip().splitlines() or ["unknown failure"]
         fields.update(
-            status=status,
-            reason=printable((rejected or error).splitlines()[0][:1000] if (rejected or error) else "unknown failure"),
+            status=Entry.Status.REJECTED if rejected else Entry.Status.ERROR,
+            reason=printable(lines[0][:1000]),  # one line, always
         )
     Entry.objects.filter(pk=entry.pk).update(**fields)
     return str(fields["status"])
