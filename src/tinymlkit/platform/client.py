@@ -34,8 +34,9 @@ class Platform:
             raise TinyMLError(f"the platform refused the submission ({exc.code}): {message}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise TinyMLError(f"cannot reach the platform at {self.url} ({reason}): check --url and your "
-                              "connection, and submit again; your notebook stays as it is") from exc
+            raise TinyMLError(f"cannot reach the platform at {self.url} ({reason}): check its address (--url, or "
+                              "--server for a model) and your connection, and submit again; your files stay as they "
+                              "are") from exc
 
     def submit(self, lab: str, source: str, name: str, exercise: str | None = None) -> dict:
         return self._call("POST", "/api/v1/submissions/",
