@@ -25,8 +25,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="scorings per model")
     parser.add_argument("--bad", type=int, default=50, help="broken uploads to reject")
-    parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "tinyml-bench-compete"),
-                        help="folder for the hidden sets (made once)")
+    parser.add_argument(
+        "--data",
+        default=os.path.join(tempfile.gettempdir(), "tinyml-bench-compete"),
+        help="folder for the hidden sets (made once)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -62,8 +65,10 @@ def main() -> None:
     for family, flash, arena, latency, median in rows:
         print(f"{family:10} {flash:8,} {arena:8,} {latency:7.1f}ms {median:8.2f} {60 / median:10.1f}")
     scored = args.rounds * len(models)
-    print(f"overall: {scored} scorings (both parts, 800 clips each) in {total:.1f} s = {60 * scored / total:.1f} "
-          "models per minute per worker")
+    print(
+        f"overall: {scored} scorings (both parts, 800 clips each) in {total:.1f} s = {60 * scored / total:.1f} "
+        "models per minute per worker"
+    )
 
     rng = np.random.default_rng(0)
     good = models["tiny_conv"]

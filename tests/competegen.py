@@ -33,8 +33,9 @@ rule = "Accuracy first among models that fit; then smaller, then faster."
 """
 
 
-def write_challenge(folder: Path, name: str = "small-person", deadline: str = "2099-01-01T00:00:00Z",
-                    daily_limit: int = 5) -> Path:
+def write_challenge(
+    folder: Path, name: str = "small-person", deadline: str = "2099-01-01T00:00:00Z", daily_limit: int = 5
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.toml"
     path.write_text(SMALL_CHALLENGE.format(name=name, deadline=deadline, daily_limit=daily_limit))
@@ -48,20 +49,24 @@ def training_images(seed: int = 11, scenes: int = 80):
     cfg = tm.person.config(scenes=scenes, seed=seed, augment=0)
     data = tm.person.load(cfg)
     feats = tm.person.features(data, cfg)
-    return (np.concatenate([feats[s][0] for s in ("train", "validation", "test")]),
-            np.concatenate([feats[s][1] for s in ("train", "validation", "test")]))
+    return (
+        np.concatenate([feats[s][0] for s in ("train", "validation", "test")]),
+        np.concatenate([feats[s][1] for s in ("train", "validation", "test")]),
+    )
 
 
 def keras_model(shape=(96, 96, 1), classes: int = 2, filters: int = 4):
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(0)
-    return tf.keras.Sequential([
-        tf.keras.Input(shape),
-        tf.keras.layers.Conv2D(filters, 3, strides=4, activation="relu"),
-        tf.keras.layers.GlobalAveragePooling2D(),
-        tf.keras.layers.Dense(classes, activation="softmax"),
-    ])
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape),
+            tf.keras.layers.Conv2D(filters, 3, strides=4, activation="relu"),
+            tf.keras.layers.GlobalAveragePooling2D(),
+            tf.keras.layers.Dense(classes, activation="softmax"),
+        ]
+    )
 
 
 def trained_int8(x, y, epochs: int = 2, filters: int = 4) -> bytes:

@@ -35,8 +35,10 @@ def small(challenges):
 @pytest.fixture(scope="module")
 def hidden(small, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hidden")
-    return folder, {"public": compete.load_part(small, "public", folder),
-                    "private": compete.load_part(small, "private", folder, secret="site-secret")}
+    return folder, {
+        "public": compete.load_part(small, "public", folder),
+        "private": compete.load_part(small, "private", folder, secret="site-secret"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -149,8 +151,16 @@ def test_cli_lists_challenges_and_rejects_with_one_line(challenges, tmp_path):
 def bad_uploads(good: bytes, wrong: dict[str, bytes], count: int = 200, seed: int = 0):
     """``count`` broken uploads: truncated, bit-flipped, not TFLite, huge, and wrong models, by a seeded loop."""
     rng = np.random.default_rng(seed)
-    junk = [b"", b"hello", b"\x89PNG\r\n\x1a\n" + bytes(200), b"PK\x03\x04" + bytes(100), b"{}", b"TFL3" * 10,
-            bytes(4) + b"TFL3" + bytes(100), b"\x00" * 5000]
+    junk = [
+        b"",
+        b"hello",
+        b"\x89PNG\r\n\x1a\n" + bytes(200),
+        b"PK\x03\x04" + bytes(100),
+        b"{}",
+        b"TFL3" * 10,
+        bytes(4) + b"TFL3" + bytes(100),
+        b"\x00" * 5000,
+    ]
     out = []
     for i in range(count):
         kind = i % 8
@@ -175,9 +185,13 @@ def bad_uploads(good: bytes, wrong: dict[str, bytes], count: int = 200, seed: in
 
 def test_fuzz_200_bad_uploads_are_rejected_cleanly_and_the_scorer_lives_on(small, hidden, good_model):
     _, parts = hidden
-    wrong = {"float model": float_model(), "hybrid model": hybrid_model(),
-             "wrong input shape": untrained_int8((64, 64, 1)), "wrong outputs": untrained_int8(classes=3),
-             "wrong channels": untrained_int8((96, 96, 3))}
+    wrong = {
+        "float model": float_model(),
+        "hybrid model": hybrid_model(),
+        "wrong input shape": untrained_int8((64, 64, 1)),
+        "wrong outputs": untrained_int8(classes=3),
+        "wrong channels": untrained_int8((96, 96, 3)),
+    }
     rejected, scored, needed_tflm = 0, 0, 0
     start = time.monotonic()
     for kind, data in bad_uploads(good_model, wrong):
@@ -202,8 +216,7 @@ def test_fuzz_200_bad_uploads_are_rejected_cleanly_and_the_scorer_lives_on(small
     assert needed_tflm <= 50
     # The scorer is still whole: a good model scores as before.
     assert compete.score_model(good_model, small, {"public": parts["public"]}).accuracy["public"] >= 0.0
-    print(f"fuzz: {rejected} rejected, {scored} scored, {needed_tflm} reached TFLM, "
-          f"{time.monotonic() - start:.1f} s")
+    print(f"fuzz: {rejected} rejected, {scored} scored, {needed_tflm} reached TFLM, {time.monotonic() - start:.1f} s")
 
 
 def test_contract_messages_name_the_fix(small):
@@ -221,8 +234,9 @@ def test_contract_messages_name_the_fix(small):
         compete.check_upload(untrained_int8(), small, labels=["person", "cat"])
 
 
-@pytest.mark.parametrize("name, shape, classes",
-                         [("person-detection", (96, 96, 1), 2), ("magic-wand", (32, 32, 3), 10)])
+@pytest.mark.parametrize(
+    "name, shape, classes", [("person-detection", (96, 96, 1), 2), ("magic-wand", (32, 32, 3), 10)]
+)
 def test_builtin_image_challenges_make_their_hidden_set_and_score(name, shape, classes, tmp_path):
     challenge = compete.get_challenge(name)
     x, y = compete.load_part(challenge, "public", tmp_path)

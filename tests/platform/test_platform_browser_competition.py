@@ -79,8 +79,12 @@ def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, 
     assert "Rejected" in history and "Scored" in history
     shoot(page, "compete-leaderboard-desktop")
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                storage_state=context.storage_state())
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        storage_state=context.storage_state(),
+    )
     mobile = phone.new_page()
     for path, name in (("/compete/small-person/", "compete-leaderboard-phone"), ("/compete/", "compete-list-phone")):
         mobile.goto(site["url"] + path)

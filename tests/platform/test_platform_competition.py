@@ -39,12 +39,14 @@ def good_model():
 
 def upload(client, capture, model: bytes, name="model.tflite", labels="", challenge="small-person"):
     with capture(execute=True):
-        return client.post(reverse("compete-submit", args=[challenge]),
-                           {"model": SimpleUploadedFile(name, model), "labels": labels})
+        return client.post(
+            reverse("compete-submit", args=[challenge]), {"model": SimpleUploadedFile(name, model), "labels": labels}
+        )
 
 
-def test_an_upload_is_scored_by_the_worker_and_ranked(client, learner, good_model, immediate_queue,
-                                                      django_capture_on_commit_callbacks):
+def test_an_upload_is_scored_by_the_worker_and_ranked(
+    client, learner, good_model, immediate_queue, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.competition.models import Entry
     from tinymlkit.platform.competition.tasks import hidden_parts
 
@@ -75,19 +77,24 @@ def test_scoring_never_happens_in_the_request(client, learner, good_model, djang
 
     client.force_login(learner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(reverse("compete-submit", args=["small-person"]),
-                    {"model": SimpleUploadedFile("m.tflite", good_model)})
+        client.post(
+            reverse("compete-submit", args=["small-person"]), {"model": SimpleUploadedFile("m.tflite", good_model)}
+        )
     entry = Entry.objects.get()
     assert entry.status == "queued" and len(callbacks) == 1 and bytes(entry.model) == good_model
 
 
-@pytest.mark.parametrize("name, payload, message", [
-    ("model.onnx", b"\x00\x00\x00\x00TFL3" + bytes(64), "Upload the model as a .tflite file"),
-    ("model.tflite", b"just some text", "not a TensorFlow Lite model"),
-    ("model.tflite", b"\x00\x00\x00\x00TFL3" + bytes(300 * 1024), "takes models up to 256 KB"),
-])
-def test_uploads_are_limited_in_size_and_type(client, learner, name, payload, message,
-                                              django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "name, payload, message",
+    [
+        ("model.onnx", b"\x00\x00\x00\x00TFL3" + bytes(64), "Upload the model as a .tflite file"),
+        ("model.tflite", b"just some text", "not a TensorFlow Lite model"),
+        ("model.tflite", b"\x00\x00\x00\x00TFL3" + bytes(300 * 1024), "takes models up to 256 KB"),
+    ],
+)
+def test_uploads_are_limited_in_size_and_type(
+    client, learner, name, payload, message, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.competition.models import Entry
 
     client.force_login(learner)
@@ -96,8 +103,9 @@ def test_uploads_are_limited_in_size_and_type(client, learner, name, payload, me
     assert message in client.get(response["Location"]).content.decode()
 
 
-def test_a_rejected_model_shows_a_one_line_reason(client, learner, immediate_queue, good_model,
-                                                  django_capture_on_commit_callbacks):
+def test_a_rejected_model_shows_a_one_line_reason(
+    client, learner, immediate_queue, good_model, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.competition.models import Entry
 
     client.force_login(learner)
@@ -111,24 +119,36 @@ def test_a_rejected_model_shows_a_one_line_reason(client, learner, immediate_que
     assert "not the challenge&#x27;s" in client.get(bad_labels["Location"]).content.decode()
 
 
-def test_the_worker_survives_bad_models_and_scores_the_next(client, learner, good_model, immediate_queue,
-                                                            django_capture_on_commit_callbacks):
+def test_the_worker_survives_bad_models_and_scores_the_next(
+    client, learner, good_model, immediate_queue, django_capture_on_commit_callbacks
+):
     """Truncated, bit-flipped, wrong-shaped and float models through the worker's job: each ends rejected (or
     scored, for a harmless flip) in one update, and a good model after them is scored."""
     from tinymlkit.platform.competition.models import Entry
     from tinymlkit.platform.competition.tasks import score_entry
 
     rng = np.random.default_rng(1)
-    bad = [good_model[: len(good_model) // 2], good_model[:40], untrained_int8((64, 64, 1)), untrained_int8(classes=3),
-           float_model()]
+    bad = [
+        good_model[: len(good_model) // 2],
+        good_model[:40],
+        untrained_int8((64, 64, 1)),
+        untrained_int8(classes=3),
+        float_model(),
+    ]
     for _ in range(5):
         flipped = bytearray(good_model)
         for pos in rng.integers(8, 200, 4):
             flipped[pos] ^= 0xFF
         bad.append(bytes(flipped))
     for i, model in enumerate(bad):
-        entry = Entry.objects.create(user=learner, challenge="small-person", model=model, size=len(model),
-                                     sha256=str(i), model_name=f"bad{i}.tflite")
+        entry = Entry.objects.create(
+            user=learner,
+            challenge="small-person",
+            model=model,
+            size=len(model),
+            sha256=str(i),
+            model_name=f"bad{i}.tflite",
+        )
         score_entry.call_local(entry.pk)
         entry.refresh_from_db()
         assert entry.status in ("rejected", "scored"), (i, entry.status, entry.reason)
@@ -144,8 +164,9 @@ def test_the_worker_survives_bad_models_and_scores_the_next(client, learner, goo
     assert Entry.objects.latest("created_at").status == "scored"
 
 
-def test_a_crashed_scoring_job_is_kept_and_can_be_retried(client, learner, good_model, immediate_queue,
-                                                          django_capture_on_commit_callbacks, monkeypatch):
+def test_a_crashed_scoring_job_is_kept_and_can_be_retried(
+    client, learner, good_model, immediate_queue, django_capture_on_commit_callbacks, monkeypatch
+):
     from tinymlkit.platform.competition.models import Entry
 
     def crash(*args, **kwargs):
@@ -167,15 +188,23 @@ def test_a_job_lost_with_its_worker_is_marked_and_retryable(learner):
     from tinymlkit.platform.competition import tasks
     from tinymlkit.platform.competition.models import Entry
 
-    entry = Entry.objects.create(user=learner, challenge="small-person", model=b"x", size=1, sha256="x",
-                                 status="running", started_at=timezone.now() - timedelta(hours=3))
+    entry = Entry.objects.create(
+        user=learner,
+        challenge="small-person",
+        model=b"x",
+        size=1,
+        sha256="x",
+        status="running",
+        started_at=timezone.now() - timedelta(hours=3),
+    )
     assert tasks.sweep_lost_entries.call_local() == 1
     entry.refresh_from_db()
     assert entry.status == "error" and "lost" in entry.reason
 
 
-def test_daily_limit_per_learner_and_challenge(client, learner, other_learner, good_model,
-                                               django_capture_on_commit_callbacks):
+def test_daily_limit_per_learner_and_challenge(
+    client, learner, other_learner, good_model, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.competition.models import Entry
 
     client.force_login(learner)
@@ -196,13 +225,20 @@ def test_daily_limit_per_learner_and_challenge(client, learner, other_learner, g
     assert Entry.objects.filter(user=other_learner).count() == 1
 
 
-def test_learners_see_only_their_own_entries_and_never_the_hidden_set(client, learner, other_learner, staff,
-                                                                        good_model):
+def test_learners_see_only_their_own_entries_and_never_the_hidden_set(
+    client, learner, other_learner, staff, good_model
+):
     from tinymlkit.platform.competition.models import Entry
     from tinymlkit.platform.competition.tasks import hidden_folder, hidden_parts
 
-    entry = Entry.objects.create(user=learner, challenge="small-person", model=good_model, size=len(good_model),
-                                 sha256="x", model_name="secret-recipe.tflite")
+    entry = Entry.objects.create(
+        user=learner,
+        challenge="small-person",
+        model=good_model,
+        size=len(good_model),
+        sha256="x",
+        model_name="secret-recipe.tflite",
+    )
     client.force_login(other_learner)
     for name in ("compete-entry", "compete-entry-status"):
         assert client.get(reverse(name, args=[entry.pk])).status_code == 404
@@ -216,22 +252,42 @@ def test_learners_see_only_their_own_entries_and_never_the_hidden_set(client, le
     stored = list(hidden_folder().glob("*/hidden.npz"))
     assert stored and all(settings.STATIC_ROOT not in p.parents for p in stored)
     client.force_login(learner)
-    for path in [f"/static/../competition/{stored[0].parent.name}/hidden.npz", "/static/competition/",
-                 f"/compete/{stored[0].parent.name}/hidden.npz", "/compete/small-person/hidden.npz"]:
+    for path in [
+        f"/static/../competition/{stored[0].parent.name}/hidden.npz",
+        "/static/competition/",
+        f"/compete/{stored[0].parent.name}/hidden.npz",
+        "/compete/small-person/hidden.npz",
+    ]:
         assert client.get(path).status_code == 404, path
     client.logout()
     assert client.post(reverse("compete-submit", args=["small-person"])).status_code == 302  # log in first
+    visitor = client.get(reverse("compete-challenge", args=["small-person"])).content.decode()
+    assert 'id="public-board"' in visitor and "Log in to submit a model" in visitor and 'id="id_model"' not in visitor
+    assert client.get(reverse("compete-challenge", args=["no-such-challenge"])).status_code == 404
     assert not Entry.objects.exclude(pk=entry.pk).exists()
 
 
-def test_private_board_only_after_the_deadline_and_no_uploads_then(client, learner, other_learner, good_model,
-                                                                   django_capture_on_commit_callbacks):
+def test_private_board_only_after_the_deadline_and_no_uploads_then(
+    client, learner, other_learner, good_model, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.competition.models import Entry
 
     def scored(user, public, private, challenge):
-        return Entry.objects.create(user=user, challenge=challenge, model=b"m", size=1, sha256="m", status="scored",
-                                    public_accuracy=public, private_accuracy=private, fits=True, flash_bytes=1000,
-                                    arena_bytes=500, size_bytes=1500, latency_ms=3.0)
+        return Entry.objects.create(
+            user=user,
+            challenge=challenge,
+            model=b"m",
+            size=1,
+            sha256="m",
+            status="scored",
+            public_accuracy=public,
+            private_accuracy=private,
+            fits=True,
+            flash_bytes=1000,
+            arena_bytes=500,
+            size_bytes=1500,
+            latency_ms=3.0,
+        )
 
     for challenge in ("small-person", "small-closed"):
         scored(learner, 0.90, 0.70, challenge)  # best on the public part, worse on the private one
@@ -251,8 +307,9 @@ def test_private_board_only_after_the_deadline_and_no_uploads_then(client, learn
     assert Entry.objects.filter(challenge="small-closed").count() == 3
 
 
-def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_learner, good_model, immediate_queue,
-                                                         django_capture_on_commit_callbacks):
+def test_token_api_submits_and_reports_only_to_its_owner(
+    client, learner, other_learner, good_model, immediate_queue, django_capture_on_commit_callbacks
+):
     import base64
 
     from tinymlkit.platform.accounts.models import ApiToken
@@ -267,19 +324,30 @@ def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_
     state = client.get(reverse("api-compete-entry", args=[entry["id"]]), HTTP_AUTHORIZATION=f"Token {token}").json()
     assert state["status"] == "scored" and state["done"] and 0 <= state["public_accuracy"] <= 1
     assert list(state["score"]["accuracy"]) == ["public"]  # the private result waits for the deadline
-    assert client.get(reverse("api-compete-entry", args=[entry["id"]]),
-                      HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
+    assert (
+        client.get(reverse("api-compete-entry", args=[entry["id"]]), HTTP_AUTHORIZATION=f"Token {other}").status_code
+        == 404
+    )
     assert client.post(url, body, content_type="application/json").status_code == 401
-    broken = client.post(url, {**body, "model": "not base64!"}, content_type="application/json",
-                         HTTP_AUTHORIZATION=f"Token {token}")
+    broken = client.post(
+        url, {**body, "model": "not base64!"}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+    )
     assert broken.status_code == 400
-    junk = client.post(url, {**body, "model": base64.b64encode(b"junk").decode()}, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Token {token}")
+    junk = client.post(
+        url,
+        {**body, "model": base64.b64encode(b"junk").decode()},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
     assert junk.status_code == 400 and "not a TensorFlow Lite model" in junk.json()["error"]
     for _ in range(2):
         client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
     limited = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
     assert limited.status_code == 429 and "used today" in limited.json()["error"]
-    closed = client.post(reverse("api-compete-submit", args=["small-closed"]), body, content_type="application/json",
-                         HTTP_AUTHORIZATION=f"Token {token}")
+    closed = client.post(
+        reverse("api-compete-submit", args=["small-closed"]),
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
     assert closed.status_code == 409

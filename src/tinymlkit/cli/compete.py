@@ -7,8 +7,9 @@ import typer
 from tinymlkit.cli.ui import console, progress_bars, table
 from tinymlkit.errors import TinyMLError
 
-app = typer.Typer(help="Competitions: challenges with hidden test sets, scored in TFLM on a board.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Competitions: challenges with hidden test sets, scored in TFLM on a board.", no_args_is_help=True
+)
 
 
 def data_folder() -> Path:
@@ -29,8 +30,13 @@ def list_challenges() -> None:
         state = "open" if c.open() else "closed"
         shape = " or ".join("x".join(str(d) for d in s[1:]) for s in c.input.shapes)
         rows.append([c.name, c.board, f"int8 {shape}", len(c.labels), f"{c.deadline:%Y-%m-%d} ({state})"])
-    console.print(table("challenges (tinyml compete submit NAME MODEL)",
-                        ["name", "board", "input", "classes", "deadline (UTC)"], rows))
+    console.print(
+        table(
+            "challenges (tinyml compete submit NAME MODEL)",
+            ["name", "board", "input", "classes", "deadline (UTC)"],
+            rows,
+        )
+    )
     for c in challenges:
         console.print(f"{c.name}: {c.summary} Labels: {', '.join(c.labels)}.", markup=False, highlight=False)
 
@@ -39,12 +45,20 @@ def list_challenges() -> None:
 def submit(
     challenge: str = typer.Argument(..., help="The challenge (see `tinyml compete list`)."),
     model: Path = typer.Argument(..., help="Your int8 .tflite model, or a run folder (its deploy/model.tflite)."),
-    labels: str = typer.Option(None, "--labels", help="Your model's output labels in its order, comma-separated "
-                               "(default: the challenge's order)."),
-    server: str = typer.Option(None, "--server", envvar="TINYML_PLATFORM_URL", help="Send the model to this course "
-                               "platform instead (its worker scores it on the public and private sets)."),
-    token: str = typer.Option(None, "--token", envvar="TINYML_TOKEN", help="Your personal API token (site: API "
-                              "token), with --server."),
+    labels: str = typer.Option(
+        None,
+        "--labels",
+        help="Your model's output labels in its order, comma-separated (default: the challenge's order).",
+    ),
+    server: str = typer.Option(
+        None,
+        "--server",
+        envvar="TINYML_PLATFORM_URL",
+        help="Send the model to this course platform instead (its worker scores it on the public and private sets).",
+    ),
+    token: str = typer.Option(
+        None, "--token", envvar="TINYML_TOKEN", help="Your personal API token (site: API token), with --server."
+    ),
     wait: float = typer.Option(600, help="With --server: seconds to wait for the score; 0: send and return."),
 ) -> None:
     """Score MODEL on the challenge's public hidden set, as the platform does: accuracy, flash, arena, latency, fit.
@@ -91,8 +105,7 @@ def show_score(challenge, score) -> None:
         console.print("The model does not fit the board: it ranks below every model that does.", style="yellow")
 
 
-def send(url: str, token: str | None, challenge, data: bytes, name: str, labels: list[str] | None,
-         wait: float) -> None:
+def send(url: str, token: str | None, challenge, data: bytes, name: str, labels: list[str] | None, wait: float) -> None:
     from tinymlkit.compete import Score
     from tinymlkit.platform.client import Platform
 
@@ -112,5 +125,6 @@ def send(url: str, token: str | None, challenge, data: bytes, name: str, labels:
     elif entry["status"] == "error":
         raise TinyMLError(f"the platform's scorer failed: {entry['reason']} (retry from {entry['url']})")
     else:
-        console.print(f"Still {entry['status']} after {wait:g} s; follow it at {entry['url']}", markup=False,
-                      highlight=False)
+        console.print(
+            f"Still {entry['status']} after {wait:g} s; follow it at {entry['url']}", markup=False, highlight=False
+        )

@@ -84,8 +84,9 @@ def load_challenge(path: str | Path) -> Challenge:
     try:
         return _parse(raw, path)
     except (KeyError, TypeError, ValueError) as exc:
-        raise TinyMLError(f"challenge file {path} is not valid ({type(exc).__name__}: {exc}); see docs/competition.md"
-                          ) from None
+        raise TinyMLError(
+            f"challenge file {path} is not valid ({type(exc).__name__}: {exc}); see docs/competition.md"
+        ) from None
 
 
 def _parse(raw: dict, path: Path) -> Challenge:
@@ -127,8 +128,9 @@ def _parse(raw: dict, path: Path) -> Challenge:
         deadline=deadline.astimezone(UTC),
         daily_limit=int(raw.get("daily_limit", 5)),
         seed=int(raw["seed"]),
-        input=InputContract("int8", shapes, str(contract["features"]).strip(),
-                            tuple(float(v) for v in contract["range"])),
+        input=InputContract(
+            "int8", shapes, str(contract["features"]).strip(), tuple(float(v) for v in contract["range"])
+        ),
         data=dict(data.get("settings", {})),
         examples=int(data["examples"]),
         scoring=Scoring("accuracy", float(scoring.get("resolution", 0.005)), str(scoring.get("rule", "")).strip()),

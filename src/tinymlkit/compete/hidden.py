@@ -40,22 +40,32 @@ def part_seed(challenge: Challenge, part: str, secret: str | None = None) -> int
     return int.from_bytes(digest[:4], "big") % 1_000_000_000
 
 
-def load_part(challenge: Challenge, part: str, folder: str | Path, secret: str | None = None,
-              progress: ProgressCallback = silent) -> tuple[np.ndarray, np.ndarray]:
+def load_part(
+    challenge: Challenge, part: str, folder: str | Path, secret: str | None = None, progress: ProgressCallback = silent
+) -> tuple[np.ndarray, np.ndarray]:
     """``(x, y)`` of one part of the hidden set: float model inputs and label indices in the challenge's order."""
     from tinymlkit.cache import cached_dataset
 
     seed = part_seed(challenge, part, secret)
-    settings = {"challenge": challenge.name, "app": challenge.app, "data": challenge.data, "seed": seed,
-                "examples": challenge.examples, "labels": list(challenge.labels), "version": VERSION}
-    root = cached_dataset(f"{challenge.name}-{part}", settings,
-                          lambda path: _build(challenge, seed, path, progress), base=Path(folder))
+    settings = {
+        "challenge": challenge.name,
+        "app": challenge.app,
+        "data": challenge.data,
+        "seed": seed,
+        "examples": challenge.examples,
+        "labels": list(challenge.labels),
+        "version": VERSION,
+    }
+    root = cached_dataset(
+        f"{challenge.name}-{part}", settings, lambda path: _build(challenge, seed, path, progress), base=Path(folder)
+    )
     with np.load(root / "hidden.npz") as f:
         return f["x"], f["y"]
 
 
-def make_examples(challenge: Challenge, seed: int, progress: ProgressCallback = silent
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def make_examples(
+    challenge: Challenge, seed: int, progress: ProgressCallback = silent
+) -> tuple[np.ndarray, np.ndarray]:
     """Synthesize the application's data with ``seed`` and compute the device's features for every split (no
     augmentation), then draw ``challenge.examples`` of them balanced over the labels."""
     from tinymlkit.apps import recipes
@@ -71,8 +81,10 @@ def make_examples(challenge: Challenge, seed: int, progress: ProgressCallback = 
     config = recipe.config(config, **overrides)
     data, _ = recipe.load_data(config, progress)
     if list(data.labels) != list(challenge.labels):
-        raise TinyMLError(f"challenge {challenge.name}: the {challenge.app} data has labels {data.labels}, not "
-                          f"{list(challenge.labels)}; fix the challenge's labels or data settings")
+        raise TinyMLError(
+            f"challenge {challenge.name}: the {challenge.app} data has labels {data.labels}, not "
+            f"{list(challenge.labels)}; fix the challenge's labels or data settings"
+        )
     features = recipe.features(data, config, progress)
     x = np.concatenate([np.asarray(features[s][0], dtype=np.float32) for s in SPLITS])
     y = np.concatenate([np.asarray(features[s][1], dtype=np.int64) for s in SPLITS])

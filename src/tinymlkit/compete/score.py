@@ -97,8 +97,10 @@ def check_labels(challenge: Challenge, labels: list[str] | None) -> list[str]:
         return list(challenge.labels)
     labels = [str(x).strip() for x in labels]
     if sorted(labels) != sorted(challenge.labels):
-        raise TinyMLError(f"labels {', '.join(labels)} are not the challenge's ({', '.join(challenge.labels)}) in "
-                          "some order; give your model's output labels in its order, each once")
+        raise TinyMLError(
+            f"labels {', '.join(labels)} are not the challenge's ({', '.join(challenge.labels)}) in "
+            "some order; give your model's output labels in its order, each once"
+        )
     return labels
 
 
@@ -114,12 +116,16 @@ def check_upload(model: bytes, challenge: Challenge, labels: list[str] | None = 
     if len(model) == 0:
         raise TinyMLError("the file is empty; upload the .tflite model file")
     if len(model) > challenge.max_model_bytes:
-        raise TinyMLError(f"the model is {len(model) / 1024:.0f} KB; this challenge takes models up to "
-                          f"{challenge.max_model_bytes // 1024} KB (the board's flash): make it smaller")
+        raise TinyMLError(
+            f"the model is {len(model) / 1024:.0f} KB; this challenge takes models up to "
+            f"{challenge.max_model_bytes // 1024} KB (the board's flash): make it smaller"
+        )
     info = read_model(model, name="the upload")
     if len(info.inputs) != 1 or len(info.outputs) != 1:
-        raise TinyMLError(f"the model has {len(info.inputs)} inputs and {len(info.outputs)} outputs; the challenge "
-                          "takes one input and one output")
+        raise TinyMLError(
+            f"the model has {len(info.inputs)} inputs and {len(info.outputs)} outputs; the challenge "
+            "takes one input and one output"
+        )
     profile = profile_model(model, measure=False, name="the upload")  # graph analysis only: milliseconds
     for issue in profile.issues:
         if issue.severity == "error":
@@ -127,25 +133,37 @@ def check_upload(model: bytes, challenge: Challenge, labels: list[str] | None = 
     x, y = info.input_tensors[0], info.output_tensors[0]
     for what, tensor in (("input", x), ("output", y)):
         if tensor.dtype != "int8":
-            raise TinyMLError(f"the model's {what} is {tensor.dtype}; the challenge takes int8 input and output: "
-                              "convert with full-integer quantization (tm.to_int8, or TFLiteConverter with a "
-                              "representative dataset and inference_input_type/inference_output_type = tf.int8)")
+            raise TinyMLError(
+                f"the model's {what} is {tensor.dtype}; the challenge takes int8 input and output: "
+                "convert with full-integer quantization (tm.to_int8, or TFLiteConverter with a "
+                "representative dataset and inference_input_type/inference_output_type = tf.int8)"
+            )
         if not tensor.quantized:
-            raise TinyMLError(f"the model's {what} has no quantization scale; re-convert with full-integer "
-                              "quantization (tm.to_int8)")
+            raise TinyMLError(
+                f"the model's {what} has no quantization scale; re-convert with full-integer quantization (tm.to_int8)"
+            )
     if tuple(x.shape) not in challenge.input.shapes:
         allowed = " or ".join(str(s) for s in challenge.input.shapes)
-        raise TinyMLError(f"the model's input shape is {tuple(x.shape)}; challenge {challenge.name} takes "
-                          f"{allowed}: train on its input features (see its page or `tinyml compete list`)")
+        raise TinyMLError(
+            f"the model's input shape is {tuple(x.shape)}; challenge {challenge.name} takes "
+            f"{allowed}: train on its input features (see its page or `tinyml compete list`)"
+        )
     outputs = math.prod(y.shape[1:]) if len(y.shape) > 1 else 0
     if len(y.shape) < 2 or y.shape[0] != 1 or outputs != len(challenge.labels):
-        raise TinyMLError(f"the model's output shape is {tuple(y.shape)}; the challenge needs one score per label: "
-                          f"(1, {len(challenge.labels)}) for {', '.join(challenge.labels)}")
+        raise TinyMLError(
+            f"the model's output shape is {tuple(y.shape)}; the challenge needs one score per label: "
+            f"(1, {len(challenge.labels)}) for {', '.join(challenge.labels)}"
+        )
     return info
 
 
-def score_model(model: bytes, challenge: Challenge, parts: dict[str, tuple[np.ndarray, np.ndarray]],
-                labels: list[str] | None = None, limits=None) -> Score:
+def score_model(
+    model: bytes,
+    challenge: Challenge,
+    parts: dict[str, tuple[np.ndarray, np.ndarray]],
+    labels: list[str] | None = None,
+    limits=None,
+) -> Score:
     """Check ``model``, run it in TFLM on each part's inputs in a limited child process and score it.
 
     ``parts`` maps a part name to ``(x, y)`` from :func:`~tinymlkit.compete.hidden.load_part`. Raises
@@ -165,8 +183,12 @@ def score_model(model: bytes, challenge: Challenge, parts: dict[str, tuple[np.nd
         for part, (x, _) in parts.items():
             inputs[part] = str(scratch / f"{part}.npy")
             np.save(inputs[part], np.asarray(x, dtype=np.float32))
-        job = {"model": str(scratch / "model.tflite"), "board": challenge.board, "inputs": inputs,
-               "result": str(scratch / "result.json")}
+        job = {
+            "model": str(scratch / "model.tflite"),
+            "board": challenge.board,
+            "inputs": inputs,
+            "result": str(scratch / "result.json"),
+        }
         (scratch / "job.json").write_text(json.dumps(job))
         for path in scratch.iterdir():  # readable by the child when it runs as an unprivileged user
             path.chmod(0o644)
@@ -176,12 +198,15 @@ def score_model(model: bytes, challenge: Challenge, parts: dict[str, tuple[np.nd
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if timed_out:
-        raise TinyMLError(f"the model took more than {limits.wall_s} s to run on the hidden set in TFLM; make it "
-                          "smaller or faster")
+        raise TinyMLError(
+            f"the model took more than {limits.wall_s} s to run on the hidden set in TFLM; make it smaller or faster"
+        )
     if result is None:
         how = f"signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
-        raise TinyMLError(f"the model crashed the TFLM interpreter ({how}); it is damaged or uses something TFLM "
-                          "cannot run: re-export it as a full-integer .tflite")
+        raise TinyMLError(
+            f"the model crashed the TFLM interpreter ({how}); it is damaged or uses something TFLM "
+            "cannot run: re-export it as a full-integer .tflite"
+        )
     if "error" in result:
         raise TinyMLError(str(result["error"]).splitlines()[0] if result["error"] else "TFLM could not run the model")
     return _score(challenge, parts, order, result, time.monotonic() - start)

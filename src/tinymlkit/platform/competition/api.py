@@ -45,8 +45,11 @@ def create(request: HttpRequest, name: str) -> JsonResponse:
             raise TypeError("labels")
     except (ValueError, KeyError, TypeError, binascii.Error):
         return _error('send JSON {"name": "model.tflite", "model": "<base64>", "labels": [...]}', 400)
-    form = EntryForm({"labels": ",".join(str(x) for x in labels)}, {"model": SimpleUploadedFile(filename, model)},
-                     challenge=challenge)
+    form = EntryForm(
+        {"labels": ",".join(str(x) for x in labels)},
+        {"model": SimpleUploadedFile(filename, model)},
+        challenge=challenge,
+    )
     if not form.is_valid():
         return _error(" ".join(e for errors in form.errors.values() for e in errors), 400)
     try:
@@ -73,6 +76,14 @@ def describe(request: HttpRequest, entry: Entry, challenge) -> dict:
     score = dict(entry.score or {})
     if challenge.open(timezone.now()) and "accuracy" in score:  # the private result waits for the deadline
         score["accuracy"] = {"public": score["accuracy"].get("public")}
-    return {"id": entry.pk, "challenge": entry.challenge, "status": entry.status, "done": entry.done,
-            "reason": entry.reason, "public_accuracy": entry.public_accuracy, "fits": entry.fits,
-            "score": score or None, "url": request.build_absolute_uri(f"/compete/entries/{entry.pk}/")}
+    return {
+        "id": entry.pk,
+        "challenge": entry.challenge,
+        "status": entry.status,
+        "done": entry.done,
+        "reason": entry.reason,
+        "public_accuracy": entry.public_accuracy,
+        "fits": entry.fits,
+        "score": score or None,
+        "url": request.build_absolute_uri(f"/compete/entries/{entry.pk}/"),
+    }

@@ -43,12 +43,20 @@ def create_entry(user, challenge, data: dict) -> Entry:
         # One upload at a time per learner, so two at once cannot both pass the daily limit.
         get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
         if boards.entries_today(user, challenge, timezone.now()) >= challenge.daily_limit:
-            raise LimitReached(f"You have used today's {challenge.daily_limit} submissions to this challenge; "
-                               "you can submit again after midnight UTC.")
+            raise LimitReached(
+                f"You have used today's {challenge.daily_limit} submissions to this challenge; "
+                "you can submit again after midnight UTC."
+            )
         content = data["content"]
-        entry = Entry.objects.create(user=user, challenge=challenge.name, model=content, model_name=data["model_name"],
-                                     size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                                     labels=data["labels"])
+        entry = Entry.objects.create(
+            user=user,
+            challenge=challenge.name,
+            model=content,
+            model_name=data["model_name"],
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            labels=data["labels"],
+        )
         tasks.enqueue(entry)
     return entry
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,68 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('challenge', models.SlugField()),
-                ('model', models.BinaryField()),
-                ('model_name', models.CharField(blank=True, max_length=200)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('labels', models.JSONField(blank=True, default=list, help_text="The model's output labels in its order")),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Scoring'), ('scored', 'Scored'), ('rejected', 'Rejected'), ('error', 'Scorer error')], default='queued', max_length=10)),
-                ('reason', models.TextField(blank=True, help_text='Why it was rejected, or why the scorer failed: one line')),
-                ('public_accuracy', models.FloatField(blank=True, null=True)),
-                ('private_accuracy', models.FloatField(blank=True, null=True)),
-                ('fits', models.BooleanField(blank=True, null=True)),
-                ('flash_bytes', models.PositiveIntegerField(blank=True, null=True)),
-                ('arena_bytes', models.PositiveIntegerField(blank=True, help_text='32-bit estimate of the TFLM arena', null=True)),
-                ('size_bytes', models.PositiveIntegerField(blank=True, help_text='flash + arena', null=True)),
-                ('latency_ms', models.FloatField(blank=True, null=True)),
-                ('score', models.JSONField(blank=True, help_text="The scorer's whole result", null=True)),
-                ('jobs', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competition_entries', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("challenge", models.SlugField()),
+                ("model", models.BinaryField()),
+                ("model_name", models.CharField(blank=True, max_length=200)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                (
+                    "labels",
+                    models.JSONField(blank=True, default=list, help_text="The model's output labels in its order"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Scoring"),
+                            ("scored", "Scored"),
+                            ("rejected", "Rejected"),
+                            ("error", "Scorer error"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why it was rejected, or why the scorer failed: one line"),
+                ),
+                ("public_accuracy", models.FloatField(blank=True, null=True)),
+                ("private_accuracy", models.FloatField(blank=True, null=True)),
+                ("fits", models.BooleanField(blank=True, null=True)),
+                ("flash_bytes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "arena_bytes",
+                    models.PositiveIntegerField(blank=True, help_text="32-bit estimate of the TFLM arena", null=True),
+                ),
+                ("size_bytes", models.PositiveIntegerField(blank=True, help_text="flash + arena", null=True)),
+                ("latency_ms", models.FloatField(blank=True, null=True)),
+                ("score", models.JSONField(blank=True, help_text="The scorer's whole result", null=True)),
+                ("jobs", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competition_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entries',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['challenge', 'status'], name='competition_challen_1166ec_idx'), models.Index(fields=['user', 'challenge', 'created_at'], name='competition_user_id_4524c9_idx'), models.Index(fields=['status', 'started_at'], name='competition_status_17f4ad_idx')],
+                "verbose_name_plural": "entries",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["challenge", "status"], name="competition_challen_1166ec_idx"),
+                    models.Index(fields=["user", "challenge", "created_at"], name="competition_user_id_4524c9_idx"),
+                    models.Index(fields=["status", "started_at"], name="competition_status_17f4ad_idx"),
+                ],
             },
         ),
     ]
