@@ -25,19 +25,20 @@ def cache_dir() -> Path:
     return Path(os.environ.get("TINYML_CACHE") or Path.home() / ".cache" / "tinymlkit")
 
 
-def cached_path(kind: str, settings: dict) -> Path:
-    """A folder name under the cache that is unique to ``kind`` and the ``settings`` that produce it."""
+def cached_path(kind: str, settings: dict, base: Path | None = None) -> Path:
+    """A folder name under ``base`` (default: the cache's ``datasets``) unique to ``kind`` and its ``settings``."""
     digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-    return cache_dir() / "datasets" / f"{kind}-{digest}"
+    return (cache_dir() / "datasets" if base is None else Path(base)) / f"{kind}-{digest}"
 
 
-def cached_dataset(kind: str, settings: dict, build: Callable[[Path], object]) -> Path:
+def cached_dataset(kind: str, settings: dict, build: Callable[[Path], object], base: Path | None = None) -> Path:
     """The verified cache folder of ``kind`` with ``settings``; ``build(path)`` makes it when missing or damaged.
 
     ``build`` must write the complete folder at ``path`` through :func:`tinymlkit.fileio.building_dir` (which
-    records what it wrote). Raises :class:`TinyMLError` when the cache folder cannot be used.
+    records what it wrote). ``base`` keeps the set somewhere else than the cache (the competition's hidden sets
+    live in the platform's data folder). Raises :class:`TinyMLError` when the cache folder cannot be used.
     """
-    root = cached_path(kind, settings)
+    root = cached_path(kind, settings, base)
     with _locked(root):
         if verify_folder(root):
             return root

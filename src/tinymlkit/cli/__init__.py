@@ -14,7 +14,7 @@ from tinymlkit.apps.kws import cli as kws
 from tinymlkit.apps.person import cli as person
 from tinymlkit.apps.sine import cli as sine
 from tinymlkit.apps.wand import cli as wand
-from tinymlkit.cli import check, course, data, deploy, optimize, platform, profile, quickstart, record
+from tinymlkit.cli import check, compete, course, data, deploy, optimize, platform, profile, quickstart, record
 from tinymlkit.cli.app_commands import renamed
 from tinymlkit.errors import TinyMLError
 
@@ -42,6 +42,7 @@ app.command("optimize")(optimize.optimize)
 app.add_typer(course.app, name="course")
 course.app.command("submit")(platform.submit)  # a learner's work goes to the course platform
 app.add_typer(platform.app, name="platform")
+app.add_typer(compete.app, name="compete")
 
 
 # Former names, kept for one release with a notice.

@@ -163,32 +163,7 @@ def run_child(code: str, checks: Path, exercises: list[str], seed: int, limits: 
         }
         (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
         command = [sys.executable, "-m", "tinymlkit.course.runner", str(scratch / "job.json")]
-        if mode == "nobody":
-            os.chown(scratch, NOBODY, NOBODY)
-        command = [*_isolation_prefix(scratch, mode), *command]
-        stderr_path = scratch / "stderr.txt"
-        with open(scratch / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
-            child = subprocess.Popen(
-                command,
-                cwd=scratch,
-                env=_env(scratch),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                preexec_fn=functools.partial(_set_limits, limits),
-            )
-            timed_out = False
-            try:
-                returncode = child.wait(timeout=limits.wall_s)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                returncode = -signal.SIGKILL
-            finally:  # the whole process group: the learner's stray children die with it
-                try:
-                    os.killpg(child.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-                child.wait()
+        returncode, timed_out, stderr_tail = run_limited(command, scratch, limits, mode)
         payload = None
         try:
             payload = json.loads((scratch / "result.json").read_text(encoding="utf-8"))
@@ -196,7 +171,7 @@ def run_child(code: str, checks: Path, exercises: list[str], seed: int, limits: 
                 payload = None
         except (OSError, ValueError):
             payload = None
-        return ChildOutcome(payload, timed_out, returncode, _tail(stderr_path), time.monotonic() - start)
+        return ChildOutcome(payload, timed_out, returncode, stderr_tail, time.monotonic() - start)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if scratch.exists():  # the learner's code removed permissions somewhere inside: restore, then remove
@@ -207,3 +182,40 @@ def run_child(code: str, checks: Path, exercises: list[str], seed: int, limits: 
                     except OSError:
                         pass
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_limited(command: list[str], scratch: Path, limits: Limits, mode: str | None = None) -> tuple[int, bool, str]:
+    """Run ``command`` in ``scratch`` under ``limits`` and the isolation of :func:`isolation_mode`; wait for it.
+
+    Returns (exit status, whether the wall clock ran out, the tail of its stderr). Its stdout and stderr go to
+    ``stdout.txt`` and ``stderr.txt`` in ``scratch``; the whole process group is killed at the end, so nothing it
+    started outlives it. Never raises for what the command does.
+    """
+    mode = isolation_mode() if mode is None else mode
+    if mode == "nobody":
+        os.chown(scratch, NOBODY, NOBODY)
+    command = [*_isolation_prefix(scratch, mode), *command]
+    stderr_path = scratch / "stderr.txt"
+    with open(scratch / "stdout.txt", "wb") as out, open(stderr_path, "wb") as err:
+        child = subprocess.Popen(
+            command,
+            cwd=scratch,
+            env=_env(scratch),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            preexec_fn=functools.partial(_set_limits, limits),
+        )
+        timed_out = False
+        try:
+            returncode = child.wait(timeout=limits.wall_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            returncode = -signal.SIGKILL
+        finally:  # the whole process group: stray children die with it
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            child.wait()
+    return returncode, timed_out, _tail(stderr_path)

@@ -1,5 +1,6 @@
 """Send a lab to the platform with a personal token (``tinyml course submit``), standard library only."""
 
+import base64
 import json
 import time
 import urllib.error
@@ -33,8 +34,9 @@ class Platform:
             raise TinyMLError(f"the platform refused the submission ({exc.code}): {message}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise TinyMLError(f"cannot reach the platform at {self.url} ({reason}): check --url and your "
-                              "connection, and submit again; your notebook stays as it is") from exc
+            raise TinyMLError(f"cannot reach the platform at {self.url} ({reason}): check its address (--url, or "
+                              "--server for a model) and your connection, and submit again; your files stay as they "
+                              "are") from exc
 
     def submit(self, lab: str, source: str, name: str, exercise: str | None = None) -> dict:
         return self._call("POST", "/api/v1/submissions/",
@@ -43,14 +45,24 @@ class Platform:
     def status(self, submission_id: int) -> dict:
         return self._call("GET", f"/api/v1/submissions/{submission_id}/")
 
-    def wait(self, submission_id: int, timeout_s: float, poll_s: float = 2.0) -> dict:
-        """The submission once graded (or failed), or its last state when ``timeout_s`` runs out."""
+    def wait(self, submission_id: int, timeout_s: float, poll_s: float = 2.0, status=None) -> dict:
+        """The submission once graded (or failed), or its last state when ``timeout_s`` runs out; ``status``
+        reads the state (default: a lab submission's)."""
+        status = status or self.status
         deadline = time.monotonic() + timeout_s
-        state = self.status(submission_id)
+        state = status(submission_id)
         while not state["done"] and time.monotonic() < deadline:
             time.sleep(poll_s)
-            state = self.status(submission_id)
+            state = status(submission_id)
         return state
+
+    def submit_model(self, challenge: str, model: bytes, name: str, labels: list[str] | None = None) -> dict:
+        """Send a .tflite to a competition challenge (``tinyml compete submit --server``)."""
+        return self._call("POST", f"/api/v1/compete/{challenge}/entries/",
+                          {"name": name, "model": base64.b64encode(model).decode("ascii"), "labels": labels or []})
+
+    def entry(self, entry_id: int) -> dict:
+        return self._call("GET", f"/api/v1/compete/entries/{entry_id}/")
 
 
 def find_notebook(lab: str, notebook: Path | None) -> Path:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tinymlkit.platform.forum",
     "tinymlkit.platform.chat",
     "tinymlkit.platform.showcase",
+    "tinymlkit.platform.competition",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,8 @@ WHITENOISE_MAX_AGE = 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 SUBMISSION_MAX_BYTES = int(os.environ.get("TINYML_SUBMISSION_MAX_KB", "1024")) * 1024
+# Competition models (.tflite) are kept in the database too; each challenge may set a lower limit.
+COMPETITION_MAX_BYTES = int(os.environ.get("TINYML_COMPETE_MAX_KB", "2048")) * 1024
 
 # Sessions are read from a per-process cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tinymlkit.platform.competition import api as compete_api
 from tinymlkit.platform.courses import views as courses
 from tinymlkit.platform.grading import api, instructor
 from tinymlkit.platform.grading import views as grading
@@ -33,5 +34,8 @@ urlpatterns = [
     path("forum/", include("tinymlkit.platform.forum.urls")),
     path("chat/", include("tinymlkit.platform.chat.urls")),
     path("showcase/", include("tinymlkit.platform.showcase.urls")),
+    path("compete/", include("tinymlkit.platform.competition.urls")),
+    path("api/v1/compete/<slug:name>/entries/", compete_api.create, name="api-compete-submit"),
+    path("api/v1/compete/entries/<int:pk>/", compete_api.detail, name="api-compete-entry"),
     path("admin/", admin.site.urls),
 ]

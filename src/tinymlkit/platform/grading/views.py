@@ -12,9 +12,10 @@ from tinymlkit.platform.grading.forms import SubmissionForm
 from tinymlkit.platform.grading.models import Submission
 
 
-def visible_submission(request: HttpRequest, pk: int) -> Submission:
-    """The submission, if it is the learner's own or the user is staff; 404 otherwise (no hint it exists)."""
-    sub = get_object_or_404(Submission, pk=pk)
+def visible_submission(request: HttpRequest, pk: int, model=Submission):
+    """The submission (of ``model``: any with a ``user``), if it is the learner's own or the user is staff; 404
+    otherwise (no hint it exists)."""
+    sub = get_object_or_404(model, pk=pk)
     if sub.user_id != request.user.pk and not request.user.is_staff:
         raise Http404("no such submission")
     return sub
