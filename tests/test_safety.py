@@ -305,11 +305,11 @@ def _cached(args: tuple[str, str]) -> str:
 def test_concurrent_runs_get_distinct_folders_and_cache_builds_once(tmp_path, monkeypatch):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(4) as pool:
-        paths = pool.map(_run_folder, [str(tmp_path / "runs")] * 8)
+        paths = pool.map_async(_run_folder, [str(tmp_path / "runs")] * 8).get(timeout=300)  # a dead worker: fail
         assert len(set(paths)) == 8
         assert all(json.loads((Path(p) / "report.json").read_text())["pid"] for p in paths)
         log = tmp_path / "builds.log"
-        roots = pool.map(_cached, [(str(tmp_path / "cache"), str(log))] * 6)
+        roots = pool.map_async(_cached, [(str(tmp_path / "cache"), str(log))] * 6).get(timeout=300)
     assert len(set(roots)) == 1 and log.read_text().count("built") == 1
     # a damaged cached set (truncated file) is noticed and rebuilt
     monkeypatch.setenv("TINYML_CACHE", str(tmp_path / "cache"))

@@ -8,12 +8,12 @@ def dense_parameters(layer_sizes):  # adds sizes instead of multiplying
     return sum(a + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
-# %% exercise="macs" variant=1 expect="MACs of a random network"
+# %% exercise="macs" variant=1 expect="MACs of hello world"
 def dense_macs(layer_sizes):  # counts the biases too
     return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
-# %% exercise="macs" variant=2 expect="MACs of a random network"
+# %% exercise="macs" variant=2 expect="MACs of hello world"
 def dense_macs(layer_sizes):  # multiplies all sizes together
     return int(np.prod(layer_sizes))
 

@@ -44,11 +44,12 @@ def check_mfcc(t: Checker) -> None:
 
 def check_labels(t: Checker) -> None:
     fn = t.function("keyword_labels")
-    words = [str(w) for w in t.rng.choice(WORD_POOL, size=int(t.rng.integers(2, 5)), replace=False)]
-    ok, got = t.call("runs on random words", fn, list(words))
-    if ok:
-        t.equal(f"labels for {words}", list(got) if got is not None else None, ["silence", "unknown", *words],
-                "'silence' first, then 'unknown', then the words in their order: N words give N + 2 classes")
+    random_words = [str(w) for w in t.rng.choice(WORD_POOL, size=int(t.rng.integers(2, 5)), replace=False)]
+    for words in (["yes", "no"], random_words):  # the first is out of alphabetical order on purpose
+        ok, got = t.call(f"runs on {words}", fn, list(words))
+        if ok:
+            t.equal(f"labels for {words}", list(got) if got is not None else None, ["silence", "unknown", *words],
+                    "'silence' first, then 'unknown', then the words in their order: N words give N + 2 classes")
 
 
 def check_keyword_model(t: Checker) -> None:
@@ -73,13 +74,13 @@ def check_keyword_model(t: Checker) -> None:
         return
     words = [str(w) for w in t.rng.choice(WORD_POOL, size=3, replace=False)]
     seed = int(t.rng.integers(10, 1 << 20))
-    x, y = spoken_words(words, 60, seed, voices="even")
+    x, y = spoken_words(words, 120, seed, voices="even")
     x_test, y_test = spoken_words(words, 20, seed + 1, voices="odd")
     f, f_test = micro_features(x), micro_features(x_test)
     model.fit(f, y, epochs=25, batch_size=32, verbose=0)
     tflm = TFLMModel(to_int8(model, f, input_range=FEATURE_RANGE), arena_size=ARENA)
     accuracy = float(np.mean(tflm.predict(f_test).argmax(1) == y_test))
-    t.at_least(f"int8 accuracy in TFLM on unseen voices saying {words}", accuracy, 0.8,
+    t.at_least(f"int8 accuracy in TFLM on unseen voices saying {words}", accuracy, 0.65,
                "a small CNN: Reshape to (49, 40, 1), Conv2D + MaxPooling2D blocks, Dropout, softmax output")
 
 

@@ -19,12 +19,13 @@ def check_parameters(t: Checker) -> None:
 
 def check_macs(t: Checker) -> None:
     fn = t.function("dense_macs")
-    sizes = _sizes(t)
-    ok, got = t.call("runs on a random network", fn, list(sizes))
-    if ok:
-        expected = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        t.equal(f"MACs of a random network {sizes}", got, expected,
-                "one multiply-accumulate per weight: n_in * n_out per layer; biases need no multiplication")
+    hint = "one multiply-accumulate per weight: n_in * n_out per layer; biases need no multiplication"
+    # at least three sizes: with two, n_in * n_out is also the product of all sizes
+    random_sizes = [int(v) for v in t.rng.integers(1, 300, size=int(t.rng.integers(3, 6)))]
+    for name, sizes in [("hello world", [1, 16, 16, 1]), ("a random network", random_sizes)]:
+        ok, got = t.call(f"runs on {name}", fn, list(sizes), hint=hint)
+        if ok:
+            t.equal(f"MACs of {name} {sizes}", got, sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), hint)
 
 
 def check_fits(t: Checker) -> None:
