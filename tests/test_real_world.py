@@ -123,3 +123,20 @@ def test_kws_report_has_the_real_world_section(tmp_path):
     card = (run_dir / "deploy" / "model_card.md").read_text()
     assert "## Real-world test" in card and "silence 2, unknown 2, yes 2, no 2" in card
     assert card.index("## Real-world test") < card.index("## Limitations")
+
+
+@pytest.mark.e2e
+def test_wand_real_strokes_through_the_python_api(tmp_path):
+    import tinymlkit as tm
+    from tinymlkit.train import TrainConfig
+
+    doc = {"strokes": [{"strokePoints": [{"x": 0.02 * i * (k + 1), "y": -0.03 * i} for i in range(30)],
+                        "label": label, "subject": f"person{k}"} for k in range(2) for label in ("0", "7")]}
+    (tmp_path / "real.json").write_text(json.dumps(doc))
+    config = tm.wand.config(gestures=["0", "1", "7"], users=24, repetitions=1, runs=str(tmp_path / "runs"),
+                            real_test=str(tmp_path / "real.json"), train=TrainConfig(epochs=1, batch_size=16))
+    report = tm.run(tm.wand, config)
+    rw = report.real_world
+    assert rw.examples == 4 and rw.counts == {"0": 2, "7": 2} and set(rw.per_class_recall) == {"0", "7"}
+    assert rw.false_accepts is None and len(rw.confusion) == 3  # the model's three labels, "1" without examples
+    assert json.loads((Path(report.run_dir) / "report.json").read_text())["real_world"]["examples"] == 4
