@@ -34,13 +34,52 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 ASTERISK = ("/usr/share/asterisk/sounds/en_US_f_Allison", "/usr/share/asterisk/sounds/en")
-NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-           "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 PERSON_PHOTOS = ("astronaut", "camera")
-OTHER_PHOTOS = ("coffee", "chelsea", "rocket", "brick", "coins", "moon", "page", "horse", "clock", "grass", "gravel",
-                "hubble_deep_field", "text")
+OTHER_PHOTOS = (
+    "coffee",
+    "chelsea",
+    "rocket",
+    "brick",
+    "coins",
+    "moon",
+    "page",
+    "horse",
+    "clock",
+    "grass",
+    "gravel",
+    "hubble_deep_field",
+    "text",
+)
 
 
 def asterisk_words(out: Path, sounds: str | None = None) -> Path:
@@ -49,8 +88,10 @@ def asterisk_words(out: Path, sounds: str | None = None) -> Path:
     roots = [Path(sounds)] if sounds else [Path(p) for p in ASTERISK]
     digits = next((r / "digits" for r in roots if (r / "digits" / "1.wav").is_file()), None)
     if digits is None:
-        sys.exit("no asterisk prompts found: sudo apt-get install asterisk-core-sounds-en-wav (or pass --asterisk "
-                 "DIR, the folder holding digits/)")
+        sys.exit(
+            "no asterisk prompts found: sudo apt-get install asterisk-core-sounds-en-wav (or pass --asterisk "
+            "DIR, the folder holding digits/)"
+        )
     for word, number in NUMBERS.items():
         (out / word).mkdir(parents=True, exist_ok=True)
         shutil.copy(digits / f"{number}.wav", out / word / "allison_nohash_0.wav")
@@ -95,16 +136,21 @@ def lfw_crops(out: Path) -> Path:
 def side_by_side(title: str, report, extra_rows: list[tuple[str, str, str]] = ()) -> None:
     """One table: each figure on the synthetic test split beside the real-world one."""
     real = report.real_world
-    rows = [(name, f"{real.test_metrics.get(name, float('nan')):.3f}", f"{real.metrics.get(name, float('nan')):.3f}")
-            for name in real.metrics]
+    rows = [
+        (name, f"{real.test_metrics.get(name, float('nan')):.3f}", f"{real.metrics.get(name, float('nan')):.3f}")
+        for name in real.metrics
+    ]
     test_recall = report.per_class_recall or {}
     for label, r in (real.per_class_recall or {}).items():
         rows.append((f"recall {label}", f"{test_recall.get(label, float('nan')):.3f}", f"{r:.3f}"))
     rows += list(extra_rows)
     print(f"\n{title}")
     print(f"  trained on: {report.data.source}")
-    print(f"  real-world set: {real.source}: " + ", ".join(f"{k} {v}" for k, v in real.counts.items())
-          + (f"; loading notes: {real.notes}" if real.notes else ""))
+    print(
+        f"  real-world set: {real.source}: "
+        + ", ".join(f"{k} {v}" for k, v in real.counts.items())
+        + (f"; loading notes: {real.notes}" if real.notes else "")
+    )
     print(f"  {'':28} {'synthetic test':>15} {'real world':>12}")
     for name, synthetic, world in rows:
         print(f"  {name:28} {synthetic:>15} {world:>12}")
@@ -129,13 +175,18 @@ def run_kws(args, work: Path) -> None:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     start = time.perf_counter()
     report = run(config)
-    side_by_side(f"keyword spotting ({', '.join(config.words)}; {config.model}), {time.perf_counter() - start:.0f} s",
-                 report, [false_accepts(report)])
+    side_by_side(
+        f"keyword spotting ({', '.join(config.words)}; {config.model}), {time.perf_counter() - start:.0f} s",
+        report,
+        [false_accepts(report)],
+    )
     s, real = report.details.streaming, real_streaming(report, config, folder)
     print(f"  {'streaming: keywords found':28} {f'{s.hits}/{s.words}':>15} {f'{real.hits}/{real.words}':>12}")
     print(f"  {'streaming: false alarms':28} {s.false_alarms:>15} {real.false_alarms:>12}")
-    print(f"  (streaming: {s.streams} recordings of {s.seconds / s.streams:.0f} s each, words in random order with "
-          "gaps, in background noise; real: the real clips, keywords and non-keywords, in white noise)")
+    print(
+        f"  (streaming: {s.streams} recordings of {s.seconds / s.streams:.0f} s each, words in random order with "
+        "gaps, in background noise; real: the real clips, keywords and non-keywords, in white noise)"
+    )
     print(f"  run folder: {report.run_dir}")
 
 
@@ -169,10 +220,13 @@ def run_person(args, work: Path) -> None:
     faces, source = load_real_test(recipe, config, lfw_crops(work / "lfw"))
     faces = match_labels(faces, report.data.labels, source)
     tflite = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
-    lfw = measure_real_world(recipe, config, faces, "scikit-image lfw_subset (25x25 crops)", tflite,
-                             report.int8_metrics)
-    print(f"  second real set, {lfw.source}: accuracy {lfw.metrics['accuracy']:.3f}; recall "
-          + ", ".join(f"{k} {v:.3f}" for k, v in (lfw.per_class_recall or {}).items()))
+    lfw = measure_real_world(
+        recipe, config, faces, "scikit-image lfw_subset (25x25 crops)", tflite, report.int8_metrics
+    )
+    print(
+        f"  second real set, {lfw.source}: accuracy {lfw.metrics['accuracy']:.3f}; recall "
+        + ", ".join(f"{k} {v:.3f}" for k, v in (lfw.per_class_recall or {}).items())
+    )
     print(f"  run folder: {report.run_dir}")
 
 
@@ -180,8 +234,10 @@ def run_wand(args, work: Path) -> None:
     from tinymlkit.apps.wand.recipe import WandConfig, run
 
     if not args.wand_strokes:
-        print("\nmagic wand: skipped (no real strokes: pass --wand-strokes PATH, the course's strokes JSON or an IMU "
-              "recording folder)")
+        print(
+            "\nmagic wand: skipped (no real strokes: pass --wand-strokes PATH, the course's strokes JSON or an IMU "
+            "recording folder)"
+        )
         return
     config = WandConfig(runs=args.runs, real_test=args.wand_strokes)
     if args.epochs:

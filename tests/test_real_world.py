@@ -72,8 +72,16 @@ def test_person_photos_of_any_size_and_mode_become_camera_frames(tmp_path):
 
 
 def test_wand_strokes_json_with_an_unknown_gesture_is_one_line(tmp_path):
-    doc = {"strokes": [{"strokePoints": [{"x": 0.1 * i, "y": (-0.05 if k else 0.05) * i} for i in range(20)],
-                        "label": label, "subject": f"s{k}"} for k, label in enumerate(["1", "1", "9", "7"])]}
+    doc = {
+        "strokes": [
+            {
+                "strokePoints": [{"x": 0.1 * i, "y": (-0.05 if k else 0.05) * i} for i in range(20)],
+                "label": label,
+                "subject": f"s{k}",
+            }
+            for k, label in enumerate(["1", "1", "9", "7"])
+        ]
+    }
     (tmp_path / "strokes.json").write_text(json.dumps(doc))
     data, _ = load_real_test(wand, WandConfig(), tmp_path / "strokes.json")
     assert len(data) == 4 and set(data.split) == {"test"}
@@ -82,14 +90,19 @@ def test_wand_strokes_json_with_an_unknown_gesture_is_one_line(tmp_path):
     assert match_labels(data.take(data.y != data.labels.index("9")), ["0", "1", "7"], "x").labels == ["0", "1", "7"]
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p, "folder {p} not found"),
-    (lambda p: (p.mkdir(), p)[1], "folder {p} is empty"),
-    (lambda p: ((p / "person").mkdir(parents=True), p)[1], "no no_person/ folder"),
-    (lambda p: (photos(p), (p / "person" / "x.gif").write_text("GIF"), p)[2], "x.gif is not a supported image"),
-    (lambda p: (photos(p), (p / "person" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n..."), p)[2],
-     "broken.png is"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p, "folder {p} not found"),
+        (lambda p: (p.mkdir(), p)[1], "folder {p} is empty"),
+        (lambda p: ((p / "person").mkdir(parents=True), p)[1], "no no_person/ folder"),
+        (lambda p: (photos(p), (p / "person" / "x.gif").write_text("GIF"), p)[2], "x.gif is not a supported image"),
+        (
+            lambda p: (photos(p), (p / "person" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n..."), p)[2],
+            "broken.png is",
+        ),
+    ],
+)
 def test_bad_person_folders_fail_before_training(tmp_path, make, message):
     folder = make(tmp_path / "real")
     result = tinyml_here("person", "train", "--real-test", str(folder), "--runs", str(tmp_path / "runs"))
@@ -107,8 +120,22 @@ def test_missing_keyword_folder_is_named(tmp_path):
 def test_kws_report_has_the_real_world_section(tmp_path):
     data = write_tone_dataset(tmp_path / "tones", words=("yes", "no", "up", "down"), speakers=8, takes=2)
     real = real_words(tmp_path / "real")
-    result = tinyml_here("kws", "train", "--data", str(data), "--words", "yes,no", "--family", "tiny_conv",
-                         "--epochs", "2", "--real-test", str(real), "--runs", str(tmp_path / "runs"))
+    result = tinyml_here(
+        "kws",
+        "train",
+        "--data",
+        str(data),
+        "--words",
+        "yes,no",
+        "--family",
+        "tiny_conv",
+        "--epochs",
+        "2",
+        "--real-test",
+        str(real),
+        "--runs",
+        str(tmp_path / "runs"),
+    )
     assert result.returncode == 0, result.stderr
     assert "real-world test" in result.stdout and "false accepts" in result.stdout
     (run_dir,) = (tmp_path / "runs").iterdir()
@@ -130,11 +157,26 @@ def test_wand_real_strokes_through_the_python_api(tmp_path):
     import tinymlkit as tm
     from tinymlkit.train import TrainConfig
 
-    doc = {"strokes": [{"strokePoints": [{"x": 0.02 * i * (k + 1), "y": -0.03 * i} for i in range(30)],
-                        "label": label, "subject": f"person{k}"} for k in range(2) for label in ("0", "7")]}
+    doc = {
+        "strokes": [
+            {
+                "strokePoints": [{"x": 0.02 * i * (k + 1), "y": -0.03 * i} for i in range(30)],
+                "label": label,
+                "subject": f"person{k}",
+            }
+            for k in range(2)
+            for label in ("0", "7")
+        ]
+    }
     (tmp_path / "real.json").write_text(json.dumps(doc))
-    config = tm.wand.config(gestures=["0", "1", "7"], users=24, repetitions=1, runs=str(tmp_path / "runs"),
-                            real_test=str(tmp_path / "real.json"), train=TrainConfig(epochs=1, batch_size=16))
+    config = tm.wand.config(
+        gestures=["0", "1", "7"],
+        users=24,
+        repetitions=1,
+        runs=str(tmp_path / "runs"),
+        real_test=str(tmp_path / "real.json"),
+        train=TrainConfig(epochs=1, batch_size=16),
+    )
     report = tm.run(tm.wand, config)
     rw = report.real_world
     assert rw.examples == 4 and rw.counts == {"0": 2, "7": 2} and set(rw.per_class_recall) == {"0", "7"}

@@ -37,8 +37,9 @@ def load_real_test(recipe, config, folder: str | Path, progress: ProgressCallbac
     except TinyMLError as exc:
         raise TinyMLError(f"{FLAG} {folder}: {exc}") from None
     if len(data) == 0:
-        raise TinyMLError(f"{FLAG} folder {folder} holds no readable examples; put real examples in it, one folder "
-                          "per label")
+        raise TinyMLError(
+            f"{FLAG} folder {folder} holds no readable examples; put real examples in it, one folder per label"
+        )
     data = data.take(np.arange(len(data)))
     data.split = np.full(len(data), "test", dtype=object)
     return data, source
@@ -50,8 +51,10 @@ def match_labels(data: Dataset, labels: list[str], folder: str | Path) -> Datase
     present = [label for i, label in enumerate(data.labels) if np.any(data.y == i)]
     unknown = [label for label in present if label not in labels]
     if unknown:
-        raise TinyMLError(f"{FLAG} {folder} has examples of {', '.join(unknown)}, which the model does not know (it "
-                          f"knows {', '.join(labels)}); rename or remove those folders")
+        raise TinyMLError(
+            f"{FLAG} {folder} has examples of {', '.join(unknown)}, which the model does not know (it "
+            f"knows {', '.join(labels)}); rename or remove those folders"
+        )
     index = np.array([labels.index(label) if label in labels else -1 for label in data.labels], dtype=np.int64)
     out = data.take(np.arange(len(data)))
     out.y = index[data.y] if len(data) else data.y
@@ -59,8 +62,15 @@ def match_labels(data: Dataset, labels: list[str], folder: str | Path) -> Datase
     return out
 
 
-def measure_real_world(recipe, config, data: Dataset, source: str, tflite: bytes, test_metrics: dict[str, float],
-                       progress: ProgressCallback = silent) -> RealWorldSummary:
+def measure_real_world(
+    recipe,
+    config,
+    data: Dataset,
+    source: str,
+    tflite: bytes,
+    test_metrics: dict[str, float],
+    progress: ProgressCallback = silent,
+) -> RealWorldSummary:
     """The int8 model ``tflite`` in TFLM on the real examples ``data`` (all test), with the recipe's own evaluation;
     ``test_metrics`` are its figures on the held-out test split, kept beside them."""
     with tempfile.TemporaryDirectory(prefix="tinyml-real-test-") as tmp:
@@ -95,20 +105,30 @@ def measure_real_world(recipe, config, data: Dataset, source: str, tflite: bytes
 def card_section(real: RealWorldSummary, synthesized: bool) -> str:
     """The model card's "Real-world test" section, as Markdown."""
     kind = "synthesized" if synthesized else "held-out"
-    lines = ["## Real-world test", "",
-             f"The int8 model in TFLM on {real.examples} real examples from `{real.source}` that training never saw, "
-             f"beside the {kind} test split.", "",
-             f"| metric | {kind} test split | real-world test |", "|---|---:|---:|"]
+    lines = [
+        "## Real-world test",
+        "",
+        f"The int8 model in TFLM on {real.examples} real examples from `{real.source}` that training never saw, "
+        f"beside the {kind} test split.",
+        "",
+        f"| metric | {kind} test split | real-world test |",
+        "|---|---:|---:|",
+    ]
     for name in dict.fromkeys([*real.test_metrics, *real.metrics]):
         lines.append(f"| {name} | {_fmt(real.test_metrics.get(name))} | {_fmt(real.metrics.get(name))} |")
     lines.append("")
     lines.append("Real examples per label: " + ", ".join(f"{k} {v}" for k, v in real.counts.items()) + ".")
     if real.per_class_recall:
-        lines += ["", "Recall per label (real): " + ", ".join(f"{k} {v:.3f}" for k, v in real.per_class_recall.items())
-                  + "."]
+        lines += [
+            "",
+            "Recall per label (real): " + ", ".join(f"{k} {v:.3f}" for k, v in real.per_class_recall.items()) + ".",
+        ]
     if real.negatives:
-        lines += ["", f"False accepts: {real.false_accepts} of {real.negatives} real non-command examples were taken "
-                  "for a command."]
+        lines += [
+            "",
+            f"False accepts: {real.false_accepts} of {real.negatives} real non-command examples were taken "
+            "for a command.",
+        ]
     if real.notes:
         lines += ["", "Loading notes: " + ", ".join(f"{k}: {v}" for k, v in real.notes.items()) + "."]
     return "\n".join(lines) + "\n"
@@ -119,8 +139,10 @@ def gap_line(real: RealWorldSummary, threshold: float = 0.05) -> str | None:
     test, got = real.test_metrics.get("accuracy"), real.metrics.get("accuracy")
     if test is None or got is None or not test - got > threshold:
         return None
-    return (f"on {real.examples} real-world examples the int8 accuracy is {got:.3f}, against {test:.3f} on the test "
-            "split: the test split overstates how it does in the world")
+    return (
+        f"on {real.examples} real-world examples the int8 accuracy is {got:.3f}, against {test:.3f} on the test "
+        "split: the test split overstates how it does in the world"
+    )
 
 
 def _fmt(value: float | None) -> str:
