@@ -182,3 +182,31 @@ def test_wand_real_strokes_through_the_python_api(tmp_path):
     assert rw.examples == 4 and rw.counts == {"0": 2, "7": 2} and set(rw.per_class_recall) == {"0", "7"}
     assert rw.false_accepts is None and len(rw.confusion) == 3  # the model's three labels, "1" without examples
     assert json.loads((Path(report.run_dir) / "report.json").read_text())["real_world"]["examples"] == 4
+
+
+def test_card_section_and_gap_line():
+    from tinymlkit.evaluate.real_world import card_section, gap_line
+    from tinymlkit.report import RealWorldSummary
+
+    real = RealWorldSummary(
+        "photos",
+        15,
+        {"no_person": 13, "person": 2},
+        {"accuracy": 0.4},
+        {"accuracy": 0.88},
+        [[4, 9], [0, 2]],
+        {"no_person": 4 / 13, "person": 1.0},
+        notes={"resampled": 2},
+    )
+    text = card_section(real, synthesized=True)
+    assert "| accuracy | 0.8800 | 0.4000 |" in text and "no_person 13, person 2" in text
+    assert "synthesized test split" in text and "resampled: 2" in text
+    assert "0.400, against 0.880" in gap_line(real)
+    real.metrics["accuracy"] = 0.86
+    assert gap_line(real) is None
+
+
+def test_train_help_offers_real_test():
+    for app in ("kws", "person", "wand"):
+        result = tinyml_here(app, "train", "--help")
+        assert result.returncode == 0 and "--real-test" in result.stdout, app
