@@ -182,7 +182,7 @@ def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> Mod
     if real is not None:
         with watch("real-world test"):
             trained.real_world = measure_real_world(recipe, config, *real, int8.tflite, trained.scores.int8_metrics,
-                                                    progress)
+                                                    progress, recipe.files(trained))
     return save_run(run_spec(recipe, trained), int8, run_report(recipe, trained), watch)
 
 

@@ -70,11 +70,18 @@ def measure_real_world(
     tflite: bytes,
     test_metrics: dict[str, float],
     progress: ProgressCallback = silent,
+    files: dict[str, tuple[str, str]] | None = None,
 ) -> RealWorldSummary:
     """The int8 model ``tflite`` in TFLM on the real examples ``data`` (all test), with the recipe's own evaluation;
-    ``test_metrics`` are its figures on the held-out test split, kept beside them."""
+    ``test_metrics`` are its figures on the held-out test split, kept beside them. The model is evaluated from a
+    scratch run folder (``deploy/model.tflite``) holding the recipe's ``files`` too (artifact -> (path, text)),
+    for an evaluation that reads what a run writes beside its model."""
     with tempfile.TemporaryDirectory(prefix="tinyml-real-test-") as tmp:
-        path = Path(tmp) / "model.tflite"
+        for relative, text in (files or {}).values():
+            (Path(tmp) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / relative).write_text(text, encoding="utf-8")
+        path = Path(tmp) / "deploy" / "model.tflite"
+        path.parent.mkdir(exist_ok=True)
         path.write_bytes(tflite)
         result = recipe.evaluate(path, data, config, list(data.labels), progress)
     labels = list(data.labels)
