@@ -15,6 +15,7 @@ import numpy as np
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
 from tinymlkit.evaluate.groups import metadata_counts
+from tinymlkit.evaluate.real_world import load_real_test, match_labels, measure_real_world
 from tinymlkit.fileio import building_dir, write_text
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Features, Figure, Recipe, Trained
@@ -152,15 +153,20 @@ def save_run(spec: RunSpec, int8: Int8Result, report: ModelReport, watch: Stopwa
 
 def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> ModelReport:
     """Run one application from data to the run folder: load the data, compute the device features, train with
-    a fixed seed, convert to int8, check it in TFLM, score it with the recipe's task, measure what the recipe adds,
-    and write the run folder (deployment files, sketch, cards, figures, report.json). ``config`` None: the
-    recipe's defaults. The run folder is ``report.run_dir``."""
+    a fixed seed, convert to int8, check it in TFLM, score it with the recipe's task, measure what the recipe adds
+    (and, with ``config.real_test``, the int8 model on that folder of real-world examples), and write the run folder
+    (deployment files, sketch, cards, figures, report.json). ``config`` None: the recipe's defaults. The run folder
+    is ``report.run_dir``."""
     from tinymlkit.train import seed_everything
 
     config = config if config is not None else recipe.config_type()
     watch = Stopwatch()
+    real_folder = getattr(config, "real_test", None)
     with watch("data"):
+        real = load_real_test(recipe, config, real_folder, progress) if real_folder else None  # bad input: at once
         data, source = recipe.load_data(config, progress)
+        if real is not None:
+            real = (match_labels(real[0], list(data.labels), real_folder), real[1])
     with watch("features"):
         features = recipe.features(data, config, progress)
     seed_everything(config.seed)
@@ -173,6 +179,10 @@ def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> Mod
     trained.scores = recipe.task.score(trained, recipe, progress)
     with watch("measure"):
         trained.details = recipe.measure(trained, progress)
+    if real is not None:
+        with watch("real-world test"):
+            trained.real_world = measure_real_world(recipe, config, *real, int8.tflite, trained.scores.int8_metrics,
+                                                    progress, recipe.files(trained))
     return save_run(run_spec(recipe, trained), int8, run_report(recipe, trained), watch)
 
 
@@ -195,6 +205,7 @@ def run_report(recipe: Recipe, trained: Trained) -> ModelReport:
         threshold_rule=s.threshold_rule,
         details=trained.details,
         groups=s.groups,
+        real_world=trained.real_world,
     )
 
 

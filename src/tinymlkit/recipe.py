@@ -91,6 +91,7 @@ class Trained:
     training: TrainResult
     scores: Scores | None = None
     details: Any = None  # the recipe's measure() result
+    real_world: Any = None  # report.RealWorldSummary: the int8 model on the --real-test folder, if given
 
 
 class Task:
@@ -283,6 +284,14 @@ class Recipe:
         """Write the built-in data set of ``config`` to ``out`` (a folder, or a file); a one-line summary.
         ``force``: write into a folder that holds other files too, never replacing them."""
         raise TinyMLError(f"{self.name} has no built-in data set to write")
+
+    def load_real_test(self, config, folder: Path, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """Every example of ``folder``, a labelled folder in the layout ``data`` reads (real recordings or photos),
+        and a description of it; the pipeline makes them all test examples. Default: :meth:`load_data` with
+        ``data=folder``; a recipe whose loader insists on examples in every split reads the folder directly."""
+        if "data" not in getattr(config, "__dataclass_fields__", {}):
+            raise TinyMLError(f"{self.name} reads no data folders, so it cannot be tested on real-world examples")
+        return self.load_data(replace(config, data=str(folder)), progress)
 
     def for_model(self, config, labels: list[str] | None):
         """``config`` adjusted to a model's labels (e.g. its keywords), to load matching data for it."""

@@ -47,6 +47,23 @@ class TrainingSummary:
 
 
 @dataclass
+class RealWorldSummary:
+    """The int8 model in TFLM on a folder of real-world examples (``--real-test``), never trained on, beside its
+    figures on the held-out test split: the gap between data made for training and the world."""
+
+    source: str
+    examples: int
+    counts: dict[str, int]  # label -> real examples
+    metrics: dict[str, float]  # int8 in TFLM on the real examples
+    test_metrics: dict[str, float]  # int8 in TFLM on the held-out test split, for the side-by-side view
+    confusion: list[list[int]] | None = None  # rows true, columns predicted (the model's labels)
+    per_class_recall: dict[str, float] | None = None  # labels with real examples only
+    false_accepts: int | None = None  # "no command" examples (silence, unknown) taken for a command
+    negatives: int | None = None  # "no command" examples among the real ones
+    notes: dict[str, int] = field(default_factory=dict)  # what loading repaired (resampled, downmixed...)
+
+
+@dataclass
 class ModelReport:
     """Everything one run measured. ``int8`` metrics are always measured in the TFLM interpreter."""
 
@@ -67,6 +84,7 @@ class ModelReport:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> path relative to run_dir
     groups: GroupReport | None = None  # int8 results per metadata group (voice, accent, device...), test split
+    real_world: RealWorldSummary | None = None  # int8 results on real-world examples (--real-test), if given
     created: str = field(default_factory=lambda: datetime.now().isoformat(timespec="seconds"))
 
     @property

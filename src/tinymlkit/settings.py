@@ -55,6 +55,12 @@ def runs_setting(default: str = "runs") -> Field:
     return setting(default, help="Folder that receives the run folder.", output_folder=True)
 
 
+def real_test_setting() -> Field:
+    """A folder of real-world examples that a run measures its int8 model on, beside the test split."""
+    return setting(None, help="Folder of real recordings or photos (the --data layout) to measure the int8 model on "
+                   "in TFLM beside the test split; never trained on.")
+
+
 def flag_of(f: Field) -> str:
     """The CLI name of a config field: ``--learning-rate`` for ``learning_rate``."""
     return f.metadata.get("flag") or "--" + f.name.replace("_", "-")

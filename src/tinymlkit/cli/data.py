@@ -153,3 +153,27 @@ def augment(
     if r.skipped:
         console.print(f"  warning: {len(r.skipped)} unreadable files not augmented (e.g. {r.skipped[0]}); run "
                       "'tinyml data audit'", style="yellow", highlight=False)
+
+
+@app.command()
+def get(
+    name: str = typer.Argument(..., help="Data set: speech-commands (v0.02), speech-commands-v0.01."),
+    to: Path = typer.Option(..., "--to", help="New folder for the unpacked data set."),
+    url: str = typer.Option(None, "--url", help="Download from this address instead (a mirror); also "
+                            "$TINYML_DATA_URL."),
+    sha256: str = typer.Option(None, "--sha256", help="The SHA-256 the archive must have (with --url, for an "
+                               "archive other than the published one)."),
+    force: bool = FORCE,
+) -> None:
+    """Download a public data set (resumed where an earlier try stopped), check its size and SHA-256 and unpack it
+    into a new folder, complete or not at all."""
+    from tinymlkit.datatools.download import get as fetch
+    from tinymlkit.datatools.download import source_of
+
+    source = source_of(name, url, sha256)
+    console.print(f"{escape(source.description)}\n  from {escape(source.url)}", highlight=False)
+    with progress_bars() as progress:
+        r = fetch(name, to, url, sha256, force, progress)
+    console.print(f"[bold green]Written[/]: {escape(r.summary())}", highlight=False)
+    if source.use:
+        console.print(f"  next: {escape(source.use.replace('DIR', str(to)))}", highlight=False)

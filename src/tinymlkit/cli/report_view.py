@@ -1,8 +1,10 @@
 """Print a :class:`~tinymlkit.report.ModelReport` as Rich tables (the same object report.json is written from)."""
 
+from rich.markup import escape
+
 from tinymlkit.cli.ui import console, table
 from tinymlkit.evaluate.groups import GroupReport
-from tinymlkit.report import ModelReport
+from tinymlkit.report import ModelReport, RealWorldSummary
 
 
 def show_report(report: ModelReport) -> None:
@@ -46,6 +48,8 @@ def show_report(report: ModelReport) -> None:
         console.print(table("confusion matrix, int8 in TFLM (rows true, columns predicted)", ["", *labels], rows))
     if report.groups:
         show_groups(report.groups)
+    if report.real_world:
+        show_real_world(report.real_world)
     if report.timings:
         total = sum(report.timings.values())
         console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
@@ -53,6 +57,24 @@ def show_report(report: ModelReport) -> None:
     console.print(f"[bold green]Run folder[/]: {report.run_dir}")
     for name, path in report.artifacts.items():
         console.print(f"  {name}: {report.run_dir}/{path}", highlight=False)
+
+
+def show_real_world(real: RealWorldSummary) -> None:
+    """The int8 model on the real-world examples beside the test split, per label, and the false accepts."""
+    names = list(dict.fromkeys([*real.test_metrics, *real.metrics]))
+    rows = [[name, _num(real.test_metrics.get(name)), _num(real.metrics.get(name))] for name in names]
+    console.print(table(f"real-world test: {escape(real.source)} ({real.examples} examples), int8 in TFLM",
+                        ["metric", "test split", "real world"], rows))
+    recall = real.per_class_recall or {}
+    console.print("  real examples per label: " + ", ".join(
+        f"{k} {v}" + (f" (recall {recall[k]:.3f})" if k in recall else "") for k, v in real.counts.items()),
+        style="dim", highlight=False)
+    if real.negatives:
+        console.print(f"  false accepts: {real.false_accepts} of {real.negatives} real non-command examples taken "
+                      "for a command", style="dim", highlight=False)
+    if real.notes:
+        console.print("  loading notes: " + ", ".join(f"{k}: {v}" for k, v in real.notes.items()), style="dim",
+                      highlight=False)
 
 
 def show_groups(groups: GroupReport) -> None:

@@ -54,10 +54,16 @@ def model_card(report: ModelReport, card: CardText = CardText(), synthesized: bo
         metrics.append({"name": name, "float": _fmt(f), "int8": _fmt(q), "delta": delta})
     recall = {k: _fmt(v, 3) for k, v in (report.per_class_recall or {}).items()}
     notes = report.details.card_lines() if hasattr(report.details, "card_lines") else []
-    return render("cards/model_card.md.j2", **_common(report, card), intended=card.intended, not_for=card.not_for,
+    text = render("cards/model_card.md.j2", **_common(report, card), intended=card.intended, not_for=card.not_for,
                   model=report.model, metrics=metrics, recall=recall, notes=notes, groups=report.groups,
                   rate=lambda r: "-" if r is None else f"{r:.3f}",
                   limitations=limitations(report, card, synthesized))
+    if report.real_world is None:
+        return text
+    from tinymlkit.evaluate.real_world import card_section
+
+    head, sep, tail = text.partition("\n## Limitations")  # the real-world section goes before the limitations
+    return head.rstrip("\n") + "\n\n" + card_section(report.real_world, synthesized) + sep + tail
 
 
 def data_gaps(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> list[str]:
@@ -99,6 +105,11 @@ def limitations(report: ModelReport, card: CardText = CardText(), synthesized: b
             cost = grp.float_accuracy - grp.accuracy if grp.float_accuracy is not None else 0.0
             if not grp.few and cost > overall + QUANTIZATION_GAP:
                 out.append(f"int8 costs {column.column} = {grp.group} {cost:.3f} accuracy (overall {overall:.3f})")
+    if report.real_world is not None:
+        from tinymlkit.evaluate.real_world import gap_line
+
+        gap = gap_line(report.real_world)
+        out += [gap] if gap else []
     if _origin(report, synthesized).startswith("synthesized"):
         out.append("trained and tested on synthesized data only: figures on real people and real sensors will be "
                    "lower; test with recordings of the people who will use it")

@@ -18,7 +18,7 @@ from tinymlkit.datatools.augment import AudioAugment, augment_clips
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import runs_setting, seed_setting, setting, validate
+from tinymlkit.settings import real_test_setting, runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 # The micro_speech firmware quantizes features as value * 256 / (25.6 * 26) - 128, i.e. with scale 26/256 and
@@ -51,6 +51,7 @@ class KwsConfig:
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
     voices: int | None = setting(None, help="Built-in data: number of synthetic voices (default: the built-in set).",
                                  min=3, max=2000, why="more voices only slow synthesis", builtin=True)
+    real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
 
@@ -275,6 +276,15 @@ class KwsRecipe(Recipe):
         extra = {} if config.voices is None else {"voices": config.voices}
         return str(synthesize_keyword_dataset(out, words=config.words, lang=config.lang, seed=config.seed,
                                               progress=progress, force=force, **extra))
+
+    def load_real_test(self, config: KwsConfig, folder: Path,
+                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """Every clip of ``folder``: keyword folders, every other word's clips as ``unknown`` (all of them, for the
+        false accepts), and ``silence`` as the loader makes it (none without a silence/ or noise folder)."""
+        data = load_speech_commands(folder, config.words, unknown_percent=1e9, silence_percent=config.silence_percent,
+                                    validation_percent=0.0, test_percent=0.0, seed=config.seed, progress=progress,
+                                    check_classes=False)
+        return data, str(folder)
 
     def for_model(self, config: KwsConfig, labels: list[str] | None) -> KwsConfig:
         words = [w for w in labels or [] if w not in (SILENCE, UNKNOWN)]

@@ -21,7 +21,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import runs_setting, seed_setting, setting, validate
+from tinymlkit.settings import real_test_setting, runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -51,6 +51,7 @@ class PersonConfig:
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
                                                                    patience=2, decay=True))
     augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0, max=64)
+    real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
 
@@ -158,6 +159,11 @@ class PersonRecipe(Recipe):
         from tinymlkit.apps.person.synth import write_scene_folder
 
         return str(write_scene_folder(out, config.scenes, config.seed, progress, force))
+
+    def load_real_test(self, config: PersonConfig, folder: Path,
+                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """Every image of ``folder`` (person/ and no_person/) through the camera path, in any split."""
+        return load_person_data(folder, None, progress), str(folder)
 
     def evaluate(self, model: Path, data: Dataset, config: PersonConfig, labels: list[str] | None = None,
                  progress: ProgressCallback = silent) -> Evaluation:

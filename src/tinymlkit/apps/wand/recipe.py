@@ -25,7 +25,7 @@ from tinymlkit.data.split import SPLITS
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
-from tinymlkit.settings import runs_setting, seed_setting, setting, validate
+from tinymlkit.settings import real_test_setting, runs_setting, seed_setting, setting, validate
 from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
@@ -58,6 +58,7 @@ class WandConfig:
     augment: int = setting(1, help="Extra randomly rotated, scaled and sheared copies of each training stroke.",
                            min=0, max=64)
     stroke: StrokeConfig = WAND
+    real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
 
@@ -197,6 +198,11 @@ class WandRecipe(Recipe):
 
         return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,
                                            config.seed, progress, force))
+
+    def load_real_test(self, config: WandConfig, folder: Path,
+                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+        """Every recording or stroke of ``folder`` (IMU folders or a strokes .json) as strokes, every label in it."""
+        return to_strokes(load_wand_data(folder, None, progress), config.stroke, progress), str(folder)
 
     def for_model(self, config: WandConfig, labels: list[str] | None) -> WandConfig:
         return replace(config, gestures=labels) if labels and not config.gestures else config

@@ -1,0 +1,277 @@
+"""Benchmark: models trained on built-in (synthesized) data only, measured on real recordings and photos beside
+their synthetic test split (issue 10). Real items never enter training: they are the runs' ``--real-test`` folders.
+
+The real data comes from packages a fresh machine can install, no download of data sets:
+
+- keyword spotting: Debian's ``asterisk-core-sounds-en-wav`` (one real speaker, Allison, 8 kHz telephone prompts;
+  ``sudo apt-get install asterisk-core-sounds-en-wav``): the digits "one", "two", "three" as keywords, every other
+  number word (zero, four ... nineteen, twenty ... ninety) as a non-keyword that must not be accepted;
+- person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
+  camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
+  the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
+  real people and 100 crops without a face (25x25 pixels each, so blurred once scaled up to a camera frame);
+- magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
+
+    PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--words one,two,three]
+                                                        [--epochs N] [--scenes N] [--runs DIR]
+
+The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
+``--scenes 16000`` gives the default person model.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# This folder holds platform.py (the platform benchmark), which would hide the standard library's ``platform``
+# from NumPy and SciPy: drop the script's own folder from the import path.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+ASTERISK = ("/usr/share/asterisk/sounds/en_US_f_Allison", "/usr/share/asterisk/sounds/en")
+NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+PERSON_PHOTOS = ("astronaut", "camera")
+OTHER_PHOTOS = (
+    "coffee",
+    "chelsea",
+    "rocket",
+    "brick",
+    "coins",
+    "moon",
+    "page",
+    "horse",
+    "clock",
+    "grass",
+    "gravel",
+    "hubble_deep_field",
+    "text",
+)
+
+
+def asterisk_words(out: Path, sounds: str | None = None) -> Path:
+    """A Speech Commands-layout folder of the number words of the asterisk prompts: ``<word>/allison_nohash_0.wav``
+    (the loader resamples 8 kHz to 16 kHz)."""
+    roots = [Path(sounds)] if sounds else [Path(p) for p in ASTERISK]
+    digits = next((r / "digits" for r in roots if (r / "digits" / "1.wav").is_file()), None)
+    if digits is None:
+        sys.exit(
+            "no asterisk prompts found: sudo apt-get install asterisk-core-sounds-en-wav (or pass --asterisk "
+            "DIR, the folder holding digits/)"
+        )
+    for word, number in NUMBERS.items():
+        (out / word).mkdir(parents=True, exist_ok=True)
+        shutil.copy(digits / f"{number}.wav", out / word / "allison_nohash_0.wav")
+    return out
+
+
+def skimage_photos(out: Path) -> Path:
+    """person/ and no_person/ PNG files of the photos bundled with scikit-image."""
+    import numpy as np
+    from PIL import Image
+
+    try:
+        from skimage import data
+    except ImportError:
+        sys.exit("scikit-image is needed for the person photos: pip install scikit-image")
+    for label, names in (("person", PERSON_PHOTOS), ("no_person", OTHER_PHOTOS)):
+        (out / label).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            pixels = np.asarray(getattr(data, name)())
+            if pixels.dtype != np.uint8:  # the horse is a boolean silhouette, some others float
+                a = pixels.astype(np.float64)
+                pixels = np.round(255 * (a - a.min()) / max(1e-9, float(np.ptp(a)))).astype(np.uint8)
+            Image.fromarray(pixels).save(out / label / f"{name}_nohash_0.png")
+    return out
+
+
+def lfw_crops(out: Path) -> Path:
+    """person/ (100 face crops of real people) and no_person/ (100 crops without a face) from scikit-image's
+    lfw_subset, 25x25 grayscale each."""
+    import numpy as np
+    from PIL import Image
+    from skimage import data
+
+    crops = data.lfw_subset()
+    for label, part in (("person", crops[:100]), ("no_person", crops[100:])):
+        (out / label).mkdir(parents=True, exist_ok=True)
+        for i, crop in enumerate(part):
+            Image.fromarray(np.round(crop * 255).astype(np.uint8)).save(out / label / f"lfw{i:03d}_nohash_0.png")
+    return out
+
+
+def side_by_side(title: str, report, extra_rows: list[tuple[str, str, str]] = ()) -> None:
+    """One table: each figure on the synthetic test split beside the real-world one."""
+    real = report.real_world
+    rows = [
+        (name, f"{real.test_metrics.get(name, float('nan')):.3f}", f"{real.metrics.get(name, float('nan')):.3f}")
+        for name in real.metrics
+    ]
+    test_recall = report.per_class_recall or {}
+    for label, r in (real.per_class_recall or {}).items():
+        rows.append((f"recall {label}", f"{test_recall.get(label, float('nan')):.3f}", f"{r:.3f}"))
+    rows += list(extra_rows)
+    print(f"\n{title}")
+    print(f"  trained on: {report.data.source}")
+    print(
+        f"  real-world set: {real.source}: "
+        + ", ".join(f"{k} {v}" for k, v in real.counts.items())
+        + (f"; loading notes: {real.notes}" if real.notes else "")
+    )
+    print(f"  {'':28} {'synthetic test':>15} {'real world':>12}")
+    for name, synthetic, world in rows:
+        print(f"  {name:28} {synthetic:>15} {world:>12}")
+
+
+def false_accepts(report) -> tuple[str, str, str]:
+    """The row of non-keywords (unknown, silence) taken for a keyword, synthetic test vs real."""
+    real, cm, labels = report.real_world, report.confusion, report.data.labels
+    negatives = [labels.index(n) for n in ("silence", "unknown") if n in labels]
+    commands = [i for i in range(len(labels)) if i not in negatives]
+    fa = sum(cm[i][j] for i in negatives for j in commands)
+    total = sum(sum(cm[i]) for i in negatives)
+    return ("non-keywords accepted", f"{fa}/{total}", f"{real.false_accepts}/{real.negatives}")
+
+
+def run_kws(args, work: Path) -> None:
+    from tinymlkit.apps.kws.recipe import KwsConfig, run
+
+    folder = asterisk_words(work / "asterisk", args.asterisk)
+    config = KwsConfig(words=args.words.split(","), runs=args.runs, real_test=str(folder))
+    if args.epochs:
+        config = replace(config, train=replace(config.train, epochs=args.epochs))
+    start = time.perf_counter()
+    report = run(config)
+    side_by_side(
+        f"keyword spotting ({', '.join(config.words)}; {config.model}), {time.perf_counter() - start:.0f} s",
+        report,
+        [false_accepts(report)],
+    )
+    s, real = report.details.streaming, real_streaming(report, config, folder)
+    print(f"  {'streaming: keywords found':28} {f'{s.hits}/{s.words}':>15} {f'{real.hits}/{real.words}':>12}")
+    print(f"  {'streaming: false alarms':28} {s.false_alarms:>15} {real.false_alarms:>12}")
+    print(
+        f"  (streaming: {s.streams} recordings of {s.seconds / s.streams:.0f} s each, words in random order with "
+        "gaps, in background noise; real: the real clips, keywords and non-keywords, in white noise)"
+    )
+    print(f"  run folder: {report.run_dir}")
+
+
+def real_streaming(report, config, folder: Path):
+    """The run's int8 model and recognizer listening to recordings composed of the real clips (keywords and
+    non-keywords, which must not fire) in noise, as the training run's streaming check does with held-out voices."""
+    from tinymlkit.apps.kws.recipe import recipe, streaming_check
+    from tinymlkit.apps.kws.recognizer import RecognizerConfig
+    from tinymlkit.evaluate.real_world import load_real_test, match_labels
+    from tinymlkit.runtime.tflm import TFLMModel
+
+    data, source = load_real_test(recipe, config, folder)
+    data = match_labels(data, report.data.labels, source)
+    tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
+    recognizer = RecognizerConfig(**report.details.streaming.recognizer)
+    s = report.details.streaming
+    return streaming_check(data, tflm, config.words, recognizer, config.seed, s.streams, s.seconds / s.streams)
+
+
+def run_person(args, work: Path) -> None:
+    from tinymlkit.apps.person.recipe import PersonConfig, recipe, run
+    from tinymlkit.evaluate.real_world import load_real_test, match_labels, measure_real_world
+
+    photos = skimage_photos(work / "photos")
+    config = PersonConfig(scenes=args.scenes, runs=args.runs, real_test=str(photos))
+    if args.epochs:
+        config = replace(config, train=replace(config.train, epochs=args.epochs))
+    start = time.perf_counter()
+    report = run(config)
+    side_by_side(f"person detection ({config.scenes} synthetic scenes), {time.perf_counter() - start:.0f} s", report)
+    faces, source = load_real_test(recipe, config, lfw_crops(work / "lfw"))
+    faces = match_labels(faces, report.data.labels, source)
+    tflite = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
+    lfw = measure_real_world(
+        recipe, config, faces, "scikit-image lfw_subset (25x25 crops)", tflite, report.int8_metrics
+    )
+    print(
+        f"  second real set, {lfw.source}: accuracy {lfw.metrics['accuracy']:.3f}; recall "
+        + ", ".join(f"{k} {v:.3f}" for k, v in (lfw.per_class_recall or {}).items())
+    )
+    print(f"  run folder: {report.run_dir}")
+
+
+def run_wand(args, work: Path) -> None:
+    from tinymlkit.apps.wand.recipe import WandConfig, run
+
+    if not args.wand_strokes:
+        print(
+            "\nmagic wand: skipped (no real strokes: pass --wand-strokes PATH, the course's strokes JSON or an IMU "
+            "recording folder)"
+        )
+        return
+    config = WandConfig(runs=args.runs, real_test=args.wand_strokes)
+    if args.epochs:
+        config = replace(config, train=replace(config.train, epochs=args.epochs))
+    start = time.perf_counter()
+    report = run(config)
+    side_by_side(f"magic wand ({config.users} synthetic users), {time.perf_counter() - start:.0f} s", report)
+    print(f"  run folder: {report.run_dir}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", default="person,kws,wand", help="comma-separated: person, kws, wand")
+    parser.add_argument("--words", default="one,two,three", help="keywords (number words of the asterisk prompts)")
+    parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: each app's)")
+    parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
+    parser.add_argument("--asterisk", default=None, help="folder of the asterisk prompts (holding digits/)")
+    parser.add_argument("--wand-strokes", default=None, help="real strokes: the course's JSON or an IMU folder")
+    parser.add_argument("--runs", default=os.path.join(tempfile.gettempdir(), "tinyml-bench-runs"))
+    args = parser.parse_args()
+    unknown = set(args.words.split(",")) - set(NUMBERS)
+    if unknown:
+        sys.exit(f"--words must be number words of the asterisk prompts, not {', '.join(sorted(unknown))}")
+    runners = {"person": run_person, "kws": run_kws, "wand": run_wand}
+    apps = args.apps.split(",")
+    for app in apps:
+        if app not in runners:
+            sys.exit(f"--apps: unknown app {app}; choose from {', '.join(runners)}")
+    Path(args.runs).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="real-world-sets-", dir=args.runs))  # kept: the reports name these folders
+    print(f"real-world test folders: {work}")
+    for app in apps:
+        runners[app](args, work)
+
+
+if __name__ == "__main__":
+    main()
