@@ -29,9 +29,6 @@ from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# This folder holds platform.py (the platform benchmark), which would hide the standard library's ``platform``
-# from NumPy and SciPy: drop the script's own folder from the import path.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 ASTERISK = ("/usr/share/asterisk/sounds/en_US_f_Allison", "/usr/share/asterisk/sounds/en")
 NUMBERS = {
