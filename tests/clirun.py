@@ -24,7 +24,6 @@ def tinyml_here(*args: str) -> subprocess.CompletedProcess:
 
     out, err = io.StringIO(), io.StringIO()
     argv, sys.argv = sys.argv, ["tinyml", *args]
-    consoles = (ui.console.file, ui.errors.file)
     ui.console.file, ui.errors.file = out, err
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -34,7 +33,9 @@ def tinyml_here(*args: str) -> subprocess.CompletedProcess:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         sys.argv = argv
-        ui.console.file, ui.errors.file = consoles
+        # None: follow sys.stdout / sys.stderr again, as they were made (saving ``.file`` would pin this test's
+        # captured stream into every later test)
+        ui.console.file, ui.errors.file = None, None
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
