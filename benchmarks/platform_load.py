@@ -3,13 +3,16 @@
 Starts ``tinyml platform serve`` (uvicorn + the Huey grading worker) on 127.0.0.1 with a fresh data folder, makes
 the learners (session + API token each), and runs Locust headless for a bounded time: every simulated learner
 reads lesson pages (logged in) and now and then submits an exercise through the token API, which the worker
-grades in the background. On SQLite, then on PostgreSQL + Redis when ``--database-url`` / ``--redis-url`` (or
+grades in the background. Then the chat: ``--chat-clients`` learners join one room over WebSockets, a few of
+them send messages, and the time from sending to arrival at every open page gives the chat latency.
+On SQLite, then on PostgreSQL + Redis when ``--database-url`` / ``--redis-url`` (or
 ``DATABASE_URL`` / ``REDIS_URL``) are given. Needs the ``bench`` extra (Locust): pip install -e ".[platform,bench]".
 
     python benchmarks/platform_load.py --users 100 --seconds 60
 """
 
 import argparse
+import asyncio
 import csv
 import json
 import os
@@ -94,6 +97,42 @@ def python(code: str, env: dict, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+async def chat_latency(url: str, sessions: list[str], messages: int) -> list[float]:
+    """Milliseconds from sending each of ``messages`` chat messages to its arrival at each of the open pages."""
+    from websockets.asyncio.client import connect
+
+    ws_url = url.replace("http://", "ws://") + "/ws/chat/general/"
+    sockets = [await connect(ws_url, origin=url, additional_headers={"Cookie": f"sessionid={key}"}, open_timeout=60)
+               for key in sessions]
+    for ws in sockets:
+        await ws.recv()  # the room's history
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+
+    async def listen(ws) -> None:  # until this page has seen every benchmark message
+        seen = 0
+        while seen < messages:
+            event = json.loads(await ws.recv())
+            if event.get("type") == "message" and event.get("text") in sent:
+                latencies.append((time.perf_counter() - sent[event["text"]]) * 1000)
+                seen += 1
+
+    listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
+    for i in range(messages):  # each sender stays far below the rate limit
+        text = f"bench message {i}"
+        sent[text] = time.perf_counter()
+        await sockets[i % len(sockets)].send(json.dumps({"action": "say", "text": text}))
+        await asyncio.sleep(0.25)
+    try:
+        await asyncio.wait_for(asyncio.gather(*listeners), timeout=120)
+    except TimeoutError:
+        for task in listeners:
+            task.cancel()
+    for ws in sockets:
+        await ws.close()
+    return latencies
+
+
 def run_backend(label: str, args, database_url: str | None, redis_url: str | None) -> dict:
     data = Path(tempfile.mkdtemp(prefix=f"tinyml-bench-{label}-"))
     env = environment(data, database_url, redis_url)
@@ -105,7 +144,7 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
     log = (data / "serve.log").open("w")
     serve = subprocess.Popen([sys.executable, "-m", "tinymlkit", "platform", "serve", "--host", "127.0.0.1",
                               "--port", str(port), "--workers", str(args.grading_workers),
-                              "--web-workers", str(args.web_workers)],
+                              *(["--web-workers", str(args.web_workers)] if args.web_workers else [])],
                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -127,6 +166,8 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
                         "--stop-timeout", "5", "--loglevel", "WARNING"],
                        env=locust_env, check=False, timeout=args.seconds + 120, capture_output=True)
         counts = json.loads(python(COUNTS, env, prefix))
+        sessions = [learner["session"] for learner in plan["learners"][: args.chat_clients]]
+        chat = asyncio.run(chat_latency(url, sessions, args.chat_messages)) if sessions else []
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:
@@ -136,7 +177,8 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
         log.close()
     rows = {r["Name"]: r for r in csv.DictReader((data / "locust_stats.csv").open())}
     return {"label": label, "rows": rows, "counts": counts, "lesson_bytes": size, "seconds": args.seconds,
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0], "chat": chat, "chat_expected": len(sessions) * args.chat_messages,
+            "chat_clients": len(sessions)}
 
 
 def report(result: dict) -> bool:
@@ -153,6 +195,12 @@ def report(result: dict) -> bool:
     print(f"  graded by the worker during the run: {graded} ({graded * 60 / result['seconds']:.1f}/min); "
           f"waiting: {result['counts'].get('queued', 0) + result['counts'].get('running', 0)}")
     print(f"  all requests     {float(total['Requests/s']):.1f}/s, failed: {int(total['Failure Count'])}")
+    chat = sorted(result["chat"])
+    if result["chat_expected"]:
+        pct = {q: chat[min(len(chat) - 1, int(q / 100 * len(chat)))] for q in (50, 95)} if chat else {}
+        print(f"  chat             {result['chat_clients']} open pages, {len(chat)} of {result['chat_expected']} "
+              f"deliveries arrived" + (f": p50 {pct[50]:.0f} ms  p95 {pct[95]:.0f} ms  max {chat[-1]:.0f} ms"
+                                        if chat else ""))
     ok = p95 < TARGET_P95_MS and int(total["Failure Count"]) == 0
     print(f"  target p95 < {TARGET_P95_MS} ms with no failed request: {'met' if ok else 'NOT met'}")
     return ok
@@ -165,14 +213,17 @@ def main() -> None:
     parser.add_argument("--think-min", type=float, default=1.0, help="a learner's shortest pause between pages (s)")
     parser.add_argument("--think-max", type=float, default=3.0)
     parser.add_argument("--lesson-weight", type=int, default=20, help="lesson pages read per submission")
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--chat-clients", type=int, default=100, help="pages open in one chat room (0: no chat)")
+    parser.add_argument("--chat-messages", type=int, default=20)
+    parser.add_argument("--web-workers", type=int, default=None,
+                        help="uvicorn processes (default: the server's own: 1 without Redis, 2 with it)")
     parser.add_argument("--grading-workers", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
     args = parser.parse_args()
     print(f"{args.users} learners for {args.seconds} s each, pauses {args.think_min}-{args.think_max} s, "
           f"1 submission per {args.lesson_weight} lesson pages; {os.cpu_count()} CPU cores, load average "
-          f"{os.getloadavg()[0]:.1f} before; server on 127.0.0.1 ({args.web_workers} web workers)")
+          f"{os.getloadavg()[0]:.1f} before; server on 127.0.0.1 ({args.web_workers or 'default'} web workers)")
     results = [run_backend("SQLite (queue: SQLite)", args, None, None)]
     if args.database_url:
         results.append(run_backend(f"PostgreSQL (queue: {'Redis' if args.redis_url else 'SQLite'})", args,
