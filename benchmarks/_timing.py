@@ -44,8 +44,10 @@ def print_data(data, groups: str | None = None) -> None:
 def print_common(report, wall: float, cpu: float) -> None:
     """Model size, stage times and totals, the same for every benchmark."""
     m = report.model
-    print(f"model: {m.family}, {m.parameters} parameters, {m.flash_bytes} bytes flash, {m.arena_bytes} bytes arena "
-          f"({m.arena_note})")
+    print(
+        f"model: {m.family}, {m.parameters} parameters, {m.flash_bytes} bytes flash, {m.arena_bytes} bytes arena "
+        f"({m.arena_note})"
+    )
     print(f"epochs: {report.training.epochs_run} (best {report.training.best_epoch})")
     print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
     print(f"total: {wall:.1f} s wall, {cpu:.1f} s CPU (user + sys, with worker processes) on {os.cpu_count()} cores")

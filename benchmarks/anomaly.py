@@ -20,12 +20,16 @@ def main() -> None:
     report, wall, cpu = timed(run, AnomalyConfig(runs=args.runs))
     d, x = report.data, report.details
     print(f"data: {d.source}")
-    print(f"recordings (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}"
-          f", test anomalies: {d.counts['test']['anomaly']}, machines: {d.groups['test']}")
+    print(
+        f"recordings (train/validation/test): {[sum(d.counts[s].values()) for s in ('train', 'validation', 'test')]}"
+        f", test anomalies: {d.counts['test']['anomaly']}, machines: {d.groups['test']}"
+    )
     f, q, k = report.float_metrics, report.int8_metrics, x.kmeans
     print(f"AUC: autoencoder float {f['auc']:.4f}, int8 in TFLM {q['auc']:.4f}; K-means {k['auc']:.4f}")
-    print(f"threshold ({report.threshold_rule}): int8 TPR {q['tpr']:.3f} FPR {q['fpr']:.3f}; "
-          f"float TPR {f['tpr']:.3f} FPR {f['fpr']:.3f}; K-means TPR {k['tpr']:.3f} FPR {k['fpr']:.3f}")
+    print(
+        f"threshold ({report.threshold_rule}): int8 TPR {q['tpr']:.3f} FPR {q['fpr']:.3f}; "
+        f"float TPR {f['tpr']:.3f} FPR {f['fpr']:.3f}; K-means TPR {k['tpr']:.3f} FPR {k['fpr']:.3f}"
+    )
     print("int8 AUC per machine: " + ", ".join(f"{g} {a:.3f}" for g, a in x.per_machine_auc_int8.items()))
     print("int8 AUC per fault: " + ", ".join(f"{g} {a:.3f}" for g, a in x.per_fault_auc_int8.items()))
     print_common(report, wall, cpu)

@@ -30,17 +30,20 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="tinyml-bench-data-"))
     root = work / "voices"
-    synthesize_keyword_dataset(root, words=["yes", "no"], clips_per_word=300, unknown_count=300, silence_count=300,
-                               noise_seconds=20)
+    synthesize_keyword_dataset(
+        root, words=["yes", "no"], clips_per_word=300, unknown_count=300, silence_count=300, noise_seconds=20
+    )
     entries = scan(root, AUDIO)
     train = [e.path for e in entries if e.split == "train" and e.label == "yes"]
     test = next(e.path for e in entries if e.split == "test" and e.label == "yes")
     rng = np.random.default_rng(0)
-    planted = {"duplicate": train[0].replace(".wav", "0.wav"),
-               "leakage": test.replace(".wav", "0.wav"),
-               "near duplicate": train[2].replace(".wav", "0.wav"),
-               "silent": train[3].replace(".wav", "0.wav"),
-               "clipped": train[4].replace(".wav", "0.wav")}
+    planted = {
+        "duplicate": train[0].replace(".wav", "0.wav"),
+        "leakage": test.replace(".wav", "0.wav"),
+        "near duplicate": train[2].replace(".wav", "0.wav"),
+        "silent": train[3].replace(".wav", "0.wav"),
+        "clipped": train[4].replace(".wav", "0.wav"),
+    }
     shutil.copy(root / train[0], root / planted["duplicate"])
     shutil.copy(root / train[1], root / planted["leakage"])
     with (root / "testing_list.txt").open("a") as f:

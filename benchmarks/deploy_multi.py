@@ -52,10 +52,14 @@ def main() -> None:
     d = tm.deploy_multi([kws, person], args.out, names=["kws", "person"])
     seconds = time.perf_counter() - start
     for m in d.models:
-        print(f"{m.name}: {m.model_bytes:,} bytes, arena {m.arena_bytes:,} (32-bit est. {m.arena_bytes_32bit:,}), "
-              f"operators {', '.join(m.ops)}")
-    print(f"shared arena {d.shared_arena_bytes:,} bytes vs {d.separate_arena_bytes:,} in separate arenas: "
-          f"{d.saving_bytes:,} saved ({d.saving_share:.0%}); sketch kTensorArenaSize {d.sketch_arena_bytes:,}")
+        print(
+            f"{m.name}: {m.model_bytes:,} bytes, arena {m.arena_bytes:,} (32-bit est. {m.arena_bytes_32bit:,}), "
+            f"operators {', '.join(m.ops)}"
+        )
+    print(
+        f"shared arena {d.shared_arena_bytes:,} bytes vs {d.separate_arena_bytes:,} in separate arenas: "
+        f"{d.saving_bytes:,} saved ({d.saving_share:.0%}); sketch kTensorArenaSize {d.sketch_arena_bytes:,}"
+    )
     print(f"32-bit estimate: shared {d.shared_arena_32bit:,} vs {d.separate_arena_32bit:,}; {d.arena_note}")
     print(f"op resolver ({len(d.ops)}): {', '.join(d.ops)}")
     print(f"measured and written in {seconds:.1f} s: {args.out}")

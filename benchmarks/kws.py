@@ -23,8 +23,10 @@ def main() -> None:
     float_acc, int8_acc = report.float_metrics["accuracy"], report.int8_metrics["accuracy"]
     print(f"accuracy on held-out voices: float {float_acc:.4f}, int8 in TFLM {int8_acc:.4f}")
     s = report.details.streaming
-    print(f"listening to {s.streams} held-out recordings ({s.seconds:.0f} s): {s.hits}/{s.words} keywords "
-          f"found (recall {s.recall:.3f}), {s.false_alarms} false alarms")
+    print(
+        f"listening to {s.streams} held-out recordings ({s.seconds:.0f} s): {s.hits}/{s.words} keywords "
+        f"found (recall {s.recall:.3f}), {s.false_alarms} false alarms"
+    )
     print_common(report, wall, cpu)
     sys.exit(0 if int8_acc >= 0.9 and float_acc - int8_acc <= 0.02 else 1)
 

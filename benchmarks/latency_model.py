@@ -35,8 +35,10 @@ def rebuild(write: bool) -> bool:
         stored = data["workloads"][name]
         match = stored["work"] == w.work and stored["ops"] == w.ops
         same &= match
-        print(f"{name:16s} {p.macs:>12,} MACs {p.parameters:>9,} parameters {w.ops:>3} ops "
-              f"{'matches the stored workload' if match else 'DIFFERS from the stored workload'}")
+        print(
+            f"{name:16s} {p.macs:>12,} MACs {p.parameters:>9,} parameters {w.ops:>3} ops "
+            f"{'matches the stored workload' if match else 'DIFFERS from the stored workload'}"
+        )
         stored.update(work=w.work, ops=w.ops, float_macs=w.float_macs, macs=p.macs, parameters=p.parameters)
     if write:
         write_json(path, data)
@@ -59,8 +61,10 @@ def main() -> None:
     print(f"\n{header} {'error':>7s}")
     rows = evaluate()
     for r in rows:
-        print(f"{r.id:48s} {r.split:12s} {r.core + ' / ' + r.kernels:24s} {r.measured_ms:8.3f}ms "
-              f"{r.predicted_ms:8.3f}ms {r.error:+7.1%}")
+        print(
+            f"{r.id:48s} {r.split:12s} {r.core + ' / ' + r.kernels:24s} {r.measured_ms:8.3f}ms "
+            f"{r.predicted_ms:8.3f}ms {r.error:+7.1%}"
+        )
     print("\nfitted scales (measured / prior cycles, geometric mean over the calibration measurements):")
     for (core, kernels), model in fitted_models().items():
         print(f"  {core:14s} {kernels:10s} x{model.scale:.3f}  {model.basis}")
@@ -68,8 +72,10 @@ def main() -> None:
     for split in ("calibration", "holdout", "prior"):
         errors = [abs(r.error) for r in rows if r.split == split]
         if errors:
-            print(f"{split:12s} {len(errors):2d} measurements: mean absolute error {sum(errors) / len(errors):.1%}, "
-                  f"max {max(errors):.1%}")
+            print(
+                f"{split:12s} {len(errors):2d} measurements: mean absolute error {sum(errors) / len(errors):.1%}, "
+                f"max {max(errors):.1%}"
+            )
     print(f"total: {time.perf_counter() - wall:.1f} s wall, {cpu_seconds() - cpu:.1f} s CPU on {os.cpu_count()} cores")
     sys.exit(0 if ok else 1)
 

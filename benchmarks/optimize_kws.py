@@ -20,13 +20,17 @@ def main() -> None:
 
     result, wall, cpu = timed(lambda config: run_sweep(recipe, config), SweepConfig(runs=args.runs))
     print_data(result.data)
-    print(f"{'point':<24}{'float':>7}{'int8':>7}{'flash B':>9}{'zlib B':>8}{'zeros':>7}{'arena B':>9}"
-          f"{'MACs':>10}{'ms':>8}{'train s':>9}")
+    print(
+        f"{'point':<24}{'float':>7}{'int8':>7}{'flash B':>9}{'zlib B':>8}{'zeros':>7}{'arena B':>9}"
+        f"{'MACs':>10}{'ms':>8}{'train s':>9}"
+    )
     for p in result.points:
         latency = f"{p.latency_ms:8.1f}" if p.latency_ms is not None else f"{'-':>8}"
         mark = " *" if p.meets_criterion else " baseline" if p.name == result.baseline else ""
-        print(f"{p.name:<24}{p.float_accuracy:7.3f}{p.int8_accuracy:7.3f}{p.flash_bytes:9,}{p.compressed_bytes:8,}"
-              f"{p.weight_sparsity:7.2f}{p.arena_bytes:9,}{p.macs:10,}{latency}{p.seconds:9.1f}{mark}")
+        print(
+            f"{p.name:<24}{p.float_accuracy:7.3f}{p.int8_accuracy:7.3f}{p.flash_bytes:9,}{p.compressed_bytes:8,}"
+            f"{p.weight_sparsity:7.2f}{p.arena_bytes:9,}{p.macs:10,}{latency}{p.seconds:9.1f}{mark}"
+        )
     for note in result.notes:
         print(f"note: {note}")
     print("flash with tensor names (as converted): " + ", ".join(f"{p.name} {p.named_bytes:,}" for p in result.points))

@@ -17,9 +17,11 @@ def main() -> None:
 
     report, wall, cpu = timed(run, PersonConfig(runs=args.runs))
     print_data(report.data)
-    print(f"accuracy on held-out scenes: float {report.float_metrics['accuracy']:.4f}, "
-          f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}; recall per class (int8): "
-          f"{report.per_class_recall}")
+    print(
+        f"accuracy on held-out scenes: float {report.float_metrics['accuracy']:.4f}, "
+        f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}; recall per class (int8): "
+        f"{report.per_class_recall}"
+    )
     print_common(report, wall, cpu)
     sys.exit(0 if report.int8_metrics["accuracy"] >= 0.85 else 1)
 

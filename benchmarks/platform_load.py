@@ -36,8 +36,12 @@ def free_port() -> int:
 
 
 def environment(data: Path, database_url: str | None, redis_url: str | None) -> dict:
-    env = {**os.environ, "TINYML_PLATFORM_DIR": str(data), "PYTHONPATH": str(ROOT / "src"),
-           "TINYML_QUEUE_NAME": f"bench-{os.getpid()}-{data.name}"}
+    env = {
+        **os.environ,
+        "TINYML_PLATFORM_DIR": str(data),
+        "PYTHONPATH": str(ROOT / "src"),
+        "TINYML_QUEUE_NAME": f"bench-{os.getpid()}-{data.name}",
+    }
     for name, value in (("DATABASE_URL", database_url), ("REDIS_URL", redis_url)):
         if value:
             env[name] = value
@@ -102,8 +106,10 @@ async def chat_latency(url: str, sessions: list[str], messages: int) -> list[flo
     from websockets.asyncio.client import connect
 
     ws_url = url.replace("http://", "ws://") + "/ws/chat/general/"
-    sockets = [await connect(ws_url, origin=url, additional_headers={"Cookie": f"sessionid={key}"}, open_timeout=60)
-               for key in sessions]
+    sockets = [
+        await connect(ws_url, origin=url, additional_headers={"Cookie": f"sessionid={key}"}, open_timeout=60)
+        for key in sessions
+    ]
     for ws in sockets:
         await ws.recv()  # the room's history
     sent: dict[str, float] = {}
@@ -142,10 +148,26 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
     (data / "plan.json").write_text(json.dumps(plan))
     port = free_port()
     log = (data / "serve.log").open("w")
-    serve = subprocess.Popen([sys.executable, "-m", "tinymlkit", "platform", "serve", "--host", "127.0.0.1",
-                              "--port", str(port), "--workers", str(args.grading_workers),
-                              *(["--web-workers", str(args.web_workers)] if args.web_workers else [])],
-                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tinymlkit",
+            "platform",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.grading_workers),
+            *(["--web-workers", str(args.web_workers)] if args.web_workers else []),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -160,11 +182,35 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
         size = len(urllib.request.urlopen(url + plan["lessons"][0]).read())
         stats = data / "locust"
         locust_env = {**env, "TINYML_BENCH_PLAN": str(data / "plan.json")}
-        subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "platform_locustfile.py"),
-                        "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
-                        "--run-time", f"{args.seconds}s", "--host", url, "--csv", str(stats), "--only-summary",
-                        "--stop-timeout", "5", "--loglevel", "WARNING"],
-                       env=locust_env, check=False, timeout=args.seconds + 120, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "benchmarks" / "platform_locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.users),
+                "--run-time",
+                f"{args.seconds}s",
+                "--host",
+                url,
+                "--csv",
+                str(stats),
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=locust_env,
+            check=False,
+            timeout=args.seconds + 120,
+            capture_output=True,
+        )
         counts = json.loads(python(COUNTS, env, prefix))
         sessions = [learner["session"] for learner in plan["learners"][: args.chat_clients]]
         chat = asyncio.run(chat_latency(url, sessions, args.chat_messages)) if sessions else []
@@ -176,9 +222,17 @@ def run_backend(label: str, args, database_url: str | None, redis_url: str | Non
             os.killpg(serve.pid, signal.SIGKILL)
         log.close()
     rows = {r["Name"]: r for r in csv.DictReader((data / "locust_stats.csv").open())}
-    return {"label": label, "rows": rows, "counts": counts, "lesson_bytes": size, "seconds": args.seconds,
-            "load": os.getloadavg()[0], "chat": chat, "chat_expected": len(sessions) * args.chat_messages,
-            "chat_clients": len(sessions)}
+    return {
+        "label": label,
+        "rows": rows,
+        "counts": counts,
+        "lesson_bytes": size,
+        "seconds": args.seconds,
+        "load": os.getloadavg()[0],
+        "chat": chat,
+        "chat_expected": len(sessions) * args.chat_messages,
+        "chat_clients": len(sessions),
+    }
 
 
 def report(result: dict) -> bool:
@@ -187,20 +241,28 @@ def report(result: dict) -> bool:
     p95 = float(lesson["95%"])
     graded = result["counts"].get("graded", 0)
     print(f"\n{result['label']} (machine load average at the end: {result['load']:.1f}):")
-    print(f"  lesson pages     {int(lesson['Request Count']):6d} requests  p50 {float(lesson['50%']):5.0f} ms  "
-          f"p95 {p95:5.0f} ms  p99 {float(lesson['99%']):5.0f} ms  ({result['lesson_bytes'] / 1024:.1f} KB)")
+    print(
+        f"  lesson pages     {int(lesson['Request Count']):6d} requests  p50 {float(lesson['50%']):5.0f} ms  "
+        f"p95 {p95:5.0f} ms  p99 {float(lesson['99%']):5.0f} ms  ({result['lesson_bytes'] / 1024:.1f} KB)"
+    )
     if submit:
-        print(f"  submissions      {int(submit['Request Count']):6d} accepted  p50 {float(submit['50%']):5.0f} ms  "
-              f"p95 {float(submit['95%']):5.0f} ms  {int(submit['Request Count']) / result['seconds']:.2f}/s")
-    print(f"  graded by the worker during the run: {graded} ({graded * 60 / result['seconds']:.1f}/min); "
-          f"waiting: {result['counts'].get('queued', 0) + result['counts'].get('running', 0)}")
+        print(
+            f"  submissions      {int(submit['Request Count']):6d} accepted  p50 {float(submit['50%']):5.0f} ms  "
+            f"p95 {float(submit['95%']):5.0f} ms  {int(submit['Request Count']) / result['seconds']:.2f}/s"
+        )
+    print(
+        f"  graded by the worker during the run: {graded} ({graded * 60 / result['seconds']:.1f}/min); "
+        f"waiting: {result['counts'].get('queued', 0) + result['counts'].get('running', 0)}"
+    )
     print(f"  all requests     {float(total['Requests/s']):.1f}/s, failed: {int(total['Failure Count'])}")
     chat = sorted(result["chat"])
     if result["chat_expected"]:
         pct = {q: chat[min(len(chat) - 1, int(q / 100 * len(chat)))] for q in (50, 95)} if chat else {}
-        print(f"  chat             {result['chat_clients']} open pages, {len(chat)} of {result['chat_expected']} "
-              f"deliveries arrived" + (f": p50 {pct[50]:.0f} ms  p95 {pct[95]:.0f} ms  max {chat[-1]:.0f} ms"
-                                        if chat else ""))
+        print(
+            f"  chat             {result['chat_clients']} open pages, {len(chat)} of {result['chat_expected']} "
+            f"deliveries arrived"
+            + (f": p50 {pct[50]:.0f} ms  p95 {pct[95]:.0f} ms  max {chat[-1]:.0f} ms" if chat else "")
+        )
     ok = p95 < TARGET_P95_MS and int(total["Failure Count"]) == 0
     print(f"  target p95 < {TARGET_P95_MS} ms with no failed request: {'met' if ok else 'NOT met'}")
     return ok
@@ -215,19 +277,31 @@ def main() -> None:
     parser.add_argument("--lesson-weight", type=int, default=20, help="lesson pages read per submission")
     parser.add_argument("--chat-clients", type=int, default=100, help="pages open in one chat room (0: no chat)")
     parser.add_argument("--chat-messages", type=int, default=20)
-    parser.add_argument("--web-workers", type=int, default=None,
-                        help="uvicorn processes (default: the server's own: 1 without Redis, 2 with it)")
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=None,
+        help="uvicorn processes (default: the server's own: 1 without Redis, 2 with it)",
+    )
     parser.add_argument("--grading-workers", type=int, default=1)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"))
     args = parser.parse_args()
-    print(f"{args.users} learners for {args.seconds} s each, pauses {args.think_min}-{args.think_max} s, "
-          f"1 submission per {args.lesson_weight} lesson pages; {os.cpu_count()} CPU cores, load average "
-          f"{os.getloadavg()[0]:.1f} before; server on 127.0.0.1 ({args.web_workers or 'default'} web workers)")
+    print(
+        f"{args.users} learners for {args.seconds} s each, pauses {args.think_min}-{args.think_max} s, "
+        f"1 submission per {args.lesson_weight} lesson pages; {os.cpu_count()} CPU cores, load average "
+        f"{os.getloadavg()[0]:.1f} before; server on 127.0.0.1 ({args.web_workers or 'default'} web workers)"
+    )
     results = [run_backend("SQLite (queue: SQLite)", args, None, None)]
     if args.database_url:
-        results.append(run_backend(f"PostgreSQL (queue: {'Redis' if args.redis_url else 'SQLite'})", args,
-                                   args.database_url, args.redis_url))
+        results.append(
+            run_backend(
+                f"PostgreSQL (queue: {'Redis' if args.redis_url else 'SQLite'})",
+                args,
+                args.database_url,
+                args.redis_url,
+            )
+        )
     else:
         print("PostgreSQL skipped: pass --database-url postgresql://... (and --redis-url redis://...)")
     ok = all([report(r) for r in results])

@@ -28,5 +28,9 @@ class Learner(HttpUser):
 
     @task(1)
     def submit_exercise(self) -> None:
-        self.client.post("/api/v1/submissions/", json=PLAN["submission"], name="submit exercise",
-                         headers={"Authorization": f"Token {self.token}"})
+        self.client.post(
+            "/api/v1/submissions/",
+            json=PLAN["submission"],
+            name="submit exercise",
+            headers={"Authorization": f"Token {self.token}"},
+        )

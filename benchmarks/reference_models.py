@@ -20,8 +20,21 @@ def _mobilenet(channels: int, classes: int = 2):
     inputs = keras.Input((96, 96, channels))
     x = layers.Conv2D(8, 3, strides=2, padding="same", use_bias=False)(inputs)
     x = layers.ReLU()(layers.BatchNormalization()(x))
-    for filters, stride in [(16, 1), (32, 2), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1), (128, 1), (128, 1),
-                            (128, 1), (128, 1), (256, 2), (256, 1)]:
+    for filters, stride in [
+        (16, 1),
+        (32, 2),
+        (32, 1),
+        (64, 2),
+        (64, 1),
+        (128, 2),
+        (128, 1),
+        (128, 1),
+        (128, 1),
+        (128, 1),
+        (128, 1),
+        (256, 2),
+        (256, 1),
+    ]:
         x = layers.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False)(x)
         x = layers.ReLU()(layers.BatchNormalization()(x))
         x = layers.Conv2D(filters, 1, use_bias=False)(x)

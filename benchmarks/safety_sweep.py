@@ -37,8 +37,18 @@ NUMERIC = {  # command -> its numeric options; values here are all nonsense for 
     ("kws", "train"): ["--width", "--epochs", "--voices", "--seed"],
     ("person", "train"): ["--scenes", "--epochs", "--learning-rate", "--width", "--augment", "--seed"],
     ("wand", "train"): ["--users", "--repetitions", "--epochs", "--augment", "--width", "--seed"],
-    ("anomaly", "train"): ["--ids", "--normal", "--abnormal", "--seconds", "--epochs", "--width", "--clusters",
-                           "--threshold-k", "--threshold-percentile", "--seed"],
+    ("anomaly", "train"): [
+        "--ids",
+        "--normal",
+        "--abnormal",
+        "--seconds",
+        "--epochs",
+        "--width",
+        "--clusters",
+        "--threshold-k",
+        "--threshold-percentile",
+        "--seed",
+    ],
     ("optimize",): ["--epochs", "--finetune-epochs", "--seed"],
     ("kws", "synth", "{new}"): ["--voices", "--seed"],
     ("anomaly", "data", "{new}"): ["--ids", "--normal", "--abnormal", "--seconds", "--seed"],
@@ -49,8 +59,17 @@ NUMERIC = {  # command -> its numeric options; values here are all nonsense for 
     ("record", "sketch", "imu", "{new}"): ["--rev", "--baud"],
     ("kws", "listen", "{data}/yes/a_nohash_0.wav"): ["--threshold", "--window-ms", "--suppression-ms"],
 }
-ZERO_OK = {"--seed", "--augment", "--noise", "--threshold-k", "--suppression-ms", "--threshold", "--validation",
-           "--test", "--abnormal"}  # (a data set of normal sounds only is a fair request)
+ZERO_OK = {
+    "--seed",
+    "--augment",
+    "--noise",
+    "--threshold-k",
+    "--suppression-ms",
+    "--threshold",
+    "--validation",
+    "--test",
+    "--abnormal",
+}  # (a data set of normal sounds only is a fair request)
 VALUES = ["nan", "inf", "-inf", "-1", "0", "1e20", "99999999999999999999", "", "abc", "[/x]", "-5.5"]
 
 
@@ -167,40 +186,75 @@ def cases(root: Path) -> list[dict]:
     dlink.symlink_to(root / "own" / "photos")
     loop = root / "own" / "data" / "loop"
     loop.symlink_to(loop)
-    targets = ["/dev/full", str(fifo), str(link), str(dlink), "/proc/tinyml/x", str(root / "own" / "notes.txt"),
-               str(root / "own" / "photos"), str(root / "own" / "notes.txt" / "sub"), str(root / "own")]
-    small = {"person": ["--scenes", "40"], "wand": ["--users", "3", "--repetitions", "1", "--gestures", "0,1,2"],
-             "anomaly": ["--ids", "1", "--normal", "3", "--abnormal", "1", "--seconds", "0.2"]}
+    targets = [
+        "/dev/full",
+        str(fifo),
+        str(link),
+        str(dlink),
+        "/proc/tinyml/x",
+        str(root / "own" / "notes.txt"),
+        str(root / "own" / "photos"),
+        str(root / "own" / "notes.txt" / "sub"),
+        str(root / "own"),
+    ]
+    small = {
+        "person": ["--scenes", "40"],
+        "wand": ["--users", "3", "--repetitions", "1", "--gestures", "0,1,2"],
+        "anomaly": ["--ids", "1", "--normal", "3", "--abnormal", "1", "--seconds", "0.2"],
+    }
     for target in targets:
         for app in ("person", "wand", "anomaly"):
             out.append({"args": [app, "data", target, *small[app]], "kind": "output"})
         out.append({"args": ["kws", "synth", target], "kind": "output"})
         out.append({"args": ["data", "augment", str(data), target], "kind": "output"})
-        out.append({"args": ["record", "sketch", "imu", target], "kind": "output",  # OUT receives capture_imu/
-                    "may_succeed": Path(target).is_dir()})
+        out.append(
+            {
+                "args": ["record", "sketch", "imu", target],
+                "kind": "output",  # OUT receives capture_imu/
+                "may_succeed": Path(target).is_dir(),
+            }
+        )
         # a report folder or a runs root may be any folder of the user's: new files go in beside theirs
         out.append({"args": ["data", "stats", str(data), "--out", target], "kind": "output", "may_succeed": True})
-        out.append({"args": ["sine", "train", "--runs", target, "--epochs", "1", "--samples", "40"], "kind": "output",
-                    "may_succeed": True})
+        out.append(
+            {
+                "args": ["sine", "train", "--runs", target, "--epochs", "1", "--samples", "40"],
+                "kind": "output",
+                "may_succeed": True,
+            }
+        )
         out.append({"args": ["profile", str(root / "own" / "notes.txt"), "--html", target], "kind": "output"})
     for app in ("person", "wand", "anomaly"):  # re-running into our own earlier output must work
         out.append({"args": [app, "data", str(root / "mine"), *small[app]], "kind": "rerun", "may_succeed": True})
         out.append({"args": [app, "data", str(root / "mine"), *small[app]], "kind": "rerun", "may_succeed": True})
     names = ["[/x]", "a\nb", os.fsdecode(b"caf\xe9"), " ", "-", "--help", "x" * 300, "日本語", "\x1b[31mred"]
     for name in names:
-        for args in (["data", "stats", str(root / name)], ["data", "audit", str(root / name)],
-                     ["data", "restore", str(root / name)], ["kws", "synth", str(root / "new"), "--lang", name],
-                     ["kws", "synth", str(root / "new"), "--words", f"{name},no"],
-                     ["profile", str(root / name)], ["person", "predict", str(root / name)]):
+        for args in (
+            ["data", "stats", str(root / name)],
+            ["data", "audit", str(root / name)],
+            ["data", "restore", str(root / name)],
+            ["kws", "synth", str(root / "new"), "--lang", name],
+            ["kws", "synth", str(root / "new"), "--words", f"{name},no"],
+            ["profile", str(root / name)],
+            ["person", "predict", str(root / name)],
+        ):
             out.append({"args": args, "kind": "name"})
     odd = root / "odd"
-    contents = {"nan.wav": ("float", np.full(1600, np.nan, np.float32)), "inf.wav": ("float", np.full(1600, np.inf,
-                np.float32)), "empty.wav": ("float", np.zeros(0, np.float32)), "rate1.wav": ("rate", np.zeros(10,
-                np.int16)), "junk.wav": ("bytes", b"RIFF\x00\x00junk"), "short.wav": ("pcm", np.zeros(100, np.int16))}
+    contents = {
+        "nan.wav": ("float", np.full(1600, np.nan, np.float32)),
+        "inf.wav": ("float", np.full(1600, np.inf, np.float32)),
+        "empty.wav": ("float", np.zeros(0, np.float32)),
+        "rate1.wav": ("rate", np.zeros(10, np.int16)),
+        "junk.wav": ("bytes", b"RIFF\x00\x00junk"),
+        "short.wav": ("pcm", np.zeros(100, np.int16)),
+    }
     for name, (how, payload) in contents.items():
         folder = odd / name.split(".")[0]
         for label in ("yes", "no"):
-            wav(folder / label / "ok_nohash_0.wav", np.random.default_rng(1).uniform(-.3, .3, 16000).astype(np.float32))
+            wav(
+                folder / label / "ok_nohash_0.wav",
+                np.random.default_rng(1).uniform(-0.3, 0.3, 16000).astype(np.float32),
+            )
         target = folder / "yes" / f"bad_nohash_0_{name}"
         if how == "float":
             wav(target, payload, subtype="FLOAT")
@@ -210,9 +264,14 @@ def cases(root: Path) -> list[dict]:
             target.write_bytes(payload)
         else:
             wav(target, payload)
-        for args in (["data", "stats", str(folder)], ["data", "audit", str(folder), "--no-labels"],
-                     ["data", "audit", str(folder), "--no-labels", "--fix"], ["data", "split", str(folder)],
-                     ["data", "augment", str(folder), str(root / f"aug-{name}")], ["kws", "listen", str(target)]):
+        for args in (
+            ["data", "stats", str(folder)],
+            ["data", "audit", str(folder), "--no-labels"],
+            ["data", "audit", str(folder), "--no-labels", "--fix"],
+            ["data", "split", str(folder)],
+            ["data", "augment", str(folder), str(root / f"aug-{name}")],
+            ["kws", "listen", str(target)],
+        ):
             out.append({"args": args, "kind": "content", "may_succeed": True})
     (odd / "big").mkdir(parents=True)
     for label in ("person", "no_person"):
@@ -224,9 +283,16 @@ def cases(root: Path) -> list[dict]:
     (odd / "big" / "person" / "huge_nohash_1.png").write_bytes(big)
     out.append({"args": ["data", "stats", str(odd / "big")], "kind": "content", "may_succeed": True})
     out.append({"args": ["person", "predict", str(odd / "big" / "person" / "huge_nohash_1.png")], "kind": "content"})
-    manifests = ['[{"path": "../../own/notes.txt", "quarantined": "_quarantine/../../own/notes.txt"}]',
-                 '[{"path": "/etc/hostname", "quarantined": "_quarantine//etc/hostname"}]', "[", "{}", "[1]",
-                 '[{"path": "yes/s0_nohash_0.wav"}]', "\xff\xfe", '[{"path": "yes/x.wav", "quarantined": "../x"}]']
+    manifests = [
+        '[{"path": "../../own/notes.txt", "quarantined": "_quarantine/../../own/notes.txt"}]',
+        '[{"path": "/etc/hostname", "quarantined": "_quarantine//etc/hostname"}]',
+        "[",
+        "{}",
+        "[1]",
+        '[{"path": "yes/s0_nohash_0.wav"}]',
+        "\xff\xfe",
+        '[{"path": "yes/x.wav", "quarantined": "../x"}]',
+    ]
     for i, text in enumerate(manifests):
         folder = root / "own" / f"q{i}"
         wav(folder / "yes" / "s0_nohash_0.wav", np.zeros(16000, np.float32) + 0.1)
@@ -268,8 +334,16 @@ def main() -> None:
         if verdict not in ("ok", "clean"):
             problems.append((verdict, case["args"], (result[2] or result[1]).strip()[-300:]))
     print(f"{len(all_cases)} cases in {time.perf_counter() - started:.0f} s")
-    for verdict in ("ok", "clean", "data loss", "half-written", "traceback", "hang", "nonsense accepted",
-                    "unclear message"):
+    for verdict in (
+        "ok",
+        "clean",
+        "data loss",
+        "half-written",
+        "traceback",
+        "hang",
+        "nonsense accepted",
+        "unclear message",
+    ):
         print(f"  {verdict:18s} {counts.get(verdict, 0)}")
     for verdict, args, message in problems:
         print(f"- {verdict}: tinyml {' '.join(repr(a) if ' ' in a or not a else a for a in args)}\n    {message!r}")

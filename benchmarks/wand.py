@@ -17,8 +17,10 @@ def main() -> None:
 
     report, wall, cpu = timed(run, WandConfig(runs=args.runs))
     print_data(report.data, "users")
-    print(f"accuracy on held-out users: float {report.float_metrics['accuracy']:.4f}, "
-          f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}")
+    print(
+        f"accuracy on held-out users: float {report.float_metrics['accuracy']:.4f}, "
+        f"int8 in TFLM {report.int8_metrics['accuracy']:.4f}"
+    )
     print_common(report, wall, cpu)
     sys.exit(0 if report.int8_metrics["accuracy"] >= 0.9 else 1)
 

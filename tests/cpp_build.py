@@ -33,8 +33,19 @@ def compile_sketch(sketch: Path, tmp: Path, defines: tuple[str, ...] = (), flags
     sources = sorted(sketch.glob("*.cpp")) + sorted(sketch.glob("*.ino"))
     assert sources, f"no sources in {sketch}"
     for src in sources:
-        cmd = [compiler, "-std=gnu++17", "-fsyntax-only", "-Wall", "-Werror=return-type", f"-I{STUBS}",
-               f"-I{STUBS / 'tensorflow/lite/micro'}", f"-I{tmp}", f"-I{sketch}", *(f"-D{d}" for d in defines), *flags]
+        cmd = [
+            compiler,
+            "-std=gnu++17",
+            "-fsyntax-only",
+            "-Wall",
+            "-Werror=return-type",
+            f"-I{STUBS}",
+            f"-I{STUBS / 'tensorflow/lite/micro'}",
+            f"-I{tmp}",
+            f"-I{sketch}",
+            *(f"-D{d}" for d in defines),
+            *flags,
+        ]
         if src.suffix == ".ino":
             cmd += ["-x", "c++", "-include", "Arduino.h"]
         result = subprocess.run([*cmd, str(src)], capture_output=True, text=True)

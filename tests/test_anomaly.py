@@ -60,11 +60,25 @@ def test_frames_are_stacked_frame_major():
 def harness(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("harness")
     starts, counts, weights = mel_bands()
-    context = {"version": "test", "features": DEFAULT, "mel_starts": starts.tolist(), "mel_counts": counts.tolist(),
-               "mel_weights": weights.tolist(), "feature_mean": [0.0] * 32, "feature_std": [1.0] * 32,
-               "vectors_per_score": 57, "threshold": 1.0, "kmeans_threshold": 1.0, "centroids": [[0.0] * 160],
-               "input_scale": 0.03, "input_zero_point": 0, "output_scale": 0.03, "output_zero_point": 0,
-               "measured_arena": 1, "arena_bytes": 1}
+    context = {
+        "version": "test",
+        "features": DEFAULT,
+        "mel_starts": starts.tolist(),
+        "mel_counts": counts.tolist(),
+        "mel_weights": weights.tolist(),
+        "feature_mean": [0.0] * 32,
+        "feature_std": [1.0] * 32,
+        "vectors_per_score": 57,
+        "threshold": 1.0,
+        "kmeans_threshold": 1.0,
+        "centroids": [[0.0] * 160],
+        "input_scale": 0.03,
+        "input_zero_point": 0,
+        "output_scale": 0.03,
+        "output_zero_point": 0,
+        "measured_arena": 1,
+        "arena_bytes": 1,
+    }
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
     return build(folder / "harness", [CPP / "anomaly_harness.cpp", TEMPLATES / "log_mel.cpp"], [folder, TEMPLATES])
@@ -126,8 +140,11 @@ def test_faults_add_high_frequency_energy():
     machine = make_machine("pump", 4)
 
     def treble(fault: str | None) -> float:  # mean dB of the channels above ~3.5 kHz over a few recordings
-        return float(np.mean([log_mel(machine_sound(machine, 0.5, np.random.default_rng(i), fault, 1.0))[:, 24:]
-                              for i in range(6)]))
+        return float(
+            np.mean(
+                [log_mel(machine_sound(machine, 0.5, np.random.default_rng(i), fault, 1.0))[:, 24:] for i in range(6)]
+            )
+        )
 
     normal = treble(None)
     assert treble("bearing") > normal + 2.0 and treble("rubbing") > normal + 2.0
@@ -271,8 +288,15 @@ def test_anomaly_end_to_end(tmp_path):
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
-    config = AnomalyConfig(ids=2, normal=30, abnormal=8, width=0.25, clusters=4, runs=str(tmp_path / "runs"),
-                           train=TrainConfig(epochs=2, batch_size=256))
+    config = AnomalyConfig(
+        ids=2,
+        normal=30,
+        abnormal=8,
+        width=0.25,
+        clusters=4,
+        runs=str(tmp_path / "runs"),
+        train=TrainConfig(epochs=2, batch_size=256),
+    )
     report = run(config)
     run_dir = Path(report.run_dir)
     saved = json.loads((run_dir / "report.json").read_text())
@@ -289,7 +313,8 @@ def test_anomaly_end_to_end(tmp_path):
     assert (run_dir / "roc.png").is_file() and (deploy / "detector.json").is_file()
     sketch = deploy / "anomaly_sketch"
     assert {"anomaly_sketch.ino", "log_mel.cpp", "audio_provider.cpp", "model_settings.h"} <= {
-        p.name for p in sketch.iterdir()}
+        p.name for p in sketch.iterdir()
+    }
     settings = (sketch / "model_settings.h").read_text()
     assert f"constexpr float kThreshold = {report.thresholds['autoencoder_int8']:.9g}f;" in settings
     compile_sketch(sketch, tmp_path)

@@ -14,10 +14,17 @@ SRC = Path(__file__).parents[1] / "src"
 
 
 def test_import_is_fast_and_loads_no_tensorflow():
-    code = ("import sys, tinymlkit as tm; tm.kws; tm.sine.config(); "
-            "print(sorted(m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(SRC), "PATH": ""})
+    code = (
+        "import sys, tinymlkit as tm; tm.kws; tm.sine.config(); "
+        "print(sorted(m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": ""},
+    )
     assert out.stdout.strip() == "[]"
 
 

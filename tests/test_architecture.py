@@ -4,8 +4,25 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "src" / "tinymlkit"
-GENERIC = ("convert", "runtime", "profile", "deploy", "evaluate", "optimize", "data", "models",
-           "errors", "fileio", "progress", "report", "runs", "cache", "recipe", "pipeline", "train")
+GENERIC = (
+    "convert",
+    "runtime",
+    "profile",
+    "deploy",
+    "evaluate",
+    "optimize",
+    "data",
+    "models",
+    "errors",
+    "fileio",
+    "progress",
+    "report",
+    "runs",
+    "cache",
+    "recipe",
+    "pipeline",
+    "train",
+)
 
 
 def modules() -> dict[str, Path]:
@@ -36,8 +53,13 @@ def graph() -> dict[str, set[str]]:
 
 
 def test_generic_layers_never_import_an_application():
-    offenders = [f"{m} imports {d}" for m, deps in graph().items()
-                 if m.count(".") and m.split(".")[1] in GENERIC for d in deps if d.startswith("tinymlkit.apps")]
+    offenders = [
+        f"{m} imports {d}"
+        for m, deps in graph().items()
+        if m.count(".") and m.split(".")[1] in GENERIC
+        for d in deps
+        if d.startswith("tinymlkit.apps")
+    ]
     assert offenders == []
 
 
@@ -48,7 +70,8 @@ def test_generic_layers_never_name_an_application():
         if len(name.split(".")) > 1 and name.split(".")[1] in GENERIC:
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Compare) and any(
-                        isinstance(c, ast.Constant) and c.value in names for c in node.comparators):
+                    isinstance(c, ast.Constant) and c.value in names for c in node.comparators
+                ):
                     offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
 

@@ -18,8 +18,25 @@ from clirun import one_line_error, tinyml_here
 
 def test_record_imu_from_a_simulated_board(tmp_path):
     with SimulatedBoard("imu", speed=float("inf")) as board:  # in a real process, as a user runs it
-        result = clirun.tinyml("record", "imu", "--port", board.port, "--label", "O", "--subject", "ann",
-                               "--count", "3", "--seconds", "1.5", "--countdown", "0", "--data", str(tmp_path), "--yes")
+        result = clirun.tinyml(
+            "record",
+            "imu",
+            "--port",
+            board.port,
+            "--label",
+            "O",
+            "--subject",
+            "ann",
+            "--count",
+            "3",
+            "--seconds",
+            "1.5",
+            "--countdown",
+            "0",
+            "--data",
+            str(tmp_path),
+            "--yes",
+        )
     assert result.returncode == 0, result.stderr
     assert "3 kept, 0 redone" in result.stdout and "take 3: 150 samples at 99.8" in result.stdout
     assert sorted(p.name for p in (tmp_path / "O").iterdir()) == [f"ann_nohash_{n}.csv" for n in range(3)]
@@ -30,12 +47,30 @@ def test_record_imu_from_a_simulated_board(tmp_path):
 
 def test_record_imu_disconnect_and_bad_input_are_one_line_errors(tmp_path):
     with SimulatedBoard("imu", speed=float("inf"), disconnect_after=2) as board:
-        result = clirun.tinyml("record", "imu", "--port", board.port, "--label", "W", "--subject", "bo",
-                               "--count", "4", "--seconds", "1", "--countdown", "0", "--data", str(tmp_path), "--yes")
+        result = clirun.tinyml(
+            "record",
+            "imu",
+            "--port",
+            board.port,
+            "--label",
+            "W",
+            "--subject",
+            "bo",
+            "--count",
+            "4",
+            "--seconds",
+            "1",
+            "--countdown",
+            "0",
+            "--data",
+            str(tmp_path),
+            "--yes",
+        )
     one_line_error(result, "lost the board", "2 recordings of this session are saved")
     assert len(list((tmp_path / "W").iterdir())) == 2
-    one_line_error(tinyml_here("record", "imu", "--port", str(tmp_path / "ttyACM7"), "--label", "O", "--subject", "a"),
-                   "not found")
+    one_line_error(
+        tinyml_here("record", "imu", "--port", str(tmp_path / "ttyACM7"), "--label", "O", "--subject", "a"), "not found"
+    )
     one_line_error(tinyml_here("record", "imu", "--port", "x", "--label", "a/b", "--subject", "a"), "invalid label")
     one_line_error(tinyml_here("record", "imu", "--port", "x", "--label", "O"), "give --subject NAME")
 
@@ -44,8 +79,23 @@ def test_record_kws_from_a_wav_microphone_then_status(tmp_path):
     rng = np.random.default_rng(0)
     write_wav(tmp_path / "mic.wav", np.concatenate([synthetic_word("yes", 24000, rng) for _ in range(4)]))
     data = tmp_path / "data"
-    result = tinyml_here("record", "kws", "--wav", str(tmp_path / "mic.wav"), "--label", "yes", "--speaker", "ann",
-                    "--count", "3", "--data", str(data), "--yes", "--words", "yes,no")
+    result = tinyml_here(
+        "record",
+        "kws",
+        "--wav",
+        str(tmp_path / "mic.wav"),
+        "--label",
+        "yes",
+        "--speaker",
+        "ann",
+        "--count",
+        "3",
+        "--data",
+        str(data),
+        "--yes",
+        "--words",
+        "yes,no",
+    )
     assert result.returncode == 0, result.stderr
     assert "3 kept, 0 redone" in result.stdout and "dB above the noise" in result.stdout
     assert "missing: no clips of 'no'" in result.stdout
@@ -53,8 +103,12 @@ def test_record_kws_from_a_wav_microphone_then_status(tmp_path):
     status = tinyml_here("record", "status", str(data))
     assert status.returncode == 0 and "yes" in status.stdout and "no silence" in status.stdout
     one_line_error(tinyml_here("record", "kws", "--label", "yes", "--data", str(data)), "give --speaker NAME")
-    one_line_error(tinyml_here("record", "kws", "--label", "yes", "--speaker", "a", "--wav", str(tmp_path / "mic.wav"),
-                          "--port", "x"), "either --wav or --port")
+    one_line_error(
+        tinyml_here(
+            "record", "kws", "--label", "yes", "--speaker", "a", "--wav", str(tmp_path / "mic.wav"), "--port", "x"
+        ),
+        "either --wav or --port",
+    )
 
 
 def test_record_kws_without_a_microphone_is_one_line(tmp_path):
@@ -65,8 +119,23 @@ def test_record_kws_without_a_microphone_is_one_line(tmp_path):
 
 def test_record_kws_with_the_board_microphone(tmp_path):
     with SimulatedBoard("mic", speed=float("inf")) as board:
-        result = tinyml_here("record", "kws", "--port", board.port, "--label", "no", "--speaker", "ann", "--count", "2",
-                        "--countdown", "0", "--data", str(tmp_path), "--yes")
+        result = tinyml_here(
+            "record",
+            "kws",
+            "--port",
+            board.port,
+            "--label",
+            "no",
+            "--speaker",
+            "ann",
+            "--count",
+            "2",
+            "--countdown",
+            "0",
+            "--data",
+            str(tmp_path),
+            "--yes",
+        )
     assert result.returncode == 0, result.stderr
     assert "with nano33ble_sense_rev2:PDM" in result.stdout
     assert len(list((tmp_path / "no").iterdir())) == 2
@@ -96,8 +165,21 @@ def test_record_kws_and_noise_from_the_computer_microphone(tmp_path, monkeypatch
     rng = np.random.default_rng(1)
     speech = np.concatenate([synthetic_word("up", 24000, rng) for _ in range(2)] + [np.zeros(16000 * 3)])
     monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice(speech.astype(np.float32)))
-    result = tinyml_here("record", "kws", "--label", "up", "--speaker", "cy", "--count", "2", "--countdown", "0",
-                    "--data", str(tmp_path), "--yes")
+    result = tinyml_here(
+        "record",
+        "kws",
+        "--label",
+        "up",
+        "--speaker",
+        "cy",
+        "--count",
+        "2",
+        "--countdown",
+        "0",
+        "--data",
+        str(tmp_path),
+        "--yes",
+    )
     assert result.returncode == 0, result.stderr
     assert "with sounddevice:Test Mic" in result.stdout and "2 kept, 0 redone" in result.stdout
     result = tinyml_here("record", "noise", "--data", str(tmp_path), "--seconds", "2", "--name", "desk")

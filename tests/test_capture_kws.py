@@ -200,14 +200,17 @@ def test_quit_and_silence_and_too_many_failures(tmp_path):
         record_keywords(silent, root, "no", "bo", 2)
 
 
-@pytest.mark.parametrize("kwargs, why", [
-    ({"label": "bad/word"}, "invalid label 'bad/word'"),
-    ({"label": "_background_noise_"}, "invalid label"),
-    ({"speaker": ""}, "give --speaker NAME"),
-    ({"speaker": "ann_1"}, "invalid --speaker 'ann_1'"),
-    ({"count": 0}, "--count must be at least 1"),
-    ({"seconds": 0.5}, "shorter than the 1 s clip"),
-])
+@pytest.mark.parametrize(
+    "kwargs, why",
+    [
+        ({"label": "bad/word"}, "invalid label 'bad/word'"),
+        ({"label": "_background_noise_"}, "invalid label"),
+        ({"speaker": ""}, "give --speaker NAME"),
+        ({"speaker": "ann_1"}, "invalid --speaker 'ann_1'"),
+        ({"count": 0}, "--count must be at least 1"),
+        ({"seconds": 0.5}, "shorter than the 1 s clip"),
+    ],
+)
 def test_bad_input_is_one_line(tmp_path, kwargs, why):
     mic = WavFileMicrophone(session_wav(tmp_path / "m.wav", [0.3]))
     args = {"label": "yes", "speaker": "ann", "count": 1, **kwargs}
@@ -245,8 +248,10 @@ def test_metadata_keeps_existing_rows_and_columns(tmp_path):
     update_metadata(tmp_path, [{"path": "yes/a_nohash_0.wav", "speaker": "a"}])
     update_metadata(tmp_path, [{"path": "yes/a_nohash_0.wav", "speaker": "b"}])
     rows = list(csv.DictReader((tmp_path / "metadata.csv").open()))
-    assert rows == [{"path": "yes/v_nohash_0.wav", "voice": "f3", "speaker": ""},
-                    {"path": "yes/a_nohash_0.wav", "voice": "", "speaker": "b"}]
+    assert rows == [
+        {"path": "yes/v_nohash_0.wav", "voice": "f3", "speaker": ""},
+        {"path": "yes/a_nohash_0.wav", "voice": "", "speaker": "b"},
+    ]
     (tmp_path / "metadata.csv").write_text("file,x\n")
     with pytest.raises(TinyMLError, match="not a CSV file with a 'path' column"):
         update_metadata(tmp_path, [{"path": "p"}])
@@ -312,9 +317,14 @@ def test_keyword_spotting_trains_on_clips_recorded_from_a_wav_microphone(tmp_pat
     record_noise(WavFileMicrophone(tmp_path / "noise.wav"), root, "room", 6.0)
     assert kws_status(root, ["yes", "no"]).missing == []
 
-    config = KwsConfig(words=["yes", "no"], data=str(root), model="tiny_conv", width=1.0,
-                       train=TrainConfig(epochs=3, batch_size=32, learning_rate=3e-3),
-                       runs=str(tmp_path / "runs"))
+    config = KwsConfig(
+        words=["yes", "no"],
+        data=str(root),
+        model="tiny_conv",
+        width=1.0,
+        train=TrainConfig(epochs=3, batch_size=32, learning_rate=3e-3),
+        runs=str(tmp_path / "runs"),
+    )
     report = run(config)
     saved = json.loads((Path(report.run_dir) / "report.json").read_text())
     assert saved["data"]["labels"] == ["silence", "unknown", "yes", "no"]

@@ -38,23 +38,30 @@ def test_crc_is_ccitt_false():
 
 
 def test_header_round_trip_keeps_every_field():
-    header = parse(frame("#tinyml v1 sensor=imu rate_hz=99.84 axes=ax,ay,az,gx,gy,gz units=g,g,g,dps,dps,dps "
-                         "encoding=csv board=nano imu=BMI270"))
+    header = parse(
+        frame(
+            "#tinyml v1 sensor=imu rate_hz=99.84 axes=ax,ay,az,gx,gy,gz units=g,g,g,dps,dps,dps "
+            "encoding=csv board=nano imu=BMI270"
+        )
+    )
     assert isinstance(header, StreamHeader)
     assert header.sensor == "imu" and header.rate_hz == 99.84 and header.axes[3] == "gx" and header.board == "nano"
     assert parse_header(header.body()) == header
     assert parse_header(MIC.body()) == MIC
 
 
-@pytest.mark.parametrize("body, why", [
-    ("#tinyml v2 sensor=imu rate_hz=1 axes=a", "protocol v2"),
-    ("#tinyml v1 sensor=imu axes=a", "without rate_hz"),
-    ("#tinyml v1 sensor=gps rate_hz=1 axes=a", "unknown sensor"),
-    ("#tinyml v1 sensor=imu rate_hz=fast axes=a", "not a positive number"),
-    ("#tinyml v1 sensor=imu rate_hz=1 axes=a,b units=g", "different lengths"),
-    ("#tinyml v1 sensor=imu rate_hz=1 axes=a  board=x", "bad field"),
-    ("#tinyml v1 sensor=mic rate_hz=16000 axes=pcm encoding=b64 bits=8", "16-bit"),
-])
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        ("#tinyml v2 sensor=imu rate_hz=1 axes=a", "protocol v2"),
+        ("#tinyml v1 sensor=imu axes=a", "without rate_hz"),
+        ("#tinyml v1 sensor=gps rate_hz=1 axes=a", "unknown sensor"),
+        ("#tinyml v1 sensor=imu rate_hz=fast axes=a", "not a positive number"),
+        ("#tinyml v1 sensor=imu rate_hz=1 axes=a,b units=g", "different lengths"),
+        ("#tinyml v1 sensor=imu rate_hz=1 axes=a  board=x", "bad field"),
+        ("#tinyml v1 sensor=mic rate_hz=16000 axes=pcm encoding=b64 bits=8", "16-bit"),
+    ],
+)
 def test_bad_headers_are_rejected_with_a_reason(body, why):
     with pytest.raises(ProtocolError, match=why):
         parse_header(body)
@@ -71,13 +78,16 @@ def test_sample_lines_parse_strictly():
         parse(frame("1,2,3,4,5,6,7"), None)
 
 
-@pytest.mark.parametrize("line, why", [
-    (b"1.0,2,3,4,5,6,7\n", "no \\*CRC"),
-    (b"1.0,2,3,4,5,6,7*0000\n", "checksum mismatch"),
-    (b"1.0,2,3,4,5,6,7*12\n", "no \\*CRC"),
-    (b"\xff\xfe*ZZZZ\n", "not ASCII"),
-    (frame("1.0,2,3") .replace(b"1.0", b"1.1"), "checksum mismatch"),
-])
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        (b"1.0,2,3,4,5,6,7\n", "no \\*CRC"),
+        (b"1.0,2,3,4,5,6,7*0000\n", "checksum mismatch"),
+        (b"1.0,2,3,4,5,6,7*12\n", "no \\*CRC"),
+        (b"\xff\xfe*ZZZZ\n", "not ASCII"),
+        (frame("1.0,2,3").replace(b"1.0", b"1.1"), "checksum mismatch"),
+    ],
+)
 def test_damaged_lines_are_garbage(line, why):
     with pytest.raises(ProtocolError, match=why):
         unframe(line)
@@ -110,8 +120,9 @@ def host_protocol(tmp_path_factory) -> list[bytes]:
     """Lines printed by the sketches' C++ protocol code, compiled for this computer."""
     tmp = tmp_path_factory.mktemp("protocol")
     sketch = write_capture_sketch("imu", tmp)
-    exe = build(tmp / "protocol_check", [CPP / "protocol_check.cpp", sketch / "tinyml_protocol.cpp"], [sketch],
-                ("-Wextra",))
+    exe = build(
+        tmp / "protocol_check", [CPP / "protocol_check.cpp", sketch / "tinyml_protocol.cpp"], [sketch], ("-Wextra",)
+    )
     return subprocess.run([str(exe)], check=True, capture_output=True).stdout.splitlines(keepends=True)
 
 
@@ -119,9 +130,11 @@ def test_cpp_lines_parse_in_python_with_the_same_values(host_protocol):
     header = parse(host_protocol[0], None)
     assert header.rate_hz == 99.84 and header.axes == ("ax", "ay", "az", "gx", "gy", "gz")
     rows = np.concatenate([parse(line, header).values for line in host_protocol[1:4]])
-    expected = [[0.0, 0.0213, -0.5012, 0.8611, 1.22, -0.43, 0.31],
-                [10.0, 0.0, 2.0, -4.0, 1999.9999, -2000.0, 0.0],
-                [30000.0, 123.4568, -0.06, 0.5, -0.5, 7.0, -7.25]]
+    expected = [
+        [0.0, 0.0213, -0.5012, 0.8611, 1.22, -0.43, 0.31],
+        [10.0, 0.0, 2.0, -4.0, 1999.9999, -2000.0, 0.0],
+        [30000.0, 123.4568, -0.06, 0.5, -0.5, 7.0, -7.25],
+    ]
     np.testing.assert_allclose(rows, expected, atol=1e-9)
     assert b"-0.0000" not in host_protocol[2]  # tiny negatives round to a plain 0
     samples = np.array([0, 1, -1, 32767, -32768, 12345], dtype=np.int16)
@@ -135,8 +148,15 @@ def test_cpp_lines_parse_in_python_with_the_same_values(host_protocol):
 def test_cpp_command_reader_accepts_exactly_the_host_commands(host_protocol):
     results = dict(line.decode().strip().removeprefix("command ").split(" -> ") for line in host_protocol[8:])
     assert results == {
-        "?": "1 0 ''", "r 1500": "2 1500 ''", "r 1500 yes": "2 1500 'yes'", "r 250 my-word_2": "2 250 'my-word_2'",
-        "r 1500 y s": "ignored", "r": "ignored", "x": "ignored", "r 99999999": "ignored", "r 12a": "ignored",
+        "?": "1 0 ''",
+        "r 1500": "2 1500 ''",
+        "r 1500 yes": "2 1500 'yes'",
+        "r 250 my-word_2": "2 250 'my-word_2'",
+        "r 1500 y s": "ignored",
+        "r": "ignored",
+        "x": "ignored",
+        "r 99999999": "ignored",
+        "r 12a": "ignored",
         "r 10 bad!": "ignored",
     }
 
@@ -145,7 +165,8 @@ def test_cpp_command_reader_accepts_exactly_the_host_commands(host_protocol):
 def test_capture_sketches_render_and_compile(sensor, rev, trigger, tmp_path):
     sketch = write_capture_sketch(sensor, tmp_path, rev=rev, baud=230400, motion_trigger=trigger)
     assert sorted(p.name for p in sketch.iterdir() if not p.name.startswith(".")) == sorted(
-        ["README.md", f"capture_{sensor}.ino", "tinyml_protocol.cpp", "tinyml_protocol.h"])
+        ["README.md", f"capture_{sensor}.ino", "tinyml_protocol.cpp", "tinyml_protocol.h"]
+    )
     ino = (sketch / f"capture_{sensor}.ino").read_text()
     assert "kBaud = 230400" in ino
     readme = (sketch / "README.md").read_text()

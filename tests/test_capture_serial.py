@@ -38,8 +38,10 @@ def test_recordings_arrive_complete_and_exact():
 
 
 def test_garbage_is_dropped_never_turned_into_data():
-    with SimulatedBoard("imu", speed=FAST, garbage=0.03, seed=0) as board, \
-            BoardConnection(board.port, stall_timeout=0.3) as conn:
+    with (
+        SimulatedBoard("imu", speed=FAST, garbage=0.03, seed=0) as board,
+        BoardConnection(board.port, stall_timeout=0.3) as conn,
+    ):
         conn.wait_header("imu")
         recordings = [conn.record(1000, label="O") for _ in range(8)]
     assert conn.stats.garbage > 0
@@ -52,8 +54,10 @@ def test_garbage_is_dropped_never_turned_into_data():
 
 
 def test_session_with_garbage_saves_only_clean_recordings(tmp_path):
-    with SimulatedBoard("imu", speed=FAST, garbage=0.02, seed=1) as board, \
-            BoardConnection(board.port, stall_timeout=0.3) as conn:
+    with (
+        SimulatedBoard("imu", speed=FAST, garbage=0.02, seed=1) as board,
+        BoardConnection(board.port, stall_timeout=0.3) as conn,
+    ):
         result = record_gestures(conn, tmp_path, "O", "ann", count=6, seconds=1.5)
     assert len(result.saved) == 6
     for rel in result.saved:
@@ -77,10 +81,13 @@ def test_disconnect_keeps_every_saved_recording_and_drops_the_partial_one(tmp_pa
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("board_baud, host_baud, hint", [
-    (115200, 9600, "the capture sketch talks at 115200 baud: pass --baud 115200"),
-    (9600, 115200, "a wrong baud rate"),
-])
+@pytest.mark.parametrize(
+    "board_baud, host_baud, hint",
+    [
+        (115200, 9600, "the capture sketch talks at 115200 baud: pass --baud 115200"),
+        (9600, 115200, "a wrong baud rate"),
+    ],
+)
 def test_wrong_baud_is_reported_with_the_sketch_baud(board_baud, host_baud, hint):
     with SimulatedBoard("imu", baud=board_baud, speed=FAST) as board, BoardConnection(board.port, host_baud) as conn:
         with pytest.raises(TinyMLError, match="no valid tinyml header") as err:
@@ -145,8 +152,15 @@ def test_reader_survives_lost_markers_restarts_and_stray_samples(scripted):
         conn.wait_header("imu")
         # stray samples and a restart in the middle of a recording: that recording is thrown away, then the
         # request is repeated and answered
-        scripted.write(*rows(2), marker_body("start", id=1, ms=500), *rows(10), HEADER,
-                       marker_body("start", id=1, ms=300), *rows(30), marker_body("end", id=1, n=30))
+        scripted.write(
+            *rows(2),
+            marker_body("start", id=1, ms=500),
+            *rows(10),
+            HEADER,
+            marker_body("start", id=1, ms=300),
+            *rows(30),
+            marker_body("end", id=1, n=30),
+        )
         rec = conn.record(300)
         assert len(rec.data) == 30 and conn.stats.discarded_recordings == 1
         assert conn.stats.dropped["samples outside a recording"] == 2
@@ -163,8 +177,13 @@ def test_reader_survives_lost_markers_restarts_and_stray_samples(scripted):
         with pytest.raises(TakeFailed, match="stopped sending in the middle of recording 4"):
             conn.record(300)
         # time going backwards inside a recording: those samples are dropped
-        scripted.write(marker_body("start", id=5, ms=200), *rows(10), *rows(3), *rows(10, start=100.0),
-                       marker_body("end", id=5, n=23))
+        scripted.write(
+            marker_body("start", id=5, ms=200),
+            *rows(10),
+            *rows(3),
+            *rows(10, start=100.0),
+            marker_body("end", id=5, n=23),
+        )
         rec = conn.record(200)
         assert len(rec.data) == 20 and rec.lost == 3 and np.all(np.diff(rec.data[:, 0]) > 0)
         scripted.write("#error IMU did not start")
@@ -210,8 +229,9 @@ def test_audio_block_ordering_and_gaps(scripted):
         scripted.write(header)
         conn.wait_header("mic")
         a, b = np.arange(256, dtype=np.int16), -np.arange(256, dtype=np.int16)
-        scripted.write(marker_body("start", id=1, ms=32), block_body(256, b), block_body(0, a),
-                       marker_body("end", id=1, n=512))
+        scripted.write(
+            marker_body("start", id=1, ms=32), block_body(256, b), block_body(0, a), marker_body("end", id=1, n=512)
+        )
         rec = conn.record(32)
         np.testing.assert_array_equal(rec.data, np.concatenate([a, b]))
         scripted.write(marker_body("start", id=2, ms=32), block_body(0, a), marker_body("end", id=2, n=512))
@@ -251,14 +271,17 @@ def test_magic_wand_trains_on_gestures_recorded_from_simulated_boards(tmp_path):
             subjects.append(f"sub{i:03d}")
     root = tmp_path / "recorded"
     for k, subject in enumerate(subjects):
-        with SimulatedBoard("imu", speed=FAST, seed=k, garbage=0.005) as board, \
-                BoardConnection(board.port, stall_timeout=0.3) as conn:
+        with (
+            SimulatedBoard("imu", speed=FAST, seed=k, garbage=0.005) as board,
+            BoardConnection(board.port, stall_timeout=0.3) as conn,
+        ):
             for gesture in ("O", "W", "L"):
                 assert len(record_gestures(conn, root, gesture, subject, count=3, seconds=4.0).saved) == 3
     assert imu_status(root).missing == []
 
-    config = WandConfig(data=str(root), runs=str(tmp_path / "runs"),
-                        train=TrainConfig(epochs=6, batch_size=16, learning_rate=3e-3))
+    config = WandConfig(
+        data=str(root), runs=str(tmp_path / "runs"), train=TrainConfig(epochs=6, batch_size=16, learning_rate=3e-3)
+    )
     report = run(config)
     saved = json.loads((Path(report.run_dir) / "report.json").read_text())
     assert saved["app"] == "wand" and saved["data"]["labels"] == ["L", "O", "W"]

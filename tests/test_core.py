@@ -73,9 +73,14 @@ def test_save_run_leaves_no_run_folder_when_a_step_fails(tmp_path):
     def broken(path: Path) -> None:
         raise RuntimeError("figure failed")
 
-    spec = RunSpec(app="toy", runs=str(tmp_path / "runs"), settings={},
-                   sketch_context=tm.sine.sketch_context(tm.sine.config(), [], None), templates=tm.sine.templates,
-                   figures={"broken": ("broken.png", broken)})
+    spec = RunSpec(
+        app="toy",
+        runs=str(tmp_path / "runs"),
+        settings={},
+        sketch_context=tm.sine.sketch_context(tm.sine.config(), [], None),
+        templates=tm.sine.templates,
+        figures={"broken": ("broken.png", broken)},
+    )
     report = ModelReport("toy", "", {}, DataSummary("test", ["a", "b"], {}, {}), int8.summary("dense", 6), {}, {})
     with pytest.raises(RuntimeError, match="figure failed"):
         save_run(spec, int8, report, Stopwatch())

@@ -41,8 +41,11 @@ SWAPPED = ["no/spk004_nohash_8.wav", "yes/spk010_nohash_8.wav"]  # a 'yes' filed
 
 def files(root: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every file under ``root``."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +97,11 @@ def test_fix_quarantines_without_losing_a_file_and_restore_puts_them_back(plante
     assert "leakage no/spk002_nohash_7.wav" in result.stdout and "Quarantined 8 files" in result.stdout
     after = files(planted)
     kept = {p: h for p, h in after.items() if not p.startswith(("_quarantine", "_reports"))}
-    moved = {p.removeprefix("_quarantine/"): h for p, h in after.items()
-             if p.startswith("_quarantine/") and not p.endswith("manifest.json")}
+    moved = {
+        p.removeprefix("_quarantine/"): h
+        for p, h in after.items()
+        if p.startswith("_quarantine/") and not p.endswith("manifest.json")
+    }
     assert len(kept) + len(moved) == len(before) and {**kept, **moved} == before  # nothing lost, nothing changed
     assert set(moved) == set(PLANTED.values()) | set(SWAPPED)
     manifest = json.loads((planted / "_quarantine" / "manifest.json").read_text())
@@ -149,8 +155,14 @@ def test_imu_stats_and_audit(gestures, tmp_path):
     rec = np.loadtxt(root / "0" / "user000_nohash_0.csv", delimiter=",", skiprows=1)
     still = rec.copy()
     still[:, 4:7] = 0.5
-    np.savetxt(root / "0" / "user001_nohash_5.csv", still, delimiter=",", header="t_ms,ax,ay,az,gx,gy,gz",
-               comments="", fmt="%.4f")
+    np.savetxt(
+        root / "0" / "user001_nohash_5.csv",
+        still,
+        delimiter=",",
+        header="t_ms,ax,ay,az,gx,gy,gz",
+        comments="",
+        fmt="%.4f",
+    )
     shutil.copy(root / "1" / "user002_nohash_0.csv", root / "1" / "user002_nohash_5.csv")
     found = {(f.check, f.path) for f in audit_folder(root).findings}
     assert ("silent", "0/user001_nohash_5.csv") in found and ("duplicate", "1/user002_nohash_5.csv") in found
@@ -272,8 +284,11 @@ def test_image_folders_stats_audit_and_augment(pictures, tmp_path):
     s = folder_stats(pictures)
     assert s.kind == "image" and s.files == 51 and not s.timed and s.durations_s == {}
     found = {(f.check, f.path) for f in audit_folder(pictures, label_check=False).findings}
-    assert {("unreadable", "person/broken_nohash_0.png"), ("silent", "person/shot99_nohash_0.png"),
-            ("clipped", "no_person/shot98_nohash_0.png")} <= found
+    assert {
+        ("unreadable", "person/broken_nohash_0.png"),
+        ("silent", "person/shot99_nohash_0.png"),
+        ("clipped", "no_person/shot98_nohash_0.png"),
+    } <= found
     r = augment_folder(pictures, tmp_path / "aug", ops=["flip", "brightness"])
     assert r.skipped == (["person/broken_nohash_0.png"] if split_of("broken") == "train" else [])
     with (tmp_path / "aug" / "augment.csv").open() as f:

@@ -36,8 +36,14 @@ def test_accuracy_false_accepts_and_rejects_per_group():
     assert b.examples == 40 and b.false_reject_rate == 0.5 and b.false_accept_rate == pytest.approx(1 / 20)
     assert b.accuracy == pytest.approx(29 / 40)
     assert (voice.best, voice.worst, voice.gap) == ("a", "b", pytest.approx(11 / 40))
-    assert report.worst == {"column": "voice", "group": "b", "accuracy": pytest.approx(29 / 40),
-                            "gap": pytest.approx(11 / 40), "best": "a", "uncertain": False}
+    assert report.worst == {
+        "column": "voice",
+        "group": "b",
+        "accuracy": pytest.approx(29 / 40),
+        "gap": pytest.approx(11 / 40),
+        "best": "a",
+        "uncertain": False,
+    }
 
 
 def test_float_accuracy_per_group_and_int8_cost_in_the_model_card():
@@ -79,13 +85,32 @@ def test_wilson_interval():
 def _report(source: str, metadata: dict, groups) -> ModelReport:
     counts = {s: {label: 30 for label in LABELS} for s in ("train", "validation", "test")}
     return ModelReport(
-        app="kws", run_dir="runs/kws-x", settings={},
-        data=DataSummary(source=source, labels=LABELS, counts=counts, groups={"train": 20, "validation": 3, "test": 3},
-                         metadata=metadata),
-        model=ModelSummary(family="tiny_conv", parameters=16652, flash_bytes=19776, arena_bytes=9800,
-                           ops=["SOFTMAX"], input_shape=[1, 1960], input_scale=0.1, input_zero_point=-128,
-                           output_scale=1 / 256, output_zero_point=-128, arena_note="host build"),
-        float_metrics={"accuracy": 0.9}, int8_metrics={"accuracy": 0.85}, groups=groups,
+        app="kws",
+        run_dir="runs/kws-x",
+        settings={},
+        data=DataSummary(
+            source=source,
+            labels=LABELS,
+            counts=counts,
+            groups={"train": 20, "validation": 3, "test": 3},
+            metadata=metadata,
+        ),
+        model=ModelSummary(
+            family="tiny_conv",
+            parameters=16652,
+            flash_bytes=19776,
+            arena_bytes=9800,
+            ops=["SOFTMAX"],
+            input_shape=[1, 1960],
+            input_scale=0.1,
+            input_zero_point=-128,
+            output_scale=1 / 256,
+            output_zero_point=-128,
+            arena_note="host build",
+        ),
+        float_metrics={"accuracy": 0.9},
+        int8_metrics={"accuracy": 0.85},
+        groups=groups,
         per_class_recall=dict.fromkeys(LABELS, 0.85),
     )
 
@@ -123,12 +148,29 @@ def test_keyword_model_on_synthetic_voices_breaks_down_by_voice(tmp_path):
     from tinymlkit.train import TrainConfig
 
     variants = ["m1", "f3", "klatt4", "Annie", "m3", "f1", "m2", "f2", "m4", "f4", "klatt2", "klatt3"]
-    synthesize_keyword_dataset(tmp_path / "voices", words=["yes", "no"], variants=variants, voices=12,
-                               clips_per_word=24, unknown_count=24, silence_count=24, noise_seconds=2, holdout=0.3,
-                               workers=1)
-    report = run(KwsConfig(words=["yes", "no"], data=str(tmp_path / "voices"), model="tiny_conv", width=1.0,
-                           train=TrainConfig(epochs=3, batch_size=32), augment=AudioAugment(copies=0),
-                           runs=str(tmp_path / "runs")))
+    synthesize_keyword_dataset(
+        tmp_path / "voices",
+        words=["yes", "no"],
+        variants=variants,
+        voices=12,
+        clips_per_word=24,
+        unknown_count=24,
+        silence_count=24,
+        noise_seconds=2,
+        holdout=0.3,
+        workers=1,
+    )
+    report = run(
+        KwsConfig(
+            words=["yes", "no"],
+            data=str(tmp_path / "voices"),
+            model="tiny_conv",
+            width=1.0,
+            train=TrainConfig(epochs=3, batch_size=32),
+            augment=AudioAugment(copies=0),
+            runs=str(tmp_path / "runs"),
+        )
+    )
     run_dir = Path(report.run_dir)
     saved = json.loads((run_dir / "report.json").read_text())
     variant = next(c for c in saved["groups"]["columns"] if c["column"] == "variant")

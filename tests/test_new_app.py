@@ -46,8 +46,13 @@ class Quadrant(tm.Recipe):
     def build_model(self, config, data):
         import keras
 
-        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(config.width, activation="relu"),
-                                 keras.layers.Dense(len(data.labels), activation="softmax")])
+        return keras.Sequential(
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(config.width, activation="relu"),
+                keras.layers.Dense(len(data.labels), activation="softmax"),
+            ]
+        )
 
     def input_range(self, config, data):
         return (-1.0, 1.0)

@@ -49,8 +49,7 @@ def trained_tiny_conv(tone_features):
     feats, labels = tone_features
     seed_everything(0)
     model = build_model("tiny_conv", SHAPE, len(labels), 0.5)
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     fit(model, feats["train"], feats["validation"], TrainConfig(epochs=4, batch_size=32))
     return model
 
@@ -83,8 +82,9 @@ def test_batch_norm_folds_into_the_convolutions_exactly():
     for layer in model.layers:  # statistics as after training, not the identity
         if isinstance(layer, keras.layers.BatchNormalization):
             n = layer.moving_mean.shape[0]
-            layer.set_weights([rng.uniform(0.5, 2, n), rng.normal(0, 0.3, n), rng.normal(0, 0.5, n),
-                               rng.uniform(0.2, 3, n)])
+            layer.set_weights(
+                [rng.uniform(0.5, 2, n), rng.normal(0, 0.3, n), rng.normal(0, 0.5, n), rng.uniform(0.2, 3, n)]
+            )
     folded = fold_batch_norm(model)
     assert not any(isinstance(layer, keras.layers.BatchNormalization | keras.layers.ReLU) for layer in folded.layers)
     x = rng.uniform(0, 26, (8, 1960)).astype(np.float32)
@@ -106,8 +106,13 @@ def test_qat_model_converts_to_int8_and_runs_in_tflm(tone_features, trained_tiny
     feats, labels = tone_features
     (x_train, y_train), validation, (x_test, y_test) = (feats[s] for s in ("train", "validation", "test"))
     before = [w.copy() for w in trained_tiny_conv.get_weights()]
-    result = quantization_aware_training(trained_tiny_conv, (x_train, y_train), validation,
-                                         TrainConfig(epochs=1, batch_size=32, learning_rate=5e-4), FEATURE_RANGE)
+    result = quantization_aware_training(
+        trained_tiny_conv,
+        (x_train, y_train),
+        validation,
+        TrainConfig(epochs=1, batch_size=32, learning_rate=5e-4),
+        FEATURE_RANGE,
+    )
     assert all(np.array_equal(a, b) for a, b in zip(before, trained_tiny_conv.get_weights(), strict=True))
     assert result.trained.epochs_run == 1
     int8 = verify_int8(result.model, x_train, x_test, input_range=FEATURE_RANGE)
@@ -148,11 +153,14 @@ def test_magnitude_mask_drops_the_smallest_weights():
     assert magnitude_mask(kernel, 0.0).sum() == 4
 
 
-@pytest.mark.parametrize(("schedule", "message"), [
-    (PruneSchedule(target=1.0), "target sparsity"),
-    (PruneSchedule(kind="cubic"), "unknown pruning schedule"),
-    (PruneSchedule(frequency=0), "frequency"),
-])
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        (PruneSchedule(target=1.0), "target sparsity"),
+        (PruneSchedule(kind="cubic"), "unknown pruning schedule"),
+        (PruneSchedule(frequency=0), "frequency"),
+    ],
+)
 def test_bad_schedules_give_one_line_errors(schedule, message):
     with pytest.raises(TinyMLError, match=message) as err:
         schedule.check()
@@ -163,8 +171,12 @@ def test_pruning_reaches_the_target_sparsity_in_the_int8_weights(tone_features, 
     feats, labels = tone_features
     (x_train, y_train), (x_test, y_test) = feats["train"], feats["test"]
     dense = to_int8(trained_tiny_conv, x_train, FEATURE_RANGE)
-    result = prune(clone(trained_tiny_conv), (x_train, y_train), PruneSchedule(target=0.6, frequency=2),
-                   TrainConfig(epochs=3, batch_size=32, learning_rate=1e-3))
+    result = prune(
+        clone(trained_tiny_conv),
+        (x_train, y_train),
+        PruneSchedule(target=0.6, frequency=2),
+        TrainConfig(epochs=3, batch_size=32, learning_rate=1e-3),
+    )
     assert result.sparsity == pytest.approx(0.6, abs=0.005) and kernel_sparsity(result.model) == result.sparsity
     int8 = verify_int8(result.model, x_train, x_test, input_range=FEATURE_RANGE)
     sparse = int8.tflite
@@ -206,17 +218,25 @@ def test_points_parse_and_bad_points_say_the_format():
     assert parse_point("ds_cnn@0.125+qat") == Candidate("ds_cnn", 0.125, "qat")
     assert parse_point(" tiny_conv@1.0+prune75 ") == Candidate("tiny_conv", 1.0, "prune", 0.75)
     assert parse_point("tiny_conv@1.0").name == "tiny_conv@1"
-    for bad, message in [("ds_cnn", "family@width"), ("resnet@1", "unknown model"), ("ds_cnn@0+qat", "width"),
-                         ("ds_cnn@0.5+prune00", "1-99"), ("ds_cnn@0.5+int4", "family@width")]:
+    for bad, message in [
+        ("ds_cnn", "family@width"),
+        ("resnet@1", "unknown model"),
+        ("ds_cnn@0+qat", "width"),
+        ("ds_cnn@0.5+prune00", "1-99"),
+        ("ds_cnn@0.5+int4", "family@width"),
+    ]:
         with pytest.raises(TinyMLError, match=message):
             parse_point(bad)
 
 
-@pytest.mark.parametrize(("config", "message"), [
-    ({"board": "uno"}, "unknown board 'uno'"),
-    ({"points": ()}, "no points"),
-    ({"points": ("ds_cnn@0.5", "ds_cnn@0.50")}, "twice"),
-])
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"board": "uno"}, "unknown board 'uno'"),
+        ({"points": ()}, "no points"),
+        ({"points": ("ds_cnn@0.5", "ds_cnn@0.50")}, "twice"),
+    ],
+)
 def test_bad_sweeps_fail_before_any_work(tmp_path, config, message):
     with pytest.raises(TinyMLError, match=message):
         run_sweep(KWS, SweepConfig(app=KwsConfig(data=str(tmp_path / "missing")), runs=str(tmp_path), **config))
@@ -232,9 +252,20 @@ def test_cli_rejects_bad_points_in_one_line(tmp_path):
 
 @pytest.mark.e2e
 def test_cli_sweep_writes_table_plot_and_models(tone_dataset, tmp_path):
-    result = tinyml("optimize", "--data", str(tone_dataset), "--points", "tiny_conv@0.5,tiny_conv@0.25+qat,"
-                    "tiny_conv@0.5+prune60", "--epochs", "3", "--finetune-epochs", "1", "--runs", str(tmp_path),
-                    env={"COLUMNS": "200"})
+    result = tinyml(
+        "optimize",
+        "--data",
+        str(tone_dataset),
+        "--points",
+        "tiny_conv@0.5,tiny_conv@0.25+qat,tiny_conv@0.5+prune60",
+        "--epochs",
+        "3",
+        "--finetune-epochs",
+        "1",
+        "--runs",
+        str(tmp_path),
+        env={"COLUMNS": "200"},
+    )
     assert result.returncode == 0, result.stderr
     assert "optimization sweep" in result.stdout and "tiny_conv@0.25+qat" in result.stdout
     (folder,) = tmp_path.glob("optimize-*")

@@ -26,8 +26,11 @@ def _png(path: Path, size=(176, 144), mode="L", value=None, seed=0) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     channels = {"L": (), "RGB": (3,), "RGBA": (4,)}[mode]
-    pixels = rng.integers(0, 256, (size[1], size[0], *channels)) if value is None else np.full(
-        (size[1], size[0], *channels), value)
+    pixels = (
+        rng.integers(0, 256, (size[1], size[0], *channels))
+        if value is None
+        else np.full((size[1], size[0], *channels), value)
+    )
     Image.fromarray(pixels.astype(np.uint8), mode=mode).save(path)
     return path
 
@@ -100,9 +103,19 @@ def test_bad_image_files_are_one_line_errors(tmp_path):
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("harness")
-    context = {"version": "test", "frame_width": 176, "frame_height": 144, "size": 96, "input_scale": 1 / 255,
-               "input_zero_point": -128, "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1,
-               "arena_bytes": 1, "labels": LABELS}
+    context = {
+        "version": "test",
+        "frame_width": 176,
+        "frame_height": 144,
+        "size": 96,
+        "input_scale": 1 / 255,
+        "input_zero_point": -128,
+        "output_scale": 1 / 256,
+        "output_zero_point": -128,
+        "measured_arena": 1,
+        "arena_bytes": 1,
+        "labels": LABELS,
+    }
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
     return build(folder / "harness", [CPP / "person_harness.cpp", TEMPLATES / "camera_crop.cpp"], [folder, TEMPLATES])
@@ -110,8 +123,11 @@ def harness(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_sketch_camera_path_matches_python_bit_for_bit(harness, seed):
-    frame = render_scene([9, seed], person=seed % 2 == 0).frame if seed else np.random.default_rng(0).integers(
-        0, 256, (144, 176)).astype(np.uint8)
+    frame = (
+        render_scene([9, seed], person=seed % 2 == 0).frame
+        if seed
+        else np.random.default_rng(0).integers(0, 256, (144, 176)).astype(np.uint8)
+    )
     out = subprocess.run([str(harness)], input=frame.tobytes(), capture_output=True, check=True).stdout
     cpp = np.array(out.split(), dtype=np.int64).reshape(96, 96)
     assert np.array_equal(cpp, camera_crop(frame).astype(np.int64) - 128)
@@ -202,29 +218,62 @@ def test_visual_wake_words_annotations(tmp_path, nested):
         (lambda root: root / "nowhere", "data folder .* not found"),
         (lambda root: (root.mkdir(), root)[1], "no person/ and no_person/ folders, train/validation/test folders"),
         (lambda root: (_png(root / "person" / "a.png"), root)[1], "no no_person/ folder \\(or non_person/\\) in"),
-        (lambda root: ((root / "no_person").mkdir(parents=True), _png(root / "person" / "a.png"), root)[2],
-         "class folder .*no_person has no images"),
-        (lambda root: ((_folder(root) / "person" / "x.gif").write_bytes(b"GIF89a"), root)[1],
-         "x.gif is not a supported image \\(.gif\\); use PNG, JPEG or BMP"),
-        (lambda root: ((_folder(root) / "person" / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n junk"), root)[1],
-         "bad.png is (not an image Pillow can read|damaged or truncated)"),
-        (lambda root: ((_folder(root) / "testing_list.txt").write_text("person/gone.png\n"), root)[1],
-         "testing_list.txt line 1: person/gone.png not found"),
+        (
+            lambda root: ((root / "no_person").mkdir(parents=True), _png(root / "person" / "a.png"), root)[2],
+            "class folder .*no_person has no images",
+        ),
+        (
+            lambda root: ((_folder(root) / "person" / "x.gif").write_bytes(b"GIF89a"), root)[1],
+            "x.gif is not a supported image \\(.gif\\); use PNG, JPEG or BMP",
+        ),
+        (
+            lambda root: ((_folder(root) / "person" / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n junk"), root)[1],
+            "bad.png is (not an image Pillow can read|damaged or truncated)",
+        ),
+        (
+            lambda root: ((_folder(root) / "testing_list.txt").write_text("person/gone.png\n"), root)[1],
+            "testing_list.txt line 1: person/gone.png not found",
+        ),
         (lambda root: (_folder(root / "test"), root)[1], "has test/ but no train/ folder"),
         (lambda root: (root.mkdir(), (root / "x.json").write_text("{oops"), root)[2], "is not valid JSON"),
-        (lambda root: (root.mkdir(), (root / "x.json").write_text('{"images": []}'), root)[2],
-         "is not a Visual Wake Words annotations file"),
-        (lambda root: (root.mkdir(), (root / "x.json").write_text(
-            '{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "category_id": 1}]}'),
-            root)[2], "an annotation without image_id and a 0/1 label"),
-        (lambda root: (root.mkdir(), (root / "x.json").write_text(
-            '{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "label": 1}]}'),
-            root)[2], "image a.jpg of x.json not found in"),
-        (lambda root: (root.mkdir(), (root / "x.json").write_text(
-            '{"images": [{"id": 2, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "label": 1}]}'),
-            root)[2], "image 2 \\(a.jpg\\) has no annotation"),
-        (lambda root: (root.mkdir(), (root / "x.txt").write_text("hello"), root / "x.txt")[2],
-         "is not a folder or a Visual Wake Words .json"),
+        (
+            lambda root: (root.mkdir(), (root / "x.json").write_text('{"images": []}'), root)[2],
+            "is not a Visual Wake Words annotations file",
+        ),
+        (
+            lambda root: (
+                root.mkdir(),
+                (root / "x.json").write_text(
+                    '{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "category_id": 1}]}'
+                ),
+                root,
+            )[2],
+            "an annotation without image_id and a 0/1 label",
+        ),
+        (
+            lambda root: (
+                root.mkdir(),
+                (root / "x.json").write_text(
+                    '{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "label": 1}]}'
+                ),
+                root,
+            )[2],
+            "image a.jpg of x.json not found in",
+        ),
+        (
+            lambda root: (
+                root.mkdir(),
+                (root / "x.json").write_text(
+                    '{"images": [{"id": 2, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "label": 1}]}'
+                ),
+                root,
+            )[2],
+            "image 2 \\(a.jpg\\) has no annotation",
+        ),
+        (
+            lambda root: (root.mkdir(), (root / "x.txt").write_text("hello"), root / "x.txt")[2],
+            "is not a folder or a Visual Wake Words .json",
+        ),
     ],
 )
 def test_bad_data_sets_are_one_line_errors(tmp_path, make, message):
@@ -255,8 +304,13 @@ def test_cli_data_and_errors(tmp_path):
     bad = tinyml("person", "train", "--data", str(tmp_path / "nowhere"))
     assert bad.returncode == 1 and "data folder" in bad.stderr and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
-    missing = tinyml("person", "predict", str(tmp_path / "scenes" / "person" / "scene000001.png"), "--model",
-                     str(tmp_path / "none.tflite"))
+    missing = tinyml(
+        "person",
+        "predict",
+        str(tmp_path / "scenes" / "person" / "scene000001.png"),
+        "--model",
+        str(tmp_path / "none.tflite"),
+    )
     assert missing.returncode == 1 and "model file" in missing.stderr
 
 
@@ -269,9 +323,11 @@ def test_person_end_to_end(tmp_path):
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
-
-    config = PersonConfig(scenes=160, runs=str(tmp_path / "runs"),
-                          train=TrainConfig(epochs=1, batch_size=32, learning_rate=3e-3, decay=True))
+    config = PersonConfig(
+        scenes=160,
+        runs=str(tmp_path / "runs"),
+        train=TrainConfig(epochs=1, batch_size=32, learning_rate=3e-3, decay=True),
+    )
     report = run(config)
     run_dir = Path(report.run_dir)
     saved = json.loads((run_dir / "report.json").read_text())

@@ -252,8 +252,17 @@ def test_cli_profile_writes_table_json_and_html(small_cnn, tmp_path):
     model = tmp_path / "run" / "deploy" / "model.tflite"  # a run folder stands for its deployed model
     model.parent.mkdir(parents=True)
     model.write_bytes(small_cnn)
-    result = tinyml("profile", str(tmp_path / "run"), "--board", "nano33ble", "--json", str(tmp_path / "p.json"),
-                    "--html", str(tmp_path / "p.html"), env=WIDE)
+    result = tinyml(
+        "profile",
+        str(tmp_path / "run"),
+        "--board",
+        "nano33ble",
+        "--json",
+        str(tmp_path / "p.json"),
+        "--html",
+        str(tmp_path / "p.html"),
+        env=WIDE,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "CONV_2D" in out and "tensor arena (TFLM, host)" in out and "verdict: fits" in out and "ms" in out

@@ -147,9 +147,12 @@ def test_special_outputs_are_refused(tmp_path, kind):
 
 def test_unwritable_outputs_are_one_line_errors(tmp_path, capsys):
     (tmp_path / "afile").write_text("x")
-    for args in (["record", "sketch", "imu", "/proc/tinyml"], ["record", "sketch", "imu", str(tmp_path / "afile")],
-                 ["data", "stats", str(tmp_path), "--out", "/proc/x"],
-                 ["profile", str(tmp_path / "afile"), "--html", "/dev/full"]):
+    for args in (
+        ["record", "sketch", "imu", "/proc/tinyml"],
+        ["record", "sketch", "imu", str(tmp_path / "afile")],
+        ["data", "stats", str(tmp_path), "--out", "/proc/x"],
+        ["profile", str(tmp_path / "afile"), "--html", "/dev/full"],
+    ):
         clean_failure(*cli(capsys, *args))
     assert (tmp_path / "afile").read_text() == "x"
 
@@ -199,9 +202,14 @@ def test_kill_at_random_points_leaves_nothing_half_written(tmp_path, mode):
 
 def test_ctrl_c_prints_one_line_and_exit_130(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    proc = subprocess.Popen([sys.executable, "-m", "tinymlkit", "person", "data", str(tmp_path / "p"), "--scenes",
-                             "20000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tinymlkit", "person", "data", str(tmp_path / "p"), "--scenes", "20000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     deadline = time.monotonic() + 120
     while not children.read_text().strip() and time.monotonic() < deadline:  # wait until it draws, in workers
@@ -243,8 +251,9 @@ def test_kill_during_audit_fix_restores_exactly(tmp_path):
         root = tmp_path / f"d{attempt}"
         rels = _data_set(root, 1500)
         before = tree(root)
-        proc = subprocess.Popen([sys.executable, "-c", AUDIT_KILL, str(root), json.dumps(rels)],
-                                stdout=subprocess.PIPE, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", AUDIT_KILL, str(root), json.dumps(rels)], stdout=subprocess.PIPE, env=env
+        )
         proc.stdout.readline()
         time.sleep(rng.uniform(0.0, 0.1))
         proc.kill()
@@ -266,9 +275,15 @@ def test_quarantine_is_linear_and_manifest_is_confined(tmp_path):
     before = tree(root)
     outside = tmp_path / "outside.txt"
     outside.write_text("not yours")
-    for bad in ([{"path": "../outside.txt", "quarantined": "_quarantine/../outside.txt"}],
-                [{"path": "/etc/passwd", "quarantined": "_quarantine//etc/passwd"}],
-                [{"path": "yes/a.wav", "quarantined": "../../outside.txt"}], [1, 2], {"a": 1}, "[", ""):
+    for bad in (
+        [{"path": "../outside.txt", "quarantined": "_quarantine/../outside.txt"}],
+        [{"path": "/etc/passwd", "quarantined": "_quarantine//etc/passwd"}],
+        [{"path": "yes/a.wav", "quarantined": "../../outside.txt"}],
+        [1, 2],
+        {"a": 1},
+        "[",
+        "",
+    ):
         (root / "_quarantine").mkdir(exist_ok=True)
         (root / "_quarantine" / "manifest.json").write_text(bad if isinstance(bad, str) else json.dumps(bad))
         with pytest.raises(TinyMLError):
@@ -321,22 +336,36 @@ def test_concurrent_runs_get_distinct_folders_and_cache_builds_once(tmp_path, mo
 
 # ------------------------------------------------------------------------------------------ generated attacks
 
-NAMES = st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1,
-                max_size=30).filter(lambda s: s not in (".", ".."))
+NAMES = st.text(
+    st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=30
+).filter(lambda s: s not in (".", ".."))
 BAD_NUMBERS = st.one_of(
     st.sampled_from(["nan", "inf", "-inf", "-1", "0", "1e20", "99999999999999999999", "", "[/x]", "1,5", "0x10"]),
-    st.integers(max_value=-1).map(str), st.integers(min_value=2**33).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not 0 <= x <= 2**33).map(repr))
+    st.integers(max_value=-1).map(str),
+    st.integers(min_value=2**33).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not 0 <= x <= 2**33).map(repr),
+)
 
 
 @FAST
-@given(option=st.sampled_from([
-    ("person", "data", "{out}", "--scenes"), ("wand", "data", "{out}", "--users"),
-    ("wand", "data", "{out}", "--repetitions"), ("anomaly", "data", "{out}", "--normal"),
-    ("anomaly", "data", "{out}", "--seconds"), ("anomaly", "data", "{out}", "--ids"),
-    ("kws", "synth", "{out}", "--voices"), ("data", "augment", "{data}", "{out}", "--copies"),
-    ("data", "split", "{data}", "--test"), ("record", "sketch", "imu", "{out}", "--baud"),
-    ("record", "sketch", "imu", "{out}", "--rev")]), value=BAD_NUMBERS)
+@given(
+    option=st.sampled_from(
+        [
+            ("person", "data", "{out}", "--scenes"),
+            ("wand", "data", "{out}", "--users"),
+            ("wand", "data", "{out}", "--repetitions"),
+            ("anomaly", "data", "{out}", "--normal"),
+            ("anomaly", "data", "{out}", "--seconds"),
+            ("anomaly", "data", "{out}", "--ids"),
+            ("kws", "synth", "{out}", "--voices"),
+            ("data", "augment", "{data}", "{out}", "--copies"),
+            ("data", "split", "{data}", "--test"),
+            ("record", "sketch", "imu", "{out}", "--baud"),
+            ("record", "sketch", "imu", "{out}", "--rev"),
+        ]
+    ),
+    value=BAD_NUMBERS,
+)
 def test_bad_numbers_give_one_line_and_write_nothing(tmp_path_factory, capsys, option, value):
     """Values no option accepts (not numbers, not finite, negative, zero counts, beyond every bound)."""
     base = tmp_path_factory.mktemp("num")
@@ -365,8 +394,11 @@ def test_odd_file_names_and_contents_are_handled(tmp_path_factory, capsys, name,
         return
     weird.write_bytes(content)
     before = tree(base)
-    for args in (["data", "stats", str(data), "--out", str(base / "rep")], ["data", "restore", str(data)],
-                 ["data", "stats", str(data / name[:40]), "--out", str(base / "rep")]):
+    for args in (
+        ["data", "stats", str(data), "--out", str(base / "rep")],
+        ["data", "restore", str(data)],
+        ["data", "stats", str(data / name[:40]), "--out", str(base / "rep")],
+    ):
         code, out, err = cli(capsys, *args)
         if code:
             clean_failure(code, out, err)
@@ -443,8 +475,10 @@ def test_huge_images_are_refused_before_decoding(tmp_path):
 
 
 @FAST
-@given(field=st.sampled_from(["epochs", "batch_size", "learning_rate", "patience", "seed"]),
-       value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30)))
+@given(
+    field=st.sampled_from(["epochs", "batch_size", "learning_rate", "patience", "seed"]),
+    value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**30), 10**30)),
+)
 def test_config_ranges_reject_nonsense(field, value):
     from tinymlkit.train import TrainConfig
 

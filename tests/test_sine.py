@@ -83,8 +83,11 @@ def test_sine_end_to_end(tmp_path):
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
-    config = SineConfig(samples=300, runs=str(tmp_path / "runs"),
-                        train=TrainConfig(epochs=40, batch_size=16, learning_rate=1e-2, patience=40))
+    config = SineConfig(
+        samples=300,
+        runs=str(tmp_path / "runs"),
+        train=TrainConfig(epochs=40, batch_size=16, learning_rate=1e-2, patience=40),
+    )
     report = run(config)
     run_dir = Path(report.run_dir)
     saved = json.loads((run_dir / "report.json").read_text())

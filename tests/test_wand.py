@@ -114,9 +114,17 @@ def test_resample_keeps_a_matching_rate_and_interpolates_another():
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("harness")
-    context = {"version": "test", "stroke": WAND, "input_scale": 1 / 255, "input_zero_point": -128,
-               "output_scale": 1 / 256, "output_zero_point": -128, "measured_arena": 1, "arena_bytes": 1,
-               "labels": ["a", "b"]}
+    context = {
+        "version": "test",
+        "stroke": WAND,
+        "input_scale": 1 / 255,
+        "input_zero_point": -128,
+        "output_scale": 1 / 256,
+        "output_zero_point": -128,
+        "measured_arena": 1,
+        "arena_bytes": 1,
+        "labels": ["a", "b"],
+    }
     settings = environment(TEMPLATES).get_template("model_settings.h.j2").render(**context)
     (folder / "model_settings.h").write_text(settings)
     sources = [TEMPLATES / f for f in ("imu_resampler.cpp", "stroke_tracker.cpp", "stroke_raster.cpp")]
@@ -217,8 +225,12 @@ def test_bad_folders_are_one_line_errors(tmp_path):
 
 
 def test_loads_course_strokes_json(tmp_path):
-    doc = {"strokes": [{"strokePoints": [{"x": 0.1 * i, "y": -0.05 * i} for i in range(20)], "label": 3,
-                        "subject": f"s{i % 4}"} for i in range(12)]}
+    doc = {
+        "strokes": [
+            {"strokePoints": [{"x": 0.1 * i, "y": -0.05 * i} for i in range(20)], "label": 3, "subject": f"s{i % 4}"}
+            for i in range(12)
+        ]
+    }
     data = load_strokes_json(_write(tmp_path / "wand.json", json.dumps(doc)))
     assert data.labels == ["3"] and len(data) == 12 and data.extras["format"] == "strokes"
     assert np.allclose(data.x[0][5], [45.0, -22.5])  # course units: 1.0 is 90 degrees
@@ -274,8 +286,14 @@ def test_wand_end_to_end(tmp_path):
     from tinymlkit.deploy.c_array import parse_c_array
     from tinymlkit.train import TrainConfig
 
-    config = WandConfig(gestures=["0", "1", "7"], users=24, repetitions=1, augment=1, runs=str(tmp_path / "runs"),
-                        train=TrainConfig(epochs=2, batch_size=16, learning_rate=3e-3))
+    config = WandConfig(
+        gestures=["0", "1", "7"],
+        users=24,
+        repetitions=1,
+        augment=1,
+        runs=str(tmp_path / "runs"),
+        train=TrainConfig(epochs=2, batch_size=16, learning_rate=3e-3),
+    )
     report = run(config)
     run_dir = Path(report.run_dir)
     saved = json.loads((run_dir / "report.json").read_text())

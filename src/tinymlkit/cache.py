@@ -48,8 +48,10 @@ def cached_dataset(kind: str, settings: dict, build: Callable[[Path], object], b
             shutil.rmtree(aside, ignore_errors=True)
         build(root)
         if not verify_folder(root):
-            raise TinyMLError(f"the built-in {kind} data in {root} did not verify after building; check the disk "
-                              "(space, errors) or set TINYML_CACHE to another folder")
+            raise TinyMLError(
+                f"the built-in {kind} data in {root} did not verify after building; check the disk "
+                "(space, errors) or set TINYML_CACHE to another folder"
+            )
     return root
 
 
@@ -59,8 +61,9 @@ def _locked(root: Path) -> Iterator[None]:
         root.parent.mkdir(parents=True, exist_ok=True)
         handle = open(root.parent / f".{root.name}.lock", "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise TinyMLError(f"cannot use the cache folder {root.parent} ({exc.strerror or exc}); set TINYML_CACHE to "
-                          "a writable folder") from None
+        raise TinyMLError(
+            f"cannot use the cache folder {root.parent} ({exc.strerror or exc}); set TINYML_CACHE to a writable folder"
+        ) from None
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -80,8 +80,9 @@ def check_writable_folder(folder: str | Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise TinyMLError(f"cannot write into {existing} ({exc.strerror or exc}); choose a writable output "
-                          "folder") from None
+        raise TinyMLError(
+            f"cannot write into {existing} ({exc.strerror or exc}); choose a writable output folder"
+        ) from None
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -149,7 +150,7 @@ def remove_stale_parts(folder: str | Path, name: str) -> list[Path]:
     except OSError:
         return removed
     for p in candidates:
-        m = _PART.match(p.name[len(prefix):])
+        m = _PART.match(p.name[len(prefix) :])
         if m is None or (m["pid"] and _alive(int(m["pid"]))):
             continue
         if p.is_dir() and not p.is_symlink():
@@ -272,16 +273,17 @@ def check_output_dir(final: str | Path, force: bool = False) -> Path:
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         mode = os.lstat(final).st_mode
         if stat.S_ISLNK(mode):
-            raise TinyMLError(f"{final} is a symbolic link; tinyml does not write through links: give the real "
-                              "folder")
+            raise TinyMLError(f"{final} is a symbolic link; tinyml does not write through links: give the real folder")
         if not stat.S_ISDIR(mode):
             raise TinyMLError(f"{final} is a file, not a folder; give a new folder for the output")
         if not force:
             foreign = foreign_files(final)
             if foreign:
                 more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
-                raise TinyMLError(f"{final} holds files tinyml did not write ({foreign[0]}{more}); give a new or "
-                                  "empty folder, or pass --force to write beside them (they are kept)")
+                raise TinyMLError(
+                    f"{final} holds files tinyml did not write ({foreign[0]}{more}); give a new or "
+                    "empty folder, or pass --force to write beside them (they are kept)"
+                )
     check_writable_folder(final.parent)
     return final
 
@@ -325,8 +327,10 @@ def _commit(tmp: Path, final: Path, written: dict[str, dict]) -> None:
         return
     clash = sorted(foreign & set(written))
     if clash:
-        raise TinyMLError(f"{final / clash[0]} was not written by tinyml (or was edited since); move it away or "
-                          "choose another folder: --force never replaces such files")
+        raise TinyMLError(
+            f"{final / clash[0]} was not written by tinyml (or was edited since); move it away or "
+            "choose another folder: --force never replaces such files"
+        )
     # ``force`` with the user's files present: replace only our own files, one by one, marked incomplete meanwhile
     old_marker = read_marker(final) or {"files": {}}
     _write_marker(final, {**old_marker["files"], **written}, complete=False)

@@ -173,16 +173,18 @@ def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> Mod
     model = recipe.build_model(config, data)
     with watch("train"):
         training = recipe.train(model, features, config, progress)
-    int8 = verify_int8(model, features["train"][0], features["test"][0], recipe.input_range(config, data), progress,
-                       watch)
+    int8 = verify_int8(
+        model, features["train"][0], features["test"][0], recipe.input_range(config, data), progress, watch
+    )
     trained = Trained(config, data, source, features, model, int8, training)
     trained.scores = recipe.task.score(trained, recipe, progress)
     with watch("measure"):
         trained.details = recipe.measure(trained, progress)
     if real is not None:
         with watch("real-world test"):
-            trained.real_world = measure_real_world(recipe, config, *real, int8.tflite, trained.scores.int8_metrics,
-                                                    progress, recipe.files(trained))
+            trained.real_world = measure_real_world(
+                recipe, config, *real, int8.tflite, trained.scores.int8_metrics, progress, recipe.files(trained)
+            )
     return save_run(run_spec(recipe, trained), int8, run_report(recipe, trained), watch)
 
 

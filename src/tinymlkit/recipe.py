@@ -136,10 +136,22 @@ class Classification(Task):
         float_scores = run.model.predict(x_test, verbose=0, batch_size=256)
         labels = run.data.labels
         floats, int8 = classify(float_scores, y_test, labels), classify(run.int8.outputs, y_test, labels)
-        groups = breakdown(np.argmax(run.int8.outputs, axis=1), y_test, labels, run.data.part("test").meta,
-                           self.negatives, float_predicted=np.argmax(float_scores, axis=1))
-        return Scores({"accuracy": floats.accuracy}, {"accuracy": int8.accuracy}, int8.examples, int8.confusion,
-                      int8.per_class_recall, groups)
+        groups = breakdown(
+            np.argmax(run.int8.outputs, axis=1),
+            y_test,
+            labels,
+            run.data.part("test").meta,
+            self.negatives,
+            float_predicted=np.argmax(float_scores, axis=1),
+        )
+        return Scores(
+            {"accuracy": floats.accuracy},
+            {"accuracy": int8.accuracy},
+            int8.examples,
+            int8.confusion,
+            int8.per_class_recall,
+            groups,
+        )
 
     def figures(self, run: Trained) -> dict[str, tuple[str, Figure]]:
         from tinymlkit.evaluate.plots import plot_confusion
@@ -202,16 +214,25 @@ class AnomalyScore(Task):
         float_test = self.example_scores(x_test, run.model.predict(x_test, verbose=0, batch_size=1024), test_example)
         float_val = self.example_scores(x_val, run.model.predict(x_val, verbose=0, batch_size=1024), val_example)
         int8_test = self.example_scores(x_test, run.int8.outputs, test_example)
-        (t_float, rule), (t_int8, _) = self.threshold(run.config, float_val), self.threshold(
-            run.config, self.example_scores(x_val, int8_val, val_example))
+        (t_float, rule), (t_int8, _) = (
+            self.threshold(run.config, float_val),
+            self.threshold(run.config, self.example_scores(x_val, int8_val, val_example)),
+        )
         anomalous = run.data.part("test").y == 1
         flagged = int8_test > t_int8
-        confusion = [[int(np.sum(~anomalous & ~flagged)), int(np.sum(~anomalous & flagged))],
-                     [int(np.sum(anomalous & ~flagged)), int(np.sum(anomalous & flagged))]]
-        return Scores(summarize_scores(float_test, anomalous, t_float, rule),
-                      summarize_scores(int8_test, anomalous, t_int8, rule), int(len(anomalous)), confusion,
-                      thresholds={"autoencoder_float": t_float, "autoencoder_int8": t_int8}, threshold_rule=rule,
-                      test_scores={"autoencoder int8 (TFLM)": int8_test, "autoencoder float": float_test})
+        confusion = [
+            [int(np.sum(~anomalous & ~flagged)), int(np.sum(~anomalous & flagged))],
+            [int(np.sum(anomalous & ~flagged)), int(np.sum(anomalous & flagged))],
+        ]
+        return Scores(
+            summarize_scores(float_test, anomalous, t_float, rule),
+            summarize_scores(int8_test, anomalous, t_int8, rule),
+            int(len(anomalous)),
+            confusion,
+            thresholds={"autoencoder_float": t_float, "autoencoder_int8": t_int8},
+            threshold_rule=rule,
+            test_scores={"autoencoder int8 (TFLM)": int8_test, "autoencoder float": float_test},
+        )
 
 
 class Recipe:
@@ -297,8 +318,9 @@ class Recipe:
         """``config`` adjusted to a model's labels (e.g. its keywords), to load matching data for it."""
         return config
 
-    def evaluate(self, model: Path, data: Dataset, config, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self, model: Path, data: Dataset, config, labels: list[str] | None = None, progress: ProgressCallback = silent
+    ) -> Evaluation:
         """The int8 model in file ``model`` measured in TFLM on the test split of ``data``."""
         raise TinyMLError(f"{self.name} models cannot be evaluated on a data set yet")
 
@@ -318,8 +340,10 @@ class Recipe:
             overrides["train"] = replace(overrides.get("train", config.train), **training)
         unknown = set(overrides) - {f for f in config.__dataclass_fields__}
         if unknown:
-            raise TinyMLError(f"{self.name} has no setting {', '.join(sorted(unknown))}; its settings are "
-                              f"{', '.join(config.__dataclass_fields__)}")
+            raise TinyMLError(
+                f"{self.name} has no setting {', '.join(sorted(unknown))}; its settings are "
+                f"{', '.join(config.__dataclass_fields__)}"
+            )
         return replace(config, **overrides)
 
     def load(self, config=None, progress: ProgressCallback = silent, **overrides) -> Dataset:
@@ -337,4 +361,3 @@ class Recipe:
 
     def __repr__(self) -> str:
         return f"<recipe {self.name}: {self.title}>"
-

@@ -17,16 +17,35 @@ class TrainConfig:
     zero after ``epochs``: short trainings end settled instead of still jumping about.
     """
 
-    epochs: int = setting(30, help="Maximum epochs (training stops early on validation loss).", min=1,
-                          max=100_000, why="more epochs than that never help")
-    batch_size: int = setting(64, help="Examples per training step.", min=1, max=65_536,
-                              why="larger batches do not fit in memory")
-    learning_rate: float = setting(1e-3, help="Adam's learning rate (the peak one with cosine decay).", positive=True,
-                                   max=10.0, why="larger rates only diverge", flag="--learning-rate")
-    patience: int = setting(6, help="Epochs without a better validation loss before training stops.", min=0,
-                            max=100_000)
-    seed: int = setting(0, help="Not read: a run's seed is its application config's seed (kept for old callers).",
-                        min=0, max=SEED_MAX, why="seeds are unsigned 32-bit numbers", cli=False)
+    epochs: int = setting(
+        30,
+        help="Maximum epochs (training stops early on validation loss).",
+        min=1,
+        max=100_000,
+        why="more epochs than that never help",
+    )
+    batch_size: int = setting(
+        64, help="Examples per training step.", min=1, max=65_536, why="larger batches do not fit in memory"
+    )
+    learning_rate: float = setting(
+        1e-3,
+        help="Adam's learning rate (the peak one with cosine decay).",
+        positive=True,
+        max=10.0,
+        why="larger rates only diverge",
+        flag="--learning-rate",
+    )
+    patience: int = setting(
+        6, help="Epochs without a better validation loss before training stops.", min=0, max=100_000
+    )
+    seed: int = setting(
+        0,
+        help="Not read: a run's seed is its application config's seed (kept for old callers).",
+        min=0,
+        max=SEED_MAX,
+        why="seeds are unsigned 32-bit numbers",
+        cli=False,
+    )
     decay: bool = setting(False, help="Cosine decay of the learning rate to zero over the epochs.", cli=False)
 
     def __post_init__(self) -> None:

@@ -15,8 +15,17 @@ SEED_MAX = 2**32 - 1  # NumPy and Keras seeds are unsigned 32-bit
 MAX_PIXELS = 50_000_000  # larger pictures (a 40000x40000 PNG) would need gigabytes just to be decoded
 
 
-def check_number(flag: str, value: Any, min: float | None = None, max: float | None = None, *,
-                 above: float | None = None, integer: bool = False, why: str = "", optional: bool = False) -> Any:
+def check_number(
+    flag: str,
+    value: Any,
+    min: float | None = None,
+    max: float | None = None,
+    *,
+    above: float | None = None,
+    integer: bool = False,
+    why: str = "",
+    optional: bool = False,
+) -> Any:
     """Refuse ``value`` unless it is a finite number in range; return it. ``flag`` names it in the message."""
     if value is None and optional:
         return value
@@ -61,5 +70,7 @@ def _n(x: float) -> str:
 def check_image_size(path: object, width: int, height: int) -> None:
     """Refuse an image too large to decode safely (checked from its header, before decoding)."""
     if width * height > MAX_PIXELS:
-        raise TinyMLError(f"{path} is {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
-                          "(decoding it would need gigabytes of memory); resize it first")
+        raise TinyMLError(
+            f"{path} is {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit "
+            "(decoding it would need gigabytes of memory); resize it first"
+        )

@@ -11,8 +11,9 @@ from multiprocessing import get_context
 def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A spawn-based process pool whose workers ignore Ctrl-C; on any exception (Ctrl-C included) the pending work
     is cancelled instead of being waited for, so an interrupted command stops at once."""
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+    )
     try:
         yield pool
     except BaseException:

@@ -25,5 +25,6 @@ def quick_exercise() -> QuickExercise:
     exercises = [e for e in u.lab.exercises if getattr(e, "kind", "code") == "code"]
     exercises.sort(key=lambda e: e.slug != PREFERRED[1])
     exercise = exercises[0]
-    return QuickExercise(c, u, u.lab, exercise,
-                         "import numpy as np\n\n" + solution_cells(u.lab.solution_text)[exercise.slug])
+    return QuickExercise(
+        c, u, u.lab, exercise, "import numpy as np\n\n" + solution_cells(u.lab.solution_text)[exercise.slug]
+    )

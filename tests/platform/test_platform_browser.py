@@ -22,8 +22,10 @@ from clirun import SRC, tinyml
 from quick_exercise import quick_exercise
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                                   reason="needs Debian's chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
 PASSWORD = "tiny-ML-journey-2026"
 
 
@@ -38,12 +40,22 @@ def site(tmp_path_factory):
     """The platform as a user starts it, on a free loopback port, with its own data folder and queue."""
     data = tmp_path_factory.mktemp("platform-data")
     port = free_port()
-    env = {**os.environ, "TINYML_PLATFORM_DIR": str(data), "TINYML_GRADE_WALL_S": "90",
-           "TINYML_QUEUE_NAME": f"journey-{port}", "PYTHONPATH": str(SRC)}
+    env = {
+        **os.environ,
+        "TINYML_PLATFORM_DIR": str(data),
+        "TINYML_GRADE_WALL_S": "90",
+        "TINYML_QUEUE_NAME": f"journey-{port}",
+        "PYTHONPATH": str(SRC),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     log = (data / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "tinymlkit", "platform", "serve", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tinymlkit", "platform", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while True:
@@ -56,8 +68,14 @@ def site(tmp_path_factory):
                 pytest.fail("the platform did not start:\n" + (data / "serve.log").read_text()[-3000:])
             time.sleep(0.5)
     # Names unique to this run: on PostgreSQL the site's database outlives the test run.
-    yield {"url": url, "env": env, "data": data, "learner": f"learner{port}", "offline": f"offline{port}",
-           "staff": f"teacher{port}"}
+    yield {
+        "url": url,
+        "env": env,
+        "data": data,
+        "learner": f"learner{port}",
+        "offline": f"offline{port}",
+        "staff": f"teacher{port}",
+    }
     os.killpg(server.pid, signal.SIGTERM)
     try:
         server.wait(timeout=30)
@@ -144,11 +162,18 @@ def test_learner_signs_up_reads_takes_a_quiz_submits_and_sees_grade_and_progress
     shoot(page, "dashboard-desktop")
 
     # The same pages on a phone: nothing wider than the screen.
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                storage_state=context.storage_state())
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        storage_state=context.storage_state(),
+    )
     mobile = phone.new_page()
-    for path, name in ((f"/courses/{c.slug}/{u.slug}/{u.lessons[0].slug}/", "lesson-phone"),
-                       (f"/labs/{u.lab.slug}/", "lab-phone"), ("/dashboard/", "dashboard-phone")):
+    for path, name in (
+        (f"/courses/{c.slug}/{u.slug}/{u.lessons[0].slug}/", "lesson-phone"),
+        (f"/labs/{u.lab.slug}/", "lab-phone"),
+        ("/dashboard/", "dashboard-phone"),
+    ):
         mobile.goto(site["url"] + path)
         width = mobile.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width} px wide on a 390 px phone"
@@ -174,20 +199,47 @@ def test_cli_submit_with_a_personal_token(site, browser, tmp_path):
     exercise, code = quick_solution(u.lab)
     notebook = tmp_path / f"{u.lab.slug}.py"
     notebook.write_text(code)
-    done = tinyml("course", "submit", u.lab.slug, "--exercise", exercise, cwd=tmp_path, timeout=300,
-                  env={"TINYML_PLATFORM_URL": site["url"], "TINYML_TOKEN": token})
+    done = tinyml(
+        "course",
+        "submit",
+        u.lab.slug,
+        "--exercise",
+        exercise,
+        cwd=tmp_path,
+        timeout=300,
+        env={"TINYML_PLATFORM_URL": site["url"], "TINYML_TOKEN": token},
+    )
     assert done.returncode == 0, done.stderr
     assert re.search(r"Score (\d+) / \1 — passed", done.stdout), done.stdout
-    refused = tinyml("course", "submit", u.lab.slug, "--notebook", str(notebook), "--url", site["url"],
-                     "--token", "tml_wrong", cwd=tmp_path)
+    refused = tinyml(
+        "course",
+        "submit",
+        u.lab.slug,
+        "--notebook",
+        str(notebook),
+        "--url",
+        site["url"],
+        "--token",
+        "tml_wrong",
+        cwd=tmp_path,
+    )
     assert refused.returncode == 1 and "unknown token" in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_staff_exports_the_cohort_csv(site, browser, tmp_path):
     password_file = tmp_path / "pw"
     password_file.write_text(PASSWORD)
-    made = tinyml("platform", "admin", "create", site["staff"], "--email", "t@example.org", "--password-file",
-                  str(password_file), env=site["env"])
+    made = tinyml(
+        "platform",
+        "admin",
+        "create",
+        site["staff"],
+        "--email",
+        "t@example.org",
+        "--password-file",
+        str(password_file),
+        env=site["env"],
+    )
     assert made.returncode == 0, made.stderr
     page = browser.new_context(accept_downloads=True).new_page()
     page.goto(site["url"] + "/accounts/login/?next=/instructor/")

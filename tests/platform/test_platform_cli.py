@@ -16,12 +16,43 @@ def test_admin_create_makes_staff_once_and_rejects_weak_passwords(tmp_path):
     good.write_text("a-Long-enough-pass-2026\n")
     weak.write_text("12345\n")
     data = ["--data-dir", str(tmp_path / "site")]
-    made = tinyml("platform", "admin", "create", "ada", "--email", "ada@example.org", "--password-file", str(good),
-                  *data, env=SQLITE)
+    made = tinyml(
+        "platform",
+        "admin",
+        "create",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-file",
+        str(good),
+        *data,
+        env=SQLITE,
+    )
     assert made.returncode == 0 and "Created staff account ada" in made.stdout
-    again = tinyml("platform", "admin", "create", "ada", "--email", "ada@example.org", "--password-file",
-                   str(good), *data, env=SQLITE)
+    again = tinyml(
+        "platform",
+        "admin",
+        "create",
+        "ada",
+        "--email",
+        "ada@example.org",
+        "--password-file",
+        str(good),
+        *data,
+        env=SQLITE,
+    )
     assert again.returncode == 1 and "the account 'ada' exists" in again.stderr
-    rejected = tinyml("platform", "admin", "create", "bo", "--email", "bo@example.org", "--password-file", str(weak),
-                      "--learner", *data, env=SQLITE)
+    rejected = tinyml(
+        "platform",
+        "admin",
+        "create",
+        "bo",
+        "--email",
+        "bo@example.org",
+        "--password-file",
+        str(weak),
+        "--learner",
+        *data,
+        env=SQLITE,
+    )
     assert rejected.returncode == 1 and "password rejected" in rejected.stderr and "Traceback" not in rejected.stderr

@@ -40,8 +40,9 @@ def hostile(client, learner, immediate_queue, monkeypatch, django_capture_on_com
 
 
 def message(sub) -> str:
-    return " ".join([sub.report.get("error") or ""] + [c["message"] for r in sub.report["results"]
-                                                        for c in r["checks"]])
+    return " ".join(
+        [sub.report.get("error") or ""] + [c["message"] for r in sub.report["results"] for c in r["checks"]]
+    )
 
 
 def test_an_endless_loop_is_stopped_and_reported(hostile):

@@ -13,6 +13,7 @@ from quick_exercise import quick_exercise
 
 pytestmark = pytest.mark.django_db
 
+
 def unfinished(exercise) -> str:
     """An exercise cell as the lab hands it out: not done yet."""
     return f"def {exercise.function}(*args, **kwargs):\n    raise NotImplementedError\n"
@@ -35,8 +36,9 @@ def first_exercise():
     return quick.lab, quick.exercise
 
 
-def test_a_wrong_answer_gets_the_local_checkers_feedback(client, learner, first_exercise, immediate_queue,
-                                                         django_capture_on_commit_callbacks):
+def test_a_wrong_answer_gets_the_local_checkers_feedback(
+    client, learner, first_exercise, immediate_queue, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.grading.models import Submission
 
     lab, ex = first_exercise
@@ -52,12 +54,19 @@ def test_a_wrong_answer_gets_the_local_checkers_feedback(client, learner, first_
         if not check.passed:
             assert check.message in page and check.hint in page
     status = client.get(reverse("submission-status", args=[sub.pk])).json()
-    assert status == {"id": sub.pk, "status": "graded", "done": True, "score": 0.0, "max_score": ex.points,
-                      "passed": False}
+    assert status == {
+        "id": sub.pk,
+        "status": "graded",
+        "done": True,
+        "score": 0.0,
+        "max_score": ex.points,
+        "passed": False,
+    }
 
 
-def test_an_uploaded_solution_passes_and_counts_in_progress(client, learner, first_exercise, immediate_queue,
-                                                                   django_capture_on_commit_callbacks):
+def test_an_uploaded_solution_passes_and_counts_in_progress(
+    client, learner, first_exercise, immediate_queue, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     lab, ex = first_exercise
@@ -90,8 +99,9 @@ def test_a_learner_sees_only_their_own_submissions(client, learner, other_learne
     from tinymlkit.platform.grading.models import Submission
 
     lab, ex = first_exercise
-    theirs = Submission.objects.create(user=other_learner, lab=lab.slug, exercise=ex.slug, source="x = 1",
-                                       status="error", error="boom")
+    theirs = Submission.objects.create(
+        user=other_learner, lab=lab.slug, exercise=ex.slug, source="x = 1", status="error", error="boom"
+    )
     client.force_login(learner)
     for name in ("submission", "submission-status"):
         assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
@@ -101,12 +111,15 @@ def test_a_learner_sees_only_their_own_submissions(client, learner, other_learne
     assert client.get(reverse("submission", args=[theirs.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("name,payload,message", [
-    ("big.ipynb", b"{" + b" " * (1024 * 1024 + 10) + b"}", "the limit is 1024 KB"),
-    ("model.tflite", b"TFL3" + b"\x00" * 100, "Upload the lab notebook (.ipynb) or a Python file (.py)."),
-    ("lab.py", b"\xff\xfe\x00binary", "not UTF-8"),
-    ("lab.ipynb", b"this is not json", "not a notebook"),
-])
+@pytest.mark.parametrize(
+    "name,payload,message",
+    [
+        ("big.ipynb", b"{" + b" " * (1024 * 1024 + 10) + b"}", "the limit is 1024 KB"),
+        ("model.tflite", b"TFL3" + b"\x00" * 100, "Upload the lab notebook (.ipynb) or a Python file (.py)."),
+        ("lab.py", b"\xff\xfe\x00binary", "not UTF-8"),
+        ("lab.ipynb", b"this is not json", "not a notebook"),
+    ],
+)
 def test_uploads_are_limited_in_size_and_type(client, learner, first_exercise, name, payload, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -114,14 +127,18 @@ def test_uploads_are_limited_in_size_and_type(client, learner, first_exercise, n
 
     lab, ex = first_exercise
     client.force_login(learner)
-    response = client.post(reverse("submit", args=[lab.slug]),
-                           {"exercise": ex.slug, "notebook": SimpleUploadedFile(name, payload)}, follow=True)
+    response = client.post(
+        reverse("submit", args=[lab.slug]),
+        {"exercise": ex.slug, "notebook": SimpleUploadedFile(name, payload)},
+        follow=True,
+    )
     assert message in response.content.decode()
     assert not Submission.objects.exists()
 
 
-def test_a_crashed_grading_job_is_kept_and_can_be_retried(client, learner, first_exercise, immediate_queue,
-                                                          monkeypatch, django_capture_on_commit_callbacks):
+def test_a_crashed_grading_job_is_kept_and_can_be_retried(
+    client, learner, first_exercise, immediate_queue, monkeypatch, django_capture_on_commit_callbacks
+):
     from tinymlkit.platform.grading import isolation
     from tinymlkit.platform.grading.models import Submission
 
@@ -151,16 +168,18 @@ def test_a_job_lost_with_its_worker_is_marked_and_retryable(learner, first_exerc
     lab, ex = first_exercise
     old = timezone.now() - tasks.stale_after() - timedelta(seconds=5)
     lost = Submission.objects.create(user=learner, lab=lab.slug, source="x", status="running", started_at=old)
-    fresh = Submission.objects.create(user=learner, lab=lab.slug, source="x", status="running",
-                                      started_at=timezone.now())
+    fresh = Submission.objects.create(
+        user=learner, lab=lab.slug, source="x", status="running", started_at=timezone.now()
+    )
     assert tasks.sweep_lost_jobs.call_local() == 1
     lost.refresh_from_db()
     fresh.refresh_from_db()
     assert lost.status == "error" and "Retry" in lost.error and fresh.status == "running"
 
 
-def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_learner, first_exercise,
-                                                         immediate_queue, django_capture_on_commit_callbacks):
+def test_token_api_submits_and_reports_only_to_its_owner(
+    client, learner, other_learner, first_exercise, immediate_queue, django_capture_on_commit_callbacks
+):
     lab, ex = first_exercise
     client.force_login(learner)
     page = client.post(reverse("token")).content.decode()
@@ -169,27 +188,42 @@ def test_token_api_submits_and_reports_only_to_its_owner(client, learner, other_
     body = json.dumps({"lab": lab.slug, "exercise": ex.slug, "name": "mine.py", "source": unfinished(ex)})
     assert client.post(reverse("api-submit"), body, content_type="application/json").status_code == 401
     with django_capture_on_commit_callbacks(execute=True):
-        created = client.post(reverse("api-submit"), body, content_type="application/json",
-                              HTTP_AUTHORIZATION=f"Token {token}")
+        created = client.post(
+            reverse("api-submit"), body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
+        )
     assert created.status_code == 201
-    state = client.get(reverse("api-submission", args=[created.json()["id"]]),
-                       HTTP_AUTHORIZATION=f"Token {token}").json()
+    state = client.get(
+        reverse("api-submission", args=[created.json()["id"]]), HTTP_AUTHORIZATION=f"Token {token}"
+    ).json()
     assert state["status"] == "graded" and state["report"]["results"][0]["exercise"] == ex.slug
     from tinymlkit.platform.accounts.models import ApiToken
 
     other = ApiToken.issue(other_learner)
-    assert client.get(reverse("api-submission", args=[state["id"]]),
-                      HTTP_AUTHORIZATION=f"Token {other}").status_code == 404
-    bad = client.post(reverse("api-submit"), json.dumps({"lab": "nope", "source": "x"}),
-                      content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+    assert (
+        client.get(reverse("api-submission", args=[state["id"]]), HTTP_AUTHORIZATION=f"Token {other}").status_code
+        == 404
+    )
+    bad = client.post(
+        reverse("api-submit"),
+        json.dumps({"lab": "nope", "source": "x"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
     assert bad.status_code == 404
 
 
 def fake_report(lab, passed: bool) -> dict:
     """A grade report as the grader writes it, every exercise passed or failed (for progress tests)."""
-    results = [{"exercise": e.slug, "score": float(e.points) if passed else 0.0, "max_score": float(e.points),
-                "passed": passed, "checks": [{"name": "check", "passed": passed, "message": "", "hint": ""}]}
-               for e in lab.exercises]
+    results = [
+        {
+            "exercise": e.slug,
+            "score": float(e.points) if passed else 0.0,
+            "max_score": float(e.points),
+            "passed": passed,
+            "checks": [{"name": "check", "passed": passed, "message": "", "hint": ""}],
+        }
+        for e in lab.exercises
+    ]
     report = course.GradeReport.from_dict({"lab": lab.slug, "results": results, "error": None, "duration_s": 1.0})
     return report.to_dict()
 
@@ -202,10 +236,25 @@ def test_instructor_sees_struggling_learners_and_exports_csv(client, learner, ot
 
     c, u, lab = graded_lab
     for _ in range(3):
-        Submission.objects.create(user=learner, lab=lab.slug, source="x", status="graded", score=0,
-                                  max_score=1, report=fake_report(lab, False))
-    Submission.objects.create(user=other_learner, lab=lab.slug, source="x", status="graded", score=1, max_score=1,
-                              passed=True, report=fake_report(lab, True))
+        Submission.objects.create(
+            user=learner,
+            lab=lab.slug,
+            source="x",
+            status="graded",
+            score=0,
+            max_score=1,
+            report=fake_report(lab, False),
+        )
+    Submission.objects.create(
+        user=other_learner,
+        lab=lab.slug,
+        source="x",
+        status="graded",
+        score=1,
+        max_score=1,
+        passed=True,
+        report=fake_report(lab, True),
+    )
     client.force_login(staff)
     page = client.get(reverse("instructor")).content.decode()
     struggling = page.split("Struggling learners")[1]
@@ -230,12 +279,14 @@ def test_certificate_only_when_every_graded_item_passed(client, learner, graded_
     client.force_login(learner)
     assert client.get(reverse("certificate", args=[c.slug])).status_code == 403
     for lab in content.graded_labs(c):
-        Submission.objects.create(user=learner, lab=lab.slug, source="x", status="graded", passed=True,
-                                  report=fake_report(lab, True))
+        Submission.objects.create(
+            user=learner, lab=lab.slug, source="x", status="graded", passed=True, report=fake_report(lab, True)
+        )
     for u in c.units:
         if u.quiz and u.quiz.questions:
             n = len(u.quiz.questions)
-            QuizAttempt.objects.create(user=learner, course=c.slug, unit=u.slug, answers={}, score=n, max_score=n,
-                                       report={})
+            QuizAttempt.objects.create(
+                user=learner, course=c.slug, unit=u.slug, answers={}, score=n, max_score=n, report={}
+            )
     page = client.get(reverse("certificate", args=[c.slug]))
     assert page.status_code == 200 and "certificate of completion" in page.content.decode()

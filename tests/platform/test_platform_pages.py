@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 def lesson_urls():
     from tinymlkit.platform.courses import content
 
-    return [reverse("lesson", args=[c.slug, u.slug, le.slug])
-            for c in content.catalog().courses for u in c.units for le in u.lessons]
+    return [
+        reverse("lesson", args=[c.slug, u.slug, le.slug])
+        for c in content.catalog().courses
+        for u in c.units
+        for le in u.lessons
+    ]
 
 
 def test_catalogue_lists_the_four_courses(client):
@@ -70,9 +74,10 @@ def test_lesson_figures_are_served(client):
 def test_rendering_escapes_raw_html_and_highlights_code():
     from tinymlkit.platform.courses.rendering import render_markdown
 
-    html = render_markdown("Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n"
-                           "```python\nimport numpy as np\n```")
-    assert "<script" not in html and "href=\"javascript" not in html
+    html = render_markdown(
+        "Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n```python\nimport numpy as np\n```"
+    )
+    assert "<script" not in html and 'href="javascript' not in html
     assert '<span class="kn">import</span>' in html
     assert "<table>" in render_markdown("| a | b |\n|---|---|\n| 1 | 2 |")
 
@@ -90,8 +95,12 @@ def test_private_pages_need_a_login(client, name):
 
 def test_lab_quiz_and_certificate_need_a_login(client, graded_lab, quiz_unit):
     c, u, lab = graded_lab
-    for url in (reverse("lab", args=[lab.slug]), reverse("lab-notebook", args=[lab.slug]),
-                reverse("quiz", args=list(_slugs(quiz_unit))), reverse("certificate", args=[c.slug])):
+    for url in (
+        reverse("lab", args=[lab.slug]),
+        reverse("lab-notebook", args=[lab.slug]),
+        reverse("quiz", args=list(_slugs(quiz_unit))),
+        reverse("certificate", args=[c.slug]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 
@@ -108,8 +117,10 @@ def test_instructor_view_is_staff_only(client, learner):
 
 
 def test_signup_logs_in_and_login_logout_work(client):
-    response = client.post(reverse("signup"), {"username": "newbie", "email": "n@example.org",
-                                               "password1": "tiny-ML-2026!", "password2": "tiny-ML-2026!"})
+    response = client.post(
+        reverse("signup"),
+        {"username": "newbie", "email": "n@example.org", "password1": "tiny-ML-2026!", "password2": "tiny-ML-2026!"},
+    )
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
     client.post(reverse("logout"))
@@ -119,8 +130,9 @@ def test_signup_logs_in_and_login_logout_work(client):
 
 
 def test_signup_rejects_a_weak_password_and_a_taken_email(client, learner):
-    response = client.post(reverse("signup"), {"username": "x", "email": "ada@example.org",
-                                               "password1": "123", "password2": "123"})
+    response = client.post(
+        reverse("signup"), {"username": "x", "email": "ada@example.org", "password1": "123", "password2": "123"}
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "An account with this e-mail exists" in text and "too short" in text
@@ -134,8 +146,9 @@ def test_password_reset_sends_a_working_link(client, learner):
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     assert form.status_code == 200 and "new password" in form.content.decode().lower()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "An0ther-long-one", "new_password2":
-                                                     "An0ther-long-one"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "An0ther-long-one", "new_password2": "An0ther-long-one"}
+    )
     assert done.status_code == 302
     assert client.login(username="ada", password="An0ther-long-one")
 

@@ -46,8 +46,10 @@ def imu_table(recording: Recording) -> np.ndarray:
     header = recording.header
     missing = [a for a in IMU_AXES if a not in header.axes]
     if missing:
-        raise TinyMLError(f"the board's IMU stream has no {missing[0]} axis (axes={','.join(header.axes)}); "
-                          "use the capture sketch from 'tinyml record sketch imu'")
+        raise TinyMLError(
+            f"the board's IMU stream has no {missing[0]} axis (axes={','.join(header.axes)}); "
+            "use the capture sketch from 'tinyml record sketch imu'"
+        )
     out = np.empty((len(recording.data), 7))
     out[:, 0] = recording.data[:, 0]
     for i, axis in enumerate(IMU_AXES):
@@ -77,15 +79,13 @@ def gesture_take(recording: Recording, number: int, attempt: int) -> Take:
     if len(rows) < MIN_SAMPLES:
         take.problems.append(f"only {len(rows)} samples arrived; a recording needs {MIN_SAMPLES}")
     if recording.expected and recording.lost / recording.expected > MAX_LOST:
-        take.problems.append(f"{recording.lost} of {recording.expected} samples arrived damaged (noisy cable or "
-                             "port?)")
+        take.problems.append(f"{recording.lost} of {recording.expected} samples arrived damaged (noisy cable or port?)")
     if len(rows):
         gyro = rows[:, 4:7]
         swing = float(np.max(np.linalg.norm(gyro - np.median(gyro, axis=0), axis=1)))
         take.info["peak_dps"] = round(swing, 1)
         if swing < MIN_MOTION_DPS:
-            take.problems.append(f"the board hardly moved (peak {swing:.0f} deg/s): draw the gesture while it "
-                                 "records")
+            take.problems.append(f"the board hardly moved (peak {swing:.0f} deg/s): draw the gesture while it records")
     return take
 
 
@@ -130,8 +130,9 @@ def record_gestures(
     def save(t: Take) -> str:
         rel = f"{label}/{subject}_nohash_{next_index(folder, subject, '.csv')}.csv"
         write_recording(root / rel, t.data)
-        update_metadata(root, [{"path": rel, "label": label, "subject": subject, "hand": hand, **t.info,
-                                "recorded_at": now_utc()}])
+        update_metadata(
+            root, [{"path": rel, "label": label, "subject": subject, "hand": hand, **t.info, "recorded_at": now_utc()}]
+        )
         return rel
 
     return run_session(count, take, save, review, before_take, where=str(root))

@@ -59,8 +59,9 @@ class Trim:
         return self.peak_dbfs - self.floor_dbfs
 
 
-def trim_to_speech(audio: np.ndarray, sample_rate: int = SAMPLE_RATE, length: int = SAMPLE_RATE,
-                   min_snr_db: float = MIN_SNR_DB) -> Trim:
+def trim_to_speech(
+    audio: np.ndarray, sample_rate: int = SAMPLE_RATE, length: int = SAMPLE_RATE, min_snr_db: float = MIN_SNR_DB
+) -> Trim:
     """The ``length``-sample clip of ``audio`` centred on its speech (energy-based voice activity)."""
     audio = np.asarray(audio, dtype=np.float32)
     frame = max(1, sample_rate * FRAME_MS // 1000)
@@ -102,13 +103,16 @@ def keyword_take(audio: np.ndarray, label: str, number: int, attempt: int, sampl
         return take
     take.info["speech_ms"] = round(trim.speech_ms[1] - trim.speech_ms[0])
     if not trim.speech:
-        take.problems.append(f"no speech heard (peak {trim.peak_dbfs:.0f} dBFS, {trim.snr_db:.0f} dB above the "
-                             "noise): speak louder or closer to the microphone")
+        take.problems.append(
+            f"no speech heard (peak {trim.peak_dbfs:.0f} dBFS, {trim.snr_db:.0f} dB above the "
+            "noise): speak louder or closer to the microphone"
+        )
     elif trim.cut_off == "start":
         take.problems.append("the word was already under way when recording started: speak after the countdown")
     elif trim.cut_off == "end":
-        take.problems.append("the word ran past the end of the take: speak right after the countdown, or raise "
-                             "--seconds")
+        take.problems.append(
+            "the word ran past the end of the take: speak right after the countdown, or raise --seconds"
+        )
     if trim.clipped:
         take.notes.append("the level hit full scale (clipped): speak a little further from the microphone")
     return take
@@ -143,20 +147,24 @@ def record_keywords(
     def save(t: Take) -> str:
         rel = f"{label}/{speaker}_nohash_{next_index(folder, speaker, '.wav')}.wav"
         write_wav(root / rel, t.data, mic.sample_rate)
-        update_metadata(root, [{"path": rel, "label": label, "speaker": speaker, "device": mic.name, **t.info,
-                                "recorded_at": now_utc()}])
+        update_metadata(
+            root,
+            [{"path": rel, "label": label, "speaker": speaker, "device": mic.name, **t.info, "recorded_at": now_utc()}],
+        )
         return rel
 
     return run_session(count, take, save, review, before_take, where=str(root))
 
 
-def record_noise(mic: Microphone, root: str | Path, name: str, seconds: float,
-                 on_level: LevelCallback | None = None) -> Path:
+def record_noise(
+    mic: Microphone, root: str | Path, name: str, seconds: float, on_level: LevelCallback | None = None
+) -> Path:
     """Record ``seconds`` of background noise into ``<root>/_background_noise_/<name>.wav``."""
     check_name(name, "--name")
     if seconds < 1.0:
-        raise TinyMLError(f"--seconds {seconds:g} is too short for background noise; record at least 1 s (30+ is "
-                          "better)")
+        raise TinyMLError(
+            f"--seconds {seconds:g} is too short for background noise; record at least 1 s (30+ is better)"
+        )
     folder = writable_folder(Path(root) / BACKGROUND_DIR)
     path = folder / f"{name}.wav"
     if path.exists():
@@ -208,12 +216,13 @@ def kws_status(root: str | Path, words: list[str] | None = None) -> KwsStatus:
                     "more speakers (or the same person under another --speaker name)"
                 )
     if SILENCE not in counts and noise == 0:
-        status.missing.append(f"no silence: 'tinyml record noise --data {root}' or 'tinyml record kws --label "
-                              "silence'")
+        status.missing.append(f"no silence: 'tinyml record noise --data {root}' or 'tinyml record kws --label silence'")
     others = [w for w in counts if w not in keywords and w not in (SILENCE,)]
     if words and not others:
-        status.missing.append(f"no '{UNKNOWN}' examples: record a few other words (e.g. --label other) that the "
-                              "model must not mistake for the keywords")
+        status.missing.append(
+            f"no '{UNKNOWN}' examples: record a few other words (e.g. --label other) that the "
+            "model must not mistake for the keywords"
+        )
     if not words:
         status.advice.append("give --words to check the 'unknown' class: folders that are not keywords become it")
     small = [w for w in keywords if w in counts and sum(counts[w].values()) < 30]

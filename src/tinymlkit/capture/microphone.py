@@ -89,8 +89,9 @@ class SoundDeviceMicrophone:
         block = max(1, int(BLOCK_S * self.sample_rate))
         chunks, got = [], 0
         try:
-            with self._sd.InputStream(samplerate=self.sample_rate, channels=1, dtype="float32", blocksize=block,
-                                      device=self.device) as stream:
+            with self._sd.InputStream(
+                samplerate=self.sample_rate, channels=1, dtype="float32", blocksize=block, device=self.device
+            ) as stream:
                 while got < frames:
                     data, _overflowed = stream.read(min(block, frames - got))
                     chunks.append(np.array(data[:, 0], dtype=np.float32))
@@ -163,8 +164,9 @@ class WavFileMicrophone:
         pass
 
 
-def open_microphone(wav: str | Path | None = None, device: int | str | None = None,
-                    sample_rate: int = SAMPLE_RATE) -> Microphone:
+def open_microphone(
+    wav: str | Path | None = None, device: int | str | None = None, sample_rate: int = SAMPLE_RATE
+) -> Microphone:
     """A :class:`WavFileMicrophone` for ``wav``, else the computer's microphone (``device``: name or index)."""
     if wav is not None:
         return WavFileMicrophone(wav, sample_rate)

@@ -220,4 +220,3 @@ def block_body(first: int, samples: np.ndarray) -> str:
 def marker_body(kind: str, **fields: object) -> str:
     """``#start id=.. ...`` / ``#end id=.. n=..`` bodies."""
     return f"#{kind} " + " ".join(f"{k}={v}" for k, v in fields.items())
-

@@ -90,8 +90,9 @@ class BoardConnection:
         except ImportError:  # pragma: no cover - pyserial is a dependency
             raise TinyMLError("serial capture needs pyserial: pip install pyserial") from None
         if baud == 1200:  # opening at 1200 baud is the Arduino signal to reset into the bootloader
-            raise TinyMLError(f"1200 baud resets Arduino boards into their bootloader; use the sketch's baud "
-                              f"(--baud {DEFAULT_BAUD})")
+            raise TinyMLError(
+                f"1200 baud resets Arduino boards into their bootloader; use the sketch's baud (--baud {DEFAULT_BAUD})"
+            )
         self.port, self.baud, self.stall_timeout = port, baud, stall_timeout
         self.header: StreamHeader | None = None
         self.stats = LinkStats()
@@ -159,9 +160,11 @@ class BoardConnection:
                 f"no data from {self.port} in {timeout:g} s; upload the capture sketch ('tinyml record sketch "
                 f"{sensor or 'imu'} OUT') and check the port ('tinyml device ports')"
             )
-        hint = (f"the capture sketch talks at {DEFAULT_BAUD} baud: pass --baud {DEFAULT_BAUD}"
-                if self.baud != DEFAULT_BAUD else
-                "a wrong baud rate (pass the --baud the sketch's Serial.begin uses) or another sketch on the board")
+        hint = (
+            f"the capture sketch talks at {DEFAULT_BAUD} baud: pass --baud {DEFAULT_BAUD}"
+            if self.baud != DEFAULT_BAUD
+            else "a wrong baud rate (pass the --baud the sketch's Serial.begin uses) or another sketch on the board"
+        )
         raise TinyMLError(
             f"no valid tinyml header from {self.port} at {self.baud} baud in {timeout:g} s ({received} bytes, "
             f"{garbage} unreadable lines); likely {hint}"
@@ -227,8 +230,7 @@ class BoardConnection:
                     started, chunks, nbytes, t_start = event, [], 0, time.monotonic()
                     deadline = time.monotonic() + self.stall_timeout + int(event.fields.get("ms", "0")) / 1000
                 elif started is not None and (event.id == started.id or started.id < 0):
-                    return self._assemble(started, chunks, int(event.fields["n"]), time.monotonic() - t_start,
-                                          nbytes)
+                    return self._assemble(started, chunks, int(event.fields["n"]), time.monotonic() - t_start, nbytes)
                 else:
                     self.stats.dropped["#end without #start"] += 1
                 continue
@@ -378,8 +380,9 @@ class SerialMicrophone:
 
         ms = int(round(seconds * 1000))
         if self.max_ms and ms > self.max_ms:
-            raise TinyMLError(f"the board records at most {self.max_ms} ms at a time; use --seconds "
-                              f"{self.max_ms / 1000:g} or less")
+            raise TinyMLError(
+                f"the board records at most {self.max_ms} ms at a time; use --seconds {self.max_ms / 1000:g} or less"
+            )
         rec = self._conn.record(ms, self.label)
         self.last = rec
         if rec.lost:

@@ -202,4 +202,3 @@ def run_session(
                         f"{len(result.saved)} saved so far: fix the setup and run the command again"
                     )
     return result
-

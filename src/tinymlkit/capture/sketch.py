@@ -26,8 +26,14 @@ TRIGGER_MS = 2000  # motion trigger: recording length
 PROTOCOL_FILES = ("tinyml_protocol.h", "tinyml_protocol.cpp")
 
 
-def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int = DEFAULT_BAUD,
-                         motion_trigger: bool = False, force: bool = False) -> Path:
+def write_capture_sketch(
+    sensor: str,
+    out: str | Path,
+    rev: int = 2,
+    baud: int = DEFAULT_BAUD,
+    motion_trigger: bool = False,
+    force: bool = False,
+) -> Path:
     """Write the sketch folder ``<out>/capture_<sensor>/`` (sketch, protocol files, README) and return it.
 
     A sketch written earlier is replaced only while unedited: an edited file is never overwritten (``force``
@@ -39,11 +45,20 @@ def write_capture_sketch(sensor: str, out: str | Path, rev: int = 2, baud: int =
     check_number("--baud", baud, 300, 4_000_000, integer=True, why="the fastest rate a USB serial port offers")
     sketch = f"capture_{sensor}"
     context = {
-        "version": __version__, "protocol": PROTOCOL_VERSION, "sketch": sketch, "sensor": sensor, "board": BOARD,
-        "rev": rev, "revision_text": REVISIONS[rev] if sensor == "imu" else "any revision",
-        "board_name": BOARD_NAMES[rev], "baud": baud,
-        "motion_trigger": motion_trigger, "trigger_dps": f"{TRIGGER_DPS:.1f}f", "trigger_ms": TRIGGER_MS,
-        "max_ms": MIC_MAX_MS, "block": MIC_BLOCK,
+        "version": __version__,
+        "protocol": PROTOCOL_VERSION,
+        "sketch": sketch,
+        "sensor": sensor,
+        "board": BOARD,
+        "rev": rev,
+        "revision_text": REVISIONS[rev] if sensor == "imu" else "any revision",
+        "board_name": BOARD_NAMES[rev],
+        "baud": baud,
+        "motion_trigger": motion_trigger,
+        "trigger_dps": f"{TRIGGER_DPS:.1f}f",
+        "trigger_ms": TRIGGER_MS,
+        "max_ms": MIC_MAX_MS,
+        "block": MIC_BLOCK,
         **_readme_context(sensor, rev, baud, motion_trigger),
     }
     out = Path(out)
@@ -72,8 +87,12 @@ def _readme_context(sensor: str, rev: int, baud: int, motion_trigger: bool) -> d
                 f"({'99.84' if rev == 2 else '119'} Hz): about 7 KB/s, well within USB serial and even a "
                 "115200-baud UART (11.5 KB/s)",
                 "the host asks for each recording (`r <ms> [label]`)"
-                + ("; with MOTION_TRIGGER 1 a swing above "
-                   f"{TRIGGER_DPS:g} deg/s starts a {TRIGGER_MS} ms recording by itself" if motion_trigger else ""),
+                + (
+                    "; with MOTION_TRIGGER 1 a swing above "
+                    f"{TRIGGER_DPS:g} deg/s starts a {TRIGGER_MS} ms recording by itself"
+                    if motion_trigger
+                    else ""
+                ),
             ],
         }
     return {

@@ -46,8 +46,7 @@ app.add_typer(compete.app, name="compete")
 
 
 # Former names, kept for one release with a notice.
-app.add_typer(record.board_app, name="board", hidden=True,
-              callback=lambda: renamed("tinyml board", "tinyml device"))
+app.add_typer(record.board_app, name="board", hidden=True, callback=lambda: renamed("tinyml board", "tinyml device"))
 
 
 @app.command("boards", hidden=True)
@@ -115,11 +114,16 @@ def describe(exc: BaseException) -> str:
         paths = " -> ".join(repr(str(p))[1:-1] for p in (exc.filename, exc.filename2) if p is not None)
         return f"{paths}: {what}; check the path and its permissions" if paths else f"{what} (operating system)"
     if isinstance(exc, UnicodeError):
-        return (f"text that is not valid UTF-8 ({exc}); rename the file or save the list as UTF-8"
-                if isinstance(exc, UnicodeDecodeError) else f"a name that cannot be encoded ({exc}); rename it")
+        return (
+            f"text that is not valid UTF-8 ({exc}); rename the file or save the list as UTF-8"
+            if isinstance(exc, UnicodeDecodeError)
+            else f"a name that cannot be encoded ({exc}); rename it"
+        )
     if isinstance(exc, MemoryError):
         return "out of memory; use smaller sizes (fewer samples, a narrower model)"
     if isinstance(exc, RecursionError):
         return "nesting too deep (a symbolic-link loop?); check the folder"
-    return (f"unexpected {type(exc).__name__}: {exc}; this is a bug in tinyml, please report it "
-            "(TINYML_DEBUG=1 shows the traceback)")
+    return (
+        f"unexpected {type(exc).__name__}: {exc}; this is a bug in tinyml, please report it "
+        "(TINYML_DEBUG=1 shows the traceback)"
+    )

@@ -13,13 +13,23 @@ from tinymlkit.cli.config_options import config_command
 from tinymlkit.errors import TinyMLError
 
 MODEL_OPTION = inspect.Parameter(
-    "model", inspect.Parameter.KEYWORD_ONLY, annotation=Path | None,
-    default=typer.Option(None, "--model", help="int8 .tflite model; default: the newest run's."))
-FORCE_OPTION = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
-                            "never replaced or deleted (see docs/safety.md).")
+    "model",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=Path | None,
+    default=typer.Option(None, "--model", help="int8 .tflite model; default: the newest run's."),
+)
+FORCE_OPTION = typer.Option(
+    False,
+    "--force",
+    help="Write into a folder that holds other files too; they are kept, "
+    "never replaced or deleted (see docs/safety.md).",
+)
 LABELS_OPTION = inspect.Parameter(
-    "labels", inspect.Parameter.KEYWORD_ONLY, annotation=str | None,
-    default=typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."))
+    "labels",
+    inspect.Parameter.KEYWORD_ONLY,
+    annotation=str | None,
+    default=typer.Option(None, "--labels", help="Comma-separated labels; default: labels.txt by the model."),
+)
 
 
 def model_path(model: Path | None, app: str, runs: Path = Path("runs")) -> Path:
@@ -53,40 +63,70 @@ def recipe_of(app: str):
     return import_module(f"tinymlkit.apps.{app}.recipe").recipe
 
 
-def add_app_commands(group: typer.Typer, app: str, config_type: type, data_help: str, after_train=None,
-                     data_defaults: dict | None = None, old_data_name: str | None = None) -> None:
+def add_app_commands(
+    group: typer.Typer,
+    app: str,
+    config_type: type,
+    data_help: str,
+    after_train=None,
+    data_defaults: dict | None = None,
+    old_data_name: str | None = None,
+) -> None:
     """Register ``data``, ``train`` and ``evaluate`` on ``group``, their options made from ``config_type``.
     ``after_train(report)`` prints what the application adds to the report table; ``old_data_name`` is a former
     name of ``data`` that keeps working for one release, with a notice."""
-    out = inspect.Parameter("out", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Path,
-                            default=typer.Argument(..., help=data_help))
+    out = inspect.Parameter(
+        "out", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Path, default=typer.Argument(..., help=data_help)
+    )
     force = inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, annotation=bool, default=FORCE_OPTION)
     doc = f"Write the built-in {app} data set (synthesized, offline) to a folder or file."
-    group.command("data")(config_command(
-        config_type, lambda config, out, force: write_data(app, config, out, force), before=(out, force),
-        builtin_only=True, defaults=data_defaults, doc=doc))
+    group.command("data")(
+        config_command(
+            config_type,
+            lambda config, out, force: write_data(app, config, out, force),
+            before=(out, force),
+            builtin_only=True,
+            defaults=data_defaults,
+            doc=doc,
+        )
+    )
     if old_data_name:
+
         def old(config, out: Path, force: bool) -> None:
             renamed(f"tinyml {app} {old_data_name}", f"tinyml {app} data")
             write_data(app, config, out, force)
 
-        group.command(old_data_name, hidden=True)(config_command(
-            config_type, old, before=(out, force), builtin_only=True, defaults=data_defaults, doc=doc))
-    group.command("train")(config_command(
-        config_type, lambda config: train(app, config, after_train),
-        doc="Train, convert to int8, verify in TFLM and write the run folder (report, cards, deployment, sketch)."))
-    group.command("evaluate")(config_command(
-        config_type, lambda config, model, labels: evaluate(app, config, model, labels), sources=True,
-        before=(MODEL_OPTION, LABELS_OPTION), builtin_only=True,
-        doc="Measure an int8 model in TFLM on a data set's test split (the built-in one, or --data)."))
+        group.command(old_data_name, hidden=True)(
+            config_command(config_type, old, before=(out, force), builtin_only=True, defaults=data_defaults, doc=doc)
+        )
+    group.command("train")(
+        config_command(
+            config_type,
+            lambda config: train(app, config, after_train),
+            doc="Train, convert to int8, verify in TFLM and write the run folder (report, cards, deployment, sketch).",
+        )
+    )
+    group.command("evaluate")(
+        config_command(
+            config_type,
+            lambda config, model, labels: evaluate(app, config, model, labels),
+            sources=True,
+            before=(MODEL_OPTION, LABELS_OPTION),
+            builtin_only=True,
+            doc="Measure an int8 model in TFLM on a data set's test split (the built-in one, or --data).",
+        )
+    )
 
 
 def renamed(old: str, new: str) -> None:
     """The one-line notice of a command that has a new name."""
     from tinymlkit.cli.ui import errors
 
-    errors.print(f"[yellow]note:[/] '{old}' is now '{new}'; the old name goes in the next release", highlight=False,
-                 soft_wrap=True)
+    errors.print(
+        f"[yellow]note:[/] '{old}' is now '{new}'; the old name goes in the next release",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def train(app: str, config, after_train: Callable | None = None) -> None:
@@ -122,10 +162,10 @@ def evaluate(app: str, config, model: Path | None, labels: str | None) -> None:
     with progress_bars() as progress:
         data, source = recipe.load_data(config, progress)
         result = recipe.evaluate(path, data, config, names, progress)
-    console.print(f"[bold]Model[/]: {path}\n[bold]Data[/]: {source} ({result.examples} test examples)",
-                  highlight=False)
-    console.print(table("int8 model in TFLM, test split", ["metric", "value"],
-                        [[k, v] for k, v in result.metrics.items()]))
+    console.print(f"[bold]Model[/]: {path}\n[bold]Data[/]: {source} ({result.examples} test examples)", highlight=False)
+    console.print(
+        table("int8 model in TFLM, test split", ["metric", "value"], [[k, v] for k, v in result.metrics.items()])
+    )
     if result.confusion:
         rows = [[label] + list(r) for label, r in zip(result.labels, result.confusion, strict=True)]
         console.print(table("int8 confusion matrix (rows true, columns predicted)", ["", *result.labels], rows))

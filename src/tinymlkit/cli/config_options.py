@@ -35,8 +35,9 @@ def comma_list(text: str | None) -> list[str] | None:
     return items or None
 
 
-def config_options(config_type: type, builtin_only: bool = False, sources: bool = False,
-                   defaults: dict[str, Any] | None = None) -> list[ConfigOption]:
+def config_options(
+    config_type: type, builtin_only: bool = False, sources: bool = False, defaults: dict[str, Any] | None = None
+) -> list[ConfigOption]:
     """The options of ``config_type``: fields with a help text and the training config's; ``builtin_only``: only
     the built-in data's settings (and with ``sources`` where the data comes from). ``defaults`` overrides some
     defaults (e.g. a smaller data set to write)."""
@@ -44,8 +45,11 @@ def config_options(config_type: type, builtin_only: bool = False, sources: bool 
     for f in fields(config_type):
         value = getattr(instance, f.name)
         if f.name == "train" and is_dataclass(value) and not builtin_only:
-            out += [_option(g, getattr(value, g.name), typing.get_type_hints(type(value))[g.name], ("train", g.name))
-                    for g in fields(value) if g.metadata.get("cli", False)]
+            out += [
+                _option(g, getattr(value, g.name), typing.get_type_hints(type(value))[g.name], ("train", g.name))
+                for g in fields(value)
+                if g.metadata.get("cli", False)
+            ]
             continue
         wanted = f.metadata.get("builtin") or (sources and f.metadata.get("source"))
         if not f.metadata.get("cli") or (builtin_only and not wanted):
@@ -73,8 +77,14 @@ def parameters(options: list[ConfigOption]) -> list[inspect.Parameter]:
     for o in options:
         decls = [o.flag] if o.kind is not bool else [f"{o.flag}/--no-{o.flag[2:]}"]
         annotation = o.kind if o.default is not None else o.kind | None
-        out.append(inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
-                                     default=typer.Option(o.default, *decls, help=o.help, show_default=True)))
+        out.append(
+            inspect.Parameter(
+                o.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=annotation,
+                default=typer.Option(o.default, *decls, help=o.help, show_default=True),
+            )
+        )
     return out
 
 
@@ -95,9 +105,15 @@ def build_config(config_type: type, options: list[ConfigOption], values: dict[st
     return replace(config, **top)
 
 
-def config_command(config_type: type, body: Callable[..., None], doc: str, before: tuple = (),
-                   builtin_only: bool = False, sources: bool = False,
-                   defaults: dict[str, Any] | None = None) -> Callable[..., None]:
+def config_command(
+    config_type: type,
+    body: Callable[..., None],
+    doc: str,
+    before: tuple = (),
+    builtin_only: bool = False,
+    sources: bool = False,
+    defaults: dict[str, Any] | None = None,
+) -> Callable[..., None]:
     """A Typer command whose options are ``config_type``'s; it builds the config and calls
     ``body(config, **other)`` where ``other`` are the parameters ``before`` (e.g. an output folder argument)."""
     options = config_options(config_type, builtin_only, sources, defaults)

@@ -163,8 +163,14 @@ def progress() -> None:
                 b = source.get(f"{group}/{name}" if source is best else f"{c.slug}/{u.slug}")
                 total += 1
                 done += bool(b and b.passed)
-                t.add_row(str(c.number), group, name, f"{b.score:g}/{points:g}" if b else "-",
-                          str(b.attempts) if b else "0", "[green]yes[/]" if b and b.passed else "")
+                t.add_row(
+                    str(c.number),
+                    group,
+                    name,
+                    f"{b.score:g}/{points:g}" if b else "-",
+                    str(b.attempts) if b else "0",
+                    "[green]yes[/]" if b and b.passed else "",
+                )
     console.print(t)
     console.print(f"[bold]{done} of {total} exercises and quizzes done[/]")
 

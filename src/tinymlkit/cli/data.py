@@ -18,8 +18,12 @@ def _out(folder: Path, out: Path | None) -> Path:
     return out if out is not None else folder / "_reports"
 
 
-FORCE = typer.Option(False, "--force", help="Write into a folder that holds other files too; they are kept, "
-                     "never replaced or deleted (see docs/safety.md).")
+FORCE = typer.Option(
+    False,
+    "--force",
+    help="Write into a folder that holds other files too; they are kept, "
+    "never replaced or deleted (see docs/safety.md).",
+)
 
 
 @app.command()
@@ -32,22 +36,37 @@ def stats(folder: Path = FOLDER, kind: str = KIND, out: Path = OUT) -> None:
 
     with progress_bars() as progress:
         s = folder_stats(folder, kind, progress)
+
     def seconds(label: str) -> str:
         d = s.durations_s.get(label)
         return f"{d['min']:.2f} / {d['median']:.2f} / {d['max']:.2f}" if d else "-"
 
-    rows = [[label, *(s.counts[label][sp] for sp in SPLITS), s.groups_per_label[label], seconds(label)]
-            for label in s.labels]
+    rows = [
+        [label, *(s.counts[label][sp] for sp in SPLITS), s.groups_per_label[label], seconds(label)]
+        for label in s.labels
+    ]
     rows.append([f"[dim]{s.group_word}s[/]", *(s.groups[sp] for sp in SPLITS), "", ""])
-    console.print(table(f"{s.root} ({s.kind}, {s.files} files)",
-                        ["label", *SPLITS, f"{s.group_word}s", "seconds min / median / max"], rows))
+    console.print(
+        table(
+            f"{s.root} ({s.kind}, {s.files} files)",
+            ["label", *SPLITS, f"{s.group_word}s", "seconds min / median / max"],
+            rows,
+        )
+    )
     rates = f"sample rates: {', '.join(f'{r} ({n})' for r, n in s.rates.items())}; " if s.timed else ""
-    console.print(f"  {rates}balance (largest / smallest class) {s.balance:.2f}; files per {s.group_word} "
-                  f"{s.files_per_group['min']:g}-{s.files_per_group['max']:g} (median {s.files_per_group['median']:g})",
-                  highlight=False)
+    console.print(
+        f"  {rates}balance (largest / smallest class) {s.balance:.2f}; files per {s.group_word} "
+        f"{s.files_per_group['min']:g}-{s.files_per_group['max']:g} (median {s.files_per_group['median']:g})",
+        highlight=False,
+    )
     for column, values in s.metadata.items():
-        console.print(f"  {column}: " + ", ".join(f"{k} ({v})" for k, v in list(values.items())[:8])
-                      + (", ..." if len(values) > 8 else ""), style="dim", highlight=False)
+        console.print(
+            f"  {column}: "
+            + ", ".join(f"{k} ({v})" for k, v in list(values.items())[:8])
+            + (", ..." if len(values) > 8 else ""),
+            style="dim",
+            highlight=False,
+        )
     for w in s.warnings:
         console.print(f"  warning: {w}", style="yellow", highlight=False)
     folder_out = _out(folder, out)
@@ -59,10 +78,14 @@ def stats(folder: Path = FOLDER, kind: str = KIND, out: Path = OUT) -> None:
 @app.command()
 def audit(
     folder: Path = FOLDER,
-    fix: bool = typer.Option(False, "--fix", help="Move the bad files to FOLDER/_quarantine/ (never deletes; "
-                             "'tinyml data restore' puts them back)."),
-    labels: bool = typer.Option(True, "--labels/--no-labels", help="Look for suspected label errors "
-                                "(cross-validated logistic regression)."),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Move the bad files to FOLDER/_quarantine/ (never deletes; 'tinyml data restore' puts them back).",
+    ),
+    labels: bool = typer.Option(
+        True, "--labels/--no-labels", help="Look for suspected label errors (cross-validated logistic regression)."
+    ),
     kind: str = KIND,
     out: Path = OUT,
 ) -> None:
@@ -75,12 +98,15 @@ def audit(
     with progress_bars() as progress:
         result = audit_folder(folder, kind, labels, progress)
     if result.findings:
-        console.print(f"[bold]{len(result.findings)} findings in {result.files} files[/] "
-                      f"({', '.join(f'{k} {v}' for k, v in result.counts.items())}); [red]*[/] = moved by --fix")
+        console.print(
+            f"[bold]{len(result.findings)} findings in {result.files} files[/] "
+            f"({', '.join(f'{k} {v}' for k, v in result.counts.items())}); [red]*[/] = moved by --fix"
+        )
         for f in result.findings:
             mark = "[red]*[/]" if f.quarantine else " "
-            console.print(f"{mark} [bold]{f.check}[/] {f.path}: {f.detail} [dim]-> {f.fix}[/]", highlight=False,
-                          soft_wrap=True)
+            console.print(
+                f"{mark} [bold]{f.check}[/] {f.path}: {f.detail} [dim]-> {f.fix}[/]", highlight=False, soft_wrap=True
+            )
     else:
         console.print(f"[bold green]No problems found[/] in {result.files} files.")
     console.print(f"  label check: {result.label_check}", style="dim", highlight=False)
@@ -88,11 +114,15 @@ def audit(
     console.print(f"[bold green]Written[/]: {path}", highlight=False)
     if fix:
         moved = quarantine(result)
-        console.print(f"[bold]Quarantined[/] {len(moved.moved)} files into {moved.folder} (manifest.json lists "
-                      f"each; 'tinyml data restore {folder}' puts them back).", highlight=False)
+        console.print(
+            f"[bold]Quarantined[/] {len(moved.moved)} files into {moved.folder} (manifest.json lists "
+            f"each; 'tinyml data restore {folder}' puts them back).",
+            highlight=False,
+        )
     elif result.to_quarantine:
-        console.print(f"  {len(result.to_quarantine)} files would be quarantined: run again with --fix",
-                      highlight=False)
+        console.print(
+            f"  {len(result.to_quarantine)} files would be quarantined: run again with --fix", highlight=False
+        )
 
 
 @app.command()
@@ -110,8 +140,9 @@ def split(
     folder: Path = FOLDER,
     validation: float = typer.Option(10.0, "--validation", help="Percent of speakers/subjects for validation."),
     test: float = typer.Option(10.0, "--test", help="Percent of speakers/subjects for test."),
-    by: str = typer.Option(None, "--by", help="metadata.csv column that names the group (default: the file "
-                           "name's part before _nohash_)."),
+    by: str = typer.Option(
+        None, "--by", help="metadata.csv column that names the group (default: the file name's part before _nohash_)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace existing lists even if held-out files move."),
     kind: str = KIND,
 ) -> None:
@@ -121,12 +152,18 @@ def split(
     from tinymlkit.datatools.split_lists import write_split_lists
 
     r = write_split_lists(folder, kind, validation, test, by, force)
-    console.print(table(f"split of {r.root}", ["", *SPLITS], [["files", *(r.counts[s] for s in SPLITS)],
-                                                              ["groups", *(r.groups[s] for s in SPLITS)]]))
+    console.print(
+        table(
+            f"split of {r.root}",
+            ["", *SPLITS],
+            [["files", *(r.counts[s] for s in SPLITS)], ["groups", *(r.groups[s] for s in SPLITS)]],
+        )
+    )
     if r.had_lists:
         console.print(f"  {r.changed} files changed split against the previous lists", highlight=False)
-    console.print(f"[bold green]Written[/]: {folder / 'validation_list.txt'}, {folder / 'testing_list.txt'}",
-                  highlight=False)
+    console.print(
+        f"[bold green]Written[/]: {folder / 'validation_list.txt'}, {folder / 'testing_list.txt'}", highlight=False
+    )
 
 
 @app.command()
@@ -134,8 +171,12 @@ def augment(
     folder: Path = FOLDER,
     out: Path = typer.Argument(..., help="New folder for the augmented data set."),
     copies: int = typer.Option(1, "--copies", help="Augmented copies of each training file."),
-    ops: str = typer.Option(None, "--ops", help="Comma-separated operations (audio: noise, shift, gain, speed, "
-                            "pitch; imu: rotate, scale, noise; image: flip, brightness). Default: all."),
+    ops: str = typer.Option(
+        None,
+        "--ops",
+        help="Comma-separated operations (audio: noise, shift, gain, speed, "
+        "pitch; imu: rotate, scale, noise; image: flip, brightness). Default: all.",
+    ),
     kind: str = KIND,
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same files."),
     force: bool = FORCE,
@@ -147,22 +188,33 @@ def augment(
     names = [o.strip() for o in ops.split(",") if o.strip()] if ops else None
     with progress_bars() as progress:
         r = augment_folder(folder, out, copies, names, kind, seed, progress, force)
-    console.print(f"[bold green]Written[/]: {escape(r.out)}: {r.originals} original files and {r.augmented} augmented "
-                  f"({', '.join(r.ops)}, {r.copies} per training file; {r.held_out} held-out files not augmented); "
-                  "see augment.csv", highlight=False)
+    console.print(
+        f"[bold green]Written[/]: {escape(r.out)}: {r.originals} original files and {r.augmented} augmented "
+        f"({', '.join(r.ops)}, {r.copies} per training file; {r.held_out} held-out files not augmented); "
+        "see augment.csv",
+        highlight=False,
+    )
     if r.skipped:
-        console.print(f"  warning: {len(r.skipped)} unreadable files not augmented (e.g. {r.skipped[0]}); run "
-                      "'tinyml data audit'", style="yellow", highlight=False)
+        console.print(
+            f"  warning: {len(r.skipped)} unreadable files not augmented (e.g. {r.skipped[0]}); run "
+            "'tinyml data audit'",
+            style="yellow",
+            highlight=False,
+        )
 
 
 @app.command()
 def get(
     name: str = typer.Argument(..., help="Data set: speech-commands (v0.02), speech-commands-v0.01."),
     to: Path = typer.Option(..., "--to", help="New folder for the unpacked data set."),
-    url: str = typer.Option(None, "--url", help="Download from this address instead (a mirror); also "
-                            "$TINYML_DATA_URL."),
-    sha256: str = typer.Option(None, "--sha256", help="The SHA-256 the archive must have (with --url, for an "
-                               "archive other than the published one)."),
+    url: str = typer.Option(
+        None, "--url", help="Download from this address instead (a mirror); also $TINYML_DATA_URL."
+    ),
+    sha256: str = typer.Option(
+        None,
+        "--sha256",
+        help="The SHA-256 the archive must have (with --url, for an archive other than the published one).",
+    ),
     force: bool = FORCE,
 ) -> None:
     """Download a public data set (resumed where an earlier try stopped), check its size and SHA-256 and unpack it

@@ -10,14 +10,22 @@ from tinymlkit.cli.ui import console, progress_bars, table
 
 def profile(
     model: Path = typer.Argument(..., help="The .tflite model to profile, or a run folder (its deploy/model.tflite)."),
-    board: str = typer.Option(None, "--board", "-b", help="Board to check the fit and estimate latency on "
-                              "(see `tinyml device boards`)."),
-    kernels: str = typer.Option(None, "--kernels", help="Kernels for the latency estimate: optimized (CMSIS-NN / "
-                                "ESP-NN) or reference; default: the board's usual set."),
+    board: str = typer.Option(
+        None, "--board", "-b", help="Board to check the fit and estimate latency on (see `tinyml device boards`)."
+    ),
+    kernels: str = typer.Option(
+        None,
+        "--kernels",
+        help="Kernels for the latency estimate: optimized (CMSIS-NN / "
+        "ESP-NN) or reference; default: the board's usual set.",
+    ),
     json_out: Path = typer.Option(None, "--json", help="Also write the profile as JSON to this file."),
     html_out: Path = typer.Option(None, "--html", help="Also write the profile as a self-contained HTML page."),
-    measure: bool = typer.Option(True, "--measure/--no-measure", help="Measure the exact tensor arena in TFLM "
-                                 "(a few seconds, in worker processes)."),
+    measure: bool = typer.Option(
+        True,
+        "--measure/--no-measure",
+        help="Measure the exact tensor arena in TFLM (a few seconds, in worker processes).",
+    ),
 ) -> None:
     """Per-layer work and memory, the TFLM arena, problems and their fixes, and the fit and latency on a board."""
     from tinymlkit.errors import TinyMLError
@@ -33,8 +41,9 @@ def profile(
         if out is not None:
             check_output_file(out)
     with progress_bars() as progress:
-        p = profile_model(model.read_bytes(), board, measure=measure, kernels=kernels, name=str(model),
-                          progress=progress)
+        p = profile_model(
+            model.read_bytes(), board, measure=measure, kernels=kernels, name=str(model), progress=progress
+        )
     show_profile(p)
     if json_out:
         console.print(f"JSON: {write_profile_json(p, json_out)}", highlight=False, markup=False)
@@ -73,8 +82,13 @@ def show_profile(p) -> None:
     for layer in p.layers:
         variable_inputs = [str(t) for t in layer.inputs][:1]
         row = [
-            str(layer.index), layer.op, ", ".join(variable_inputs), ", ".join(str(t) for t in layer.outputs),
-            f"{layer.parameters:,}", f"{layer.macs:,}", f"{layer.activation_bytes:,}",
+            str(layer.index),
+            layer.op,
+            ", ".join(variable_inputs),
+            ", ".join(str(t) for t in layer.outputs),
+            f"{layer.parameters:,}",
+            f"{layer.macs:,}",
+            f"{layer.activation_bytes:,}",
             f"{layer.live_bytes:,}" + (" *" if layer.index == p.peak_layer else ""),
         ]
         if p.board:
@@ -103,23 +117,32 @@ def show_profile(p) -> None:
     if p.issues:
         for issue in p.issues:
             style = "bold red" if issue.severity == "error" else "yellow"
-            console.print(f"[{style}]{issue.severity}[/]: {issue.message}. [bold]Fix:[/] {issue.fix}.",
-                          highlight=False)
+            console.print(f"[{style}]{issue.severity}[/]: {issue.message}. [bold]Fix:[/] {issue.fix}.", highlight=False)
     else:
         console.print("[green]No problems found: TFLM runs every operator with int8 kernels.[/]")
 
     if p.board and p.fit:
         f = p.fit
-        console.print(table(f"on {p.board.name} ({p.board.core}, {p.board.clock_mhz:g} MHz)",
-                            ["", "needed", "available", "share"], [
-                                ["flash (model + sketch code)", f"{f.flash_needed:,}", f"{f.flash_available:,}",
-                                 f"{f.flash_share:.0%}"],
-                                ["RAM (arena + sketch)", f"{f.ram_needed:,}", f"{f.ram_available:,}",
-                                 f"{f.ram_share:.0%}"],
-                            ]))
+        console.print(
+            table(
+                f"on {p.board.name} ({p.board.core}, {p.board.clock_mhz:g} MHz)",
+                ["", "needed", "available", "share"],
+                [
+                    [
+                        "flash (model + sketch code)",
+                        f"{f.flash_needed:,}",
+                        f"{f.flash_available:,}",
+                        f"{f.flash_share:.0%}",
+                    ],
+                    ["RAM (arena + sketch)", f"{f.ram_needed:,}", f"{f.ram_available:,}", f"{f.ram_share:.0%}"],
+                ],
+            )
+        )
         colour = {"fits": "green", "tight": "yellow"}.get(f.verdict, "red")
-        console.print(f"  verdict: [bold {colour}]{f.verdict}[/]; estimated latency [bold]{p.latency_ms:.2f} ms[/] "
-                      "per inference", highlight=False)
+        console.print(
+            f"  verdict: [bold {colour}]{f.verdict}[/]; estimated latency [bold]{p.latency_ms:.2f} ms[/] per inference",
+            highlight=False,
+        )
         console.print(f"  RAM basis: {f.ram_basis}; latency model: {p.latency_basis}", style="dim", highlight=False)
 
 

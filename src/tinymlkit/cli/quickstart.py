@@ -41,8 +41,11 @@ def quickstart(
     score = match_detections(detections, truth, config.words)
     found = {id(w): d for w, d in score.hits}
     rows = [
-        [f"{w.start_ms / 1000:.2f}-{w.end_ms / 1000:.2f}", w.label,
-         f"heard at {found[id(w)].time_ms / 1000:.2f} s" if id(w) in found else "missed"]
+        [
+            f"{w.start_ms / 1000:.2f}-{w.end_ms / 1000:.2f}",
+            w.label,
+            f"heard at {found[id(w)].time_ms / 1000:.2f} s" if id(w) in found else "missed",
+        ]
         for w in truth
     ]
     rows += [[f"{d.time_ms / 1000:.2f}", "-", f"false alarm: {d.label}"] for d in score.false_alarms]

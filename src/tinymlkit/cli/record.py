@@ -34,6 +34,7 @@ def _say(text: str, **kwargs) -> None:
 
 # -- keyword clips ---------------------------------------------------------------------------------------------
 
+
 @app.command()
 def kws(
     label: str = typer.Option(..., "--label", help="The word (folder name), e.g. yes; 'silence' for quiet."),
@@ -61,8 +62,14 @@ def kws(
         interactive = _interactive(yes)
         pause = 0 if wav is not None else countdown
         result = record_keywords(
-            mic, data, label, speaker or "", count, seconds,
-            review=_review_clip(mic, interactive), before_take=_countdown(f"say '{label}'", pause),
+            mic,
+            data,
+            label,
+            speaker or "",
+            count,
+            seconds,
+            review=_review_clip(mic, interactive),
+            before_take=_countdown(f"say '{label}'", pause),
             on_level=_level_meter() if wav is None and port is None else None,
         )
     finally:
@@ -95,6 +102,7 @@ def noise(
 
 # -- gestures --------------------------------------------------------------------------------------------------
 
+
 @app.command()
 def imu(
     port: str = typer.Option(..., "--port", help=PORT_HELP),
@@ -104,8 +112,9 @@ def imu(
     count: int = typer.Option(10, "--count", help="How many recordings to keep."),
     seconds: float = typer.Option(3.0, "--seconds", help="Length of each recording."),
     hand: str = typer.Option("", "--hand", help="left or right (saved in metadata.csv)."),
-    trigger: str = typer.Option("host", "--trigger", help="host: ask for each recording; board: the board "
-                                "starts them (MOTION_TRIGGER sketch)."),
+    trigger: str = typer.Option(
+        "host", "--trigger", help="host: ask for each recording; board: the board starts them (MOTION_TRIGGER sketch)."
+    ),
     baud: int = BAUD,
     countdown: int = COUNTDOWN,
     yes: bool = YES,
@@ -119,23 +128,35 @@ def imu(
     check_name(subject or "", "--subject")
     with BoardConnection(port, baud) as board:
         header = board.wait_header("imu")
-        _say(f"Board: {header.board or 'unknown'} {header.fields.get('imu', '')} at {header.rate_hz:g} Hz on {port}. "
-             f"Recording {count} '{label}' gesture(s) by {subject} into {data / label}/")
+        _say(
+            f"Board: {header.board or 'unknown'} {header.fields.get('imu', '')} at {header.rate_hz:g} Hz on {port}. "
+            f"Recording {count} '{label}' gesture(s) by {subject} into {data / label}/"
+        )
         prompt = "draw" if trigger == "host" else "swing the board to start; draw"
         result = record_gestures(
-            board, data, label, subject or "", count, seconds, hand, trigger,
+            board,
+            data,
+            label,
+            subject or "",
+            count,
+            seconds,
+            hand,
+            trigger,
             review=_review_gesture(_interactive(yes)),
             before_take=_countdown(f"{prompt} '{label}'", countdown if trigger == "host" else 0),
         )
         if board.stats.garbage or board.stats.discarded_recordings:
             reasons = ", ".join(f"{k}: {v}" for k, v in board.stats.dropped.most_common())
-            _say(f"[yellow]link:[/] {board.stats.garbage} bad lines dropped ({reasons}); "
-                 f"{board.stats.discarded_recordings} unfinished recordings discarded")
+            _say(
+                f"[yellow]link:[/] {board.stats.garbage} bad lines dropped ({reasons}); "
+                f"{board.stats.discarded_recordings} unfinished recordings discarded"
+            )
     _session_summary(result, data)
     _show_imu_status(data)
 
 
 # -- sketches and status ---------------------------------------------------------------------------------------
+
 
 @app.command()
 def sketch(
@@ -143,10 +164,16 @@ def sketch(
     out: Path = typer.Argument(..., help="Folder that receives capture_<sensor>/"),
     rev: int = typer.Option(2, "--rev", help="Nano 33 BLE Sense revision: 2 (BMI270 IMU) or 1 (LSM9DS1)."),
     baud: int = typer.Option(115200, "--baud", help="Serial baud rate of the sketch."),
-    motion_trigger: bool = typer.Option(False, "--motion-trigger", help="IMU: the board starts a recording "
-                                        "when swung (use with 'record imu --trigger board')."),
-    force: bool = typer.Option(False, "--force", help="Write beside other files in OUT/capture_<sensor>/; edited "
-                               "or foreign files are never replaced."),
+    motion_trigger: bool = typer.Option(
+        False,
+        "--motion-trigger",
+        help="IMU: the board starts a recording when swung (use with 'record imu --trigger board').",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Write beside other files in OUT/capture_<sensor>/; edited or foreign files are never replaced.",
+    ),
 ) -> None:
     """Write the Arduino capture sketch (Nano 33 BLE Sense) that 'tinyml record' talks to."""
     from tinymlkit.capture.sketch import write_capture_sketch
@@ -171,6 +198,7 @@ def status(
 
 # -- boards ----------------------------------------------------------------------------------------------------
 
+
 @board_app.command()
 def simulate(
     sensor: str = typer.Option("imu", "--sensor", help="imu (gestures) or mic (keyword clips)."),
@@ -188,11 +216,16 @@ def simulate(
 
     board = SimulatedBoard(sensor, rev, baud, garbage, disconnect_after, 1.0, gesture, audio, seed).start()
     try:
-        command = "tinyml record imu --label O --subject you" if sensor == "imu" else \
-            "tinyml record kws --label yes --speaker you"
+        command = (
+            "tinyml record imu --label O --subject you"
+            if sensor == "imu"
+            else "tinyml record kws --label yes --speaker you"
+        )
         print(board.port, flush=True)  # first line: the port alone, for scripts
-        _say(f"simulated {board.header.board} ({sensor}) on [bold]{board.port}[/]; in another terminal: "
-             f"{command} --port {board.port}   (Ctrl-C to stop)")
+        _say(
+            f"simulated {board.header.board} ({sensor}) on [bold]{board.port}[/]; in another terminal: "
+            f"{command} --port {board.port}   (Ctrl-C to stop)"
+        )
         board.wait(seconds)
         if not board.connected:
             console.print("the simulated board disconnected", style="yellow")
@@ -211,8 +244,11 @@ def ports() -> None:
         ids = f"{p.vid:04x}:{p.pid:04x}" if p.vid is not None else ""
         rows.append([p.device, p.description or "", ids, "yes" if p.vid in arduino_vids else ""])
     if not rows:
-        console.print("no serial ports found: plug the board in (a data cable, not a charging-only one), or try "
-                      "'tinyml device simulate'", style="yellow")
+        console.print(
+            "no serial ports found: plug the board in (a data cable, not a charging-only one), or try "
+            "'tinyml device simulate'",
+            style="yellow",
+        )
         return
     console.print(table("serial ports", ["port", "description", "usb id", "arduino"], rows))
 
@@ -234,6 +270,7 @@ def check(
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
+
 
 def _microphone(wav: Path | None, port: str | None, baud: int, device: str | None):
     if wav is not None and port is not None:
@@ -267,20 +304,24 @@ def _countdown(what: str, seconds: int) -> Callable[[int, int], None]:
             console.file.flush()
             time.sleep(1.0)
         console.print("[bold red]now[/]")
+
     return show
 
 
 def _level_meter() -> Callable[[float], None]:
     """A one-line level meter (dBFS) redrawn as audio blocks arrive."""
+
     def show(dbfs: float) -> None:
         if not console.is_terminal:  # a meter is for eyes, not for logs
             return
         filled = int(max(0.0, min(1.0, (dbfs + 60.0) / 60.0)) * 30)
         colour = "red" if dbfs > -3 else "green" if dbfs > -40 else "dim"
         console.file.write("\r")  # back to the start of the line: Rich itself drops carriage returns
-        console.print(f"  level [{colour}]{'█' * filled}{' ' * (30 - filled)}[/] {dbfs:6.1f} dBFS", end="",
-                      highlight=False)
+        console.print(
+            f"  level [{colour}]{'█' * filled}{' ' * (30 - filled)}[/] {dbfs:6.1f} dBFS", end="", highlight=False
+        )
         console.file.flush()
+
     return show
 
 
@@ -289,8 +330,7 @@ def _ask(playable: bool, problem: bool = False) -> str:
     from tinymlkit.capture.session import KEEP, QUIT, REDO
 
     play = "[p] play  " if playable else ""
-    options = (f"[Enter] redo  [k] keep anyway  {play}[q] quit" if problem else
-               f"[Enter] keep  [r] redo  {play}[q] quit")
+    options = f"[Enter] redo  [k] keep anyway  {play}[q] quit" if problem else f"[Enter] keep  [r] redo  {play}[q] quit"
     while True:
         answer = typer.prompt(options, default="", show_default=False).strip().lower()
         if answer == "k" or (answer == "" and not problem):
@@ -319,8 +359,10 @@ def _review_clip(mic, interactive: bool):
             if not interactive or take.data is None:
                 return REDO
         else:
-            _say(f"  {_take_name(take)}: speech {info.get('speech_ms', 0)} ms, peak {info['level_dbfs']} dBFS, "
-                 f"{info['snr_db']} dB above the noise")
+            _say(
+                f"  {_take_name(take)}: speech {info.get('speech_ms', 0)} ms, peak {info['level_dbfs']} dBFS, "
+                f"{info['snr_db']} dB above the noise"
+            )
         for note in take.notes:
             _say(f"  [yellow]{note}[/]")
         if not interactive:
@@ -329,6 +371,7 @@ def _review_clip(mic, interactive: bool):
         while (answer := _ask(playable, bool(take.problems))) == "play":
             mic.play(take.data)
         return answer
+
     return review
 
 
@@ -348,11 +391,14 @@ def _review_gesture(interactive: bool):
         bins = np.array_split(motion, min(40, len(motion)))
         top = max(float(motion.max()), 1e-9)
         line = "".join(SPARKS[min(7, int(float(b.max()) / top * 7.999))] for b in bins)
-        _say(f"  {_take_name(take)}: {len(rows)} samples at {take.info['measured_rate_hz']} Hz, peak "
-             f"{take.info.get('peak_dps', 0)} deg/s  {line}")
+        _say(
+            f"  {_take_name(take)}: {len(rows)} samples at {take.info['measured_rate_hz']} Hz, peak "
+            f"{take.info.get('peak_dps', 0)} deg/s  {line}"
+        )
         if not interactive:
             return KEEP
         return _ask(False, bool(take.problems))
+
     return review
 
 

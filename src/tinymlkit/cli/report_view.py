@@ -23,8 +23,9 @@ def show_report(report: ModelReport) -> None:
         f, q = report.float_metrics.get(name), report.int8_metrics.get(name)
         delta = q - f if f is not None and q is not None else None
         metric_rows.append([name, _num(f), _num(q), _num(delta, signed=True)])
-    console.print(table("quality on the test split", ["metric", "float (Keras)", "int8 (TFLM)", "difference"],
-                        metric_rows))
+    console.print(
+        table("quality on the test split", ["metric", "float (Keras)", "int8 (TFLM)", "difference"], metric_rows)
+    )
 
     m = report.model
     console.print(
@@ -52,8 +53,10 @@ def show_report(report: ModelReport) -> None:
         show_real_world(report.real_world)
     if report.timings:
         total = sum(report.timings.values())
-        console.print("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
-                      + f" (total {total:.1f} s)", style="dim")
+        console.print(
+            "  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()) + f" (total {total:.1f} s)",
+            style="dim",
+        )
     console.print(f"[bold green]Run folder[/]: {report.run_dir}")
     for name, path in report.artifacts.items():
         console.print(f"  {name}: {report.run_dir}/{path}", highlight=False)
@@ -63,18 +66,30 @@ def show_real_world(real: RealWorldSummary) -> None:
     """The int8 model on the real-world examples beside the test split, per label, and the false accepts."""
     names = list(dict.fromkeys([*real.test_metrics, *real.metrics]))
     rows = [[name, _num(real.test_metrics.get(name)), _num(real.metrics.get(name))] for name in names]
-    console.print(table(f"real-world test: {escape(real.source)} ({real.examples} examples), int8 in TFLM",
-                        ["metric", "test split", "real world"], rows))
+    console.print(
+        table(
+            f"real-world test: {escape(real.source)} ({real.examples} examples), int8 in TFLM",
+            ["metric", "test split", "real world"],
+            rows,
+        )
+    )
     recall = real.per_class_recall or {}
-    console.print("  real examples per label: " + ", ".join(
-        f"{k} {v}" + (f" (recall {recall[k]:.3f})" if k in recall else "") for k, v in real.counts.items()),
-        style="dim", highlight=False)
+    console.print(
+        "  real examples per label: "
+        + ", ".join(f"{k} {v}" + (f" (recall {recall[k]:.3f})" if k in recall else "") for k, v in real.counts.items()),
+        style="dim",
+        highlight=False,
+    )
     if real.negatives:
-        console.print(f"  false accepts: {real.false_accepts} of {real.negatives} real non-command examples taken "
-                      "for a command", style="dim", highlight=False)
+        console.print(
+            f"  false accepts: {real.false_accepts} of {real.negatives} real non-command examples taken for a command",
+            style="dim",
+            highlight=False,
+        )
     if real.notes:
-        console.print("  loading notes: " + ", ".join(f"{k}: {v}" for k, v in real.notes.items()), style="dim",
-                      highlight=False)
+        console.print(
+            "  loading notes: " + ", ".join(f"{k}: {v}" for k, v in real.notes.items()), style="dim", highlight=False
+        )
 
 
 def show_groups(groups: GroupReport) -> None:
@@ -94,18 +109,38 @@ def show_groups(groups: GroupReport) -> None:
     rows = []
     for g in column.groups:
         mark = "[red]worst[/]" if g.group == column.worst else "[green]best[/]" if g.group == column.best else ""
-        rows.append([g.group, g.examples, f"{g.accuracy:.3f} ({g.accuracy_low:.2f}-{g.accuracy_high:.2f})",
-                     _rate(g.float_accuracy), _rate(g.false_accept_rate), _rate(g.false_reject_rate),
-                     mark + (" [yellow]too few[/]" if g.few else "")])
-    console.print(table(f"by {column.column} (95 % interval)",
-                        ["group", "n", "int8 accuracy", "float", "false accept", "false reject", ""], rows))
+        rows.append(
+            [
+                g.group,
+                g.examples,
+                f"{g.accuracy:.3f} ({g.accuracy_low:.2f}-{g.accuracy_high:.2f})",
+                _rate(g.float_accuracy),
+                _rate(g.false_accept_rate),
+                _rate(g.false_reject_rate),
+                mark + (" [yellow]too few[/]" if g.few else ""),
+            ]
+        )
+    console.print(
+        table(
+            f"by {column.column} (95 % interval)",
+            ["group", "n", "int8 accuracy", "float", "false accept", "false reject", ""],
+            rows,
+        )
+    )
     note = f" (uncertain: groups under {groups.min_examples} examples)" if w["uncertain"] else ""
-    console.print(f"  [bold yellow]worst group[/]: {w['column']} = {w['group']}, accuracy {w['accuracy']:.3f}, "
-                  f"{w['gap']:.3f} below {w['best']}{note}", highlight=False)
+    console.print(
+        f"  [bold yellow]worst group[/]: {w['column']} = {w['group']}, accuracy {w['accuracy']:.3f}, "
+        f"{w['gap']:.3f} below {w['best']}{note}",
+        highlight=False,
+    )
     few = sum(g.few for c in groups.columns for g in c.groups)
     if few:
-        console.print(f"  warning: {few} groups have fewer than {groups.min_examples} test examples, too few to "
-                      "judge (see model_card.md)", style="yellow", highlight=False)
+        console.print(
+            f"  warning: {few} groups have fewer than {groups.min_examples} test examples, too few to "
+            "judge (see model_card.md)",
+            style="yellow",
+            highlight=False,
+        )
 
 
 def _rate(value: float | None) -> str:

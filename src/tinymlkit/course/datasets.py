@@ -100,8 +100,13 @@ def heartbeats(count: int, anomaly_fraction: float, seed: int) -> tuple[np.ndarr
                 st = rng.uniform(0.15, 0.3)
             else:
                 p, t_height = 0.0, 0.6
-        beat = (_wave(t, 0.2, 0.025, p) - _wave(t, 0.33, qrs_width, 0.15) + _wave(t, 0.36, qrs_width, 1.0)
-                - _wave(t, 0.39, qrs_width, 0.25) + _wave(t, 0.62, 0.05, t_height))
+        beat = (
+            _wave(t, 0.2, 0.025, p)
+            - _wave(t, 0.33, qrs_width, 0.15)
+            + _wave(t, 0.36, qrs_width, 1.0)
+            - _wave(t, 0.39, qrs_width, 0.25)
+            + _wave(t, 0.62, 0.05, t_height)
+        )
         beat = beat + st * ((t > 0.41) & (t < 0.55))
         wander = rng.normal(0, 0.03) + rng.normal(0, 0.03) * np.sin(2 * np.pi * (t + rng.random()))
         beats[i] = amp * beat + wander + rng.normal(0, 0.02, BEAT_SAMPLES)
@@ -162,8 +167,11 @@ def keyword_folder(root, speakers: int = 12, words: tuple[str, ...] = ("yes", "n
     sf.write(words_dir / "deadbeef_nohash_0.wav", np.zeros(16000, np.float32), 16000, subtype="PCM_16")
     loud = np.clip(3.0 * np.sin(2 * np.pi * 300 * t), -1, 1).astype(np.float32)
     sf.write(words_dir / "deadbeef_nohash_1.wav", loud, 16000, subtype="PCM_16")
-    return paths + [f"{words[0]}/feedface_nohash_0.wav", f"{words[0]}/deadbeef_nohash_0.wav",
-                    f"{words[0]}/deadbeef_nohash_1.wav"]
+    return paths + [
+        f"{words[0]}/feedface_nohash_0.wav",
+        f"{words[0]}/deadbeef_nohash_0.wav",
+        f"{words[0]}/deadbeef_nohash_1.wav",
+    ]
 
 
 def spoken_words(words: list[str], per_word: int, seed: int, voices: str = "even") -> tuple[np.ndarray, np.ndarray]:
@@ -180,13 +188,18 @@ def spoken_words(words: list[str], per_word: int, seed: int, voices: str = "even
     clips, labels = [], []
     for label, word in enumerate(words):
         for _ in range(per_word):
-            audio = synthesize(word, variant=str(rng.choice(pool)), rate=int(rng.integers(120, 220)),
-                               pitch=int(rng.integers(20, 80)), seed=int(rng.integers(1 << 30)))
+            audio = synthesize(
+                word,
+                variant=str(rng.choice(pool)),
+                rate=int(rng.integers(120, 220)),
+                pitch=int(rng.integers(20, 80)),
+                seed=int(rng.integers(1 << 30)),
+            )
             loud = np.flatnonzero(np.abs(audio) > 0.01)
             audio = (audio[loud[0] : loud[-1] + 1] if loud.size else audio)[:14000]
             clip = rng.normal(0, rng.uniform(0.002, 0.01), 16000).astype(np.float32)
             start = int(rng.integers(0, 16000 - len(audio) + 1))
-            clip[start:start + len(audio)] += audio * rng.uniform(0.5, 1.0)
+            clip[start : start + len(audio)] += audio * rng.uniform(0.5, 1.0)
             clips.append(np.clip(clip, -1, 1))
             labels.append(label)
     return np.stack(clips), np.array(labels)

@@ -34,8 +34,9 @@ def guesses(ax_fig) -> None:
         ax.plot(xs, guess, style, color=color, label=f"guess y = {w}x + {b}: loss {loss:.2f}")
         for x, y, g in zip(xs, ys, guess, strict=True):
             side = abs(g - y)
-            ax.add_patch(__import__("matplotlib").patches.Rectangle((x, min(y, g)), side / 4, side, alpha=0.15,
-                                                                    color=color))
+            ax.add_patch(
+                __import__("matplotlib").patches.Rectangle((x, min(y, g)), side / 4, side, alpha=0.15, color=color)
+            )
     ax.scatter(xs, ys, color="black", zorder=3, label="examples (y = 2x - 1)")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -146,9 +147,14 @@ def overfitting(ax_fig) -> None:
     tf.keras.utils.set_random_seed(0)
     data = digits(seed=0)
     x, y = data.x_train[:120] / 16.0, data.y_train[:120]  # few examples and a wide network: it will overfit
-    model = tf.keras.Sequential([tf.keras.Input((8, 8)), tf.keras.layers.Flatten(),
-                                 tf.keras.layers.Dense(256, activation="relu"),
-                                 tf.keras.layers.Dense(10, activation="softmax")])
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((8, 8)),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(256, activation="relu"),
+            tf.keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(tf.keras.optimizers.Adam(0.005), "sparse_categorical_crossentropy")
     history = model.fit(x, y, validation_data=(data.x_test / 16.0, data.y_test), epochs=300, verbose=0)
     ax.plot(history.history["loss"], label="training loss")
@@ -172,9 +178,12 @@ def convolution(ax_fig) -> None:
     edges = np.abs(correlate2d(photo, kernel, mode="valid"))
     h, w = edges.shape[0] // 2 * 2, edges.shape[1] // 2 * 2
     pooled = edges[:h, :w].reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
-    panels = [(photo, f"photo {photo.shape[0]}x{photo.shape[1]}"), (kernel, "3x3 kernel (vertical edges)"),
-              (edges, f"feature map {edges.shape[0]}x{edges.shape[1]}"),
-              (pooled, f"2x2 max pool {pooled.shape[0]}x{pooled.shape[1]}")]
+    panels = [
+        (photo, f"photo {photo.shape[0]}x{photo.shape[1]}"),
+        (kernel, "3x3 kernel (vertical edges)"),
+        (edges, f"feature map {edges.shape[0]}x{edges.shape[1]}"),
+        (pooled, f"2x2 max pool {pooled.shape[0]}x{pooled.shape[1]}"),
+    ]
     for i, (image, title) in enumerate(panels):
         ax = fig.add_subplot(1, 4, i + 1)
         ax.imshow(image, cmap="gray" if i != 1 else "coolwarm")
@@ -230,9 +239,15 @@ def _digits_conversions():
     tf.keras.utils.set_random_seed(0)
     data = digits(seed=0)
     x = data.x_train[..., None] / 16.0
-    model = tf.keras.Sequential([tf.keras.Input((8, 8, 1)), tf.keras.layers.Conv2D(8, 3, activation="relu"),
-                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(32, activation="relu"),
-                                 tf.keras.layers.Dense(10, activation="softmax")])
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((8, 8, 1)),
+            tf.keras.layers.Conv2D(8, 3, activation="relu"),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(32, activation="relu"),
+            tf.keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
     model.fit(x, data.y_train, epochs=10, verbose=0)
     float_tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
@@ -260,8 +275,11 @@ def int8_weights(ax_fig) -> None:
     *_, int8 = _digits_conversions()
     reader = tf.lite.Interpreter(model_content=int8)
     reader.allocate_tensors()
-    weights = [reader.get_tensor(t["index"]).ravel() for t in reader.get_tensor_details()
-               if t["dtype"] == np.int8 and len(t["shape"]) in (2, 4) and t["shape"][0] > 1]
+    weights = [
+        reader.get_tensor(t["index"]).ravel()
+        for t in reader.get_tensor_details()
+        if t["dtype"] == np.int8 and len(t["shape"]) in (2, 4) and t["shape"][0] > 1
+    ]
     ax.hist(np.concatenate(weights), bins=np.arange(-128, 129, 4))
     ax.set_xlabel("int8 weight value")
     ax.set_ylabel("count")
@@ -277,9 +295,15 @@ def _heartbeat_models():
     tf.keras.utils.set_random_seed(0)
     x_train, _ = heartbeats(2000, 0.0, seed=1)
     x_test, y_test = heartbeats(1000, 0.2, seed=2)
-    model = tf.keras.Sequential([tf.keras.Input((140,)), tf.keras.layers.Dense(32, activation="relu"),
-                                 tf.keras.layers.Dense(8, activation="relu"),
-                                 tf.keras.layers.Dense(32, activation="relu"), tf.keras.layers.Dense(140)])
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((140,)),
+            tf.keras.layers.Dense(32, activation="relu"),
+            tf.keras.layers.Dense(8, activation="relu"),
+            tf.keras.layers.Dense(32, activation="relu"),
+            tf.keras.layers.Dense(140),
+        ]
+    )
     model.compile("adam", "mse")
     model.fit(x_train, x_train, epochs=40, batch_size=32, verbose=0)
     kmeans = KMeans(n_clusters=8, n_init=4, random_state=0).fit(x_train)
@@ -374,7 +398,7 @@ def audio_features(ax_fig) -> None:
     fig.clf()
     clips, _ = spoken_words(["yes"], per_word=1, seed=0)
     audio = clips[0]
-    frames = np.stack([audio[i * 320:i * 320 + 480] * np.hanning(480) for i in range(49)])
+    frames = np.stack([audio[i * 320 : i * 320 + 480] * np.hanning(480) for i in range(49)])
     spec = np.abs(np.fft.rfft(frames, axis=1))
     panels = [
         ("waveform (16,000 samples)", None),

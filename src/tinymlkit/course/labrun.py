@@ -37,8 +37,9 @@ def run_lab(lab: Lab, folder: str | Path, fast: bool = True, timeout_s: int = 90
     nb = nbformat.reads(lab.solved_ipynb(), as_version=4)
     start = time.monotonic()
     try:
-        NotebookClient(nb, timeout=timeout_s, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}).execute()
+        NotebookClient(
+            nb, timeout=timeout_s, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+        ).execute()
     except CellExecutionError as exc:
         raise TinyMLError(f"lab {lab.slug} failed: {str(exc).strip().splitlines()[-1][:300]}") from None
     finally:

@@ -67,16 +67,19 @@ def backbone_architecture():
     """The backbone's layers (no head): 32x32x3 stroke image -> 4 x 4 x 32 = 512 features."""
     import tensorflow as tf
 
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=(32, 32, 3)),
-        tf.keras.layers.Conv2D(16, 3, activation="relu", padding="same"),
-        tf.keras.layers.MaxPooling2D(),
-        tf.keras.layers.Conv2D(32, 3, activation="relu", padding="same"),
-        tf.keras.layers.MaxPooling2D(),
-        tf.keras.layers.Conv2D(32, 3, activation="relu", padding="same"),
-        tf.keras.layers.MaxPooling2D(),
-        tf.keras.layers.Flatten(),  # keep where each feature is: a pooled or dense summary forgets it
-    ], name="backbone")
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(32, 32, 3)),
+            tf.keras.layers.Conv2D(16, 3, activation="relu", padding="same"),
+            tf.keras.layers.MaxPooling2D(),
+            tf.keras.layers.Conv2D(32, 3, activation="relu", padding="same"),
+            tf.keras.layers.MaxPooling2D(),
+            tf.keras.layers.Conv2D(32, 3, activation="relu", padding="same"),
+            tf.keras.layers.MaxPooling2D(),
+            tf.keras.layers.Flatten(),  # keep where each feature is: a pooled or dense summary forgets it
+        ],
+        name="backbone",
+    )
 
 
 def load_backbone(path: Path = WEIGHTS):
@@ -122,16 +125,22 @@ if __name__ == "__main__":
     if "--backbone" in sys.argv:
         trained, acc = pretrain_backbone()
         written = save_backbone(trained)
-        print(f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
-              f"{written.stat().st_size:,} bytes in {written}")
+        print(
+            f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
+            f"{written.stat().st_size:,} bytes in {written}"
+        )
         sys.exit(0)
 
     keyword_model, keyword_accuracy = pretrain_keyword_model()
     write_bytes(KEYWORD_MODEL, keyword_model)
-    print(f"yes/no keyword model: {len(keyword_model):,} bytes, {keyword_accuracy:.3f} TFLM accuracy on unseen "
-          f"voices ({', '.join(KEYWORD_LABELS)}); {KEYWORD_MODEL}")
+    print(
+        f"yes/no keyword model: {len(keyword_model):,} bytes, {keyword_accuracy:.3f} TFLM accuracy on unseen "
+        f"voices ({', '.join(KEYWORD_LABELS)}); {KEYWORD_MODEL}"
+    )
     trained, acc = pretrain_backbone()
     written = save_backbone(trained)
-    print(f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
-          f"{written.stat().st_size:,} bytes in {written}")
+    print(
+        f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
+        f"{written.stat().st_size:,} bytes in {written}"
+    )
     sys.exit(0)

@@ -47,13 +47,13 @@ def read_audio(path: str | Path, sample_rate: int = SAMPLE_RATE, fixes: AudioFix
             f"cannot read {path} as audio ({str(exc).splitlines()[0][:80]}); use 16-bit PCM WAV files"
         ) from None
     if not MIN_RATE <= rate <= MAX_RATE:
-        raise TinyMLError(f"{path} says its sample rate is {rate} Hz, outside {MIN_RATE}-{MAX_RATE} Hz; re-export it "
-                          "at 16 kHz")
+        raise TinyMLError(
+            f"{path} says its sample rate is {rate} Hz, outside {MIN_RATE}-{MAX_RATE} Hz; re-export it at 16 kHz"
+        )
     if data.size == 0:
         raise TinyMLError(f"{path} holds no audio samples; record or export it again")
     if not np.isfinite(data).all():
-        raise TinyMLError(f"{path} holds NaN or infinite samples (a damaged float WAV); export it again as 16-bit "
-                          "PCM")
+        raise TinyMLError(f"{path} holds NaN or infinite samples (a damaged float WAV); export it again as 16-bit PCM")
     if data.shape[1] > 1:
         data = data.mean(axis=1, keepdims=True)
         if fixes:

@@ -54,8 +54,13 @@ class Dataset:
             for s in SPLITS
         }
 
-    def check_splits(self, source: str, every_class_in: tuple[str, ...] = ("train",), noun: str = "examples",
-                     fix: str = "add more examples") -> None:
+    def check_splits(
+        self,
+        source: str,
+        every_class_in: tuple[str, ...] = ("train",),
+        noun: str = "examples",
+        fix: str = "add more examples",
+    ) -> None:
         """Every label must have examples in the splits ``every_class_in``, and every split some examples;
         otherwise a :class:`TinyMLError` says which is missing and ``fix``."""
         counts = self.counts()

@@ -21,8 +21,9 @@ def split_of(group: str, validation_percent: float = 10.0, test_percent: float =
     return "train"
 
 
-def assigned_split(rel: str, lists: dict[str, set[str]], group: str, validation_percent: float = 10.0,
-                   test_percent: float = 10.0) -> str:
+def assigned_split(
+    rel: str, lists: dict[str, set[str]], group: str, validation_percent: float = 10.0, test_percent: float = 10.0
+) -> str:
     """The split of file ``rel``: from the ``validation``/``test`` path lists when there are any (files in neither
     are training files), else :func:`split_of` its group."""
     if lists.get("validation") or lists.get("test"):

@@ -76,8 +76,9 @@ class QuarantineResult:
     folder: str
 
 
-def audit_folder(root: str | Path, kind: str | None = None, label_check: bool = True,
-                 progress: ProgressCallback = silent) -> AuditResult:
+def audit_folder(
+    root: str | Path, kind: str | None = None, label_check: bool = True, progress: ProgressCallback = silent
+) -> AuditResult:
     """Audit the data set folder ``root`` (``kind`` None: detected from its files)."""
     root = Path(root)
     data_kind = detect_kind(root, kind)
@@ -123,11 +124,20 @@ def _copies(groups: list[list[int]], entries: list[Entry], what: str) -> list[Fi
             e = entries[i]
             labels = f", labelled '{e.label}' there but '{k.label}' here" if e.label != k.label else ""
             if e.split != k.split:
-                out.append(Finding("leakage", e.path, f"{what} of {k.path} ({k.split}) in the {e.split} split{labels}",
-                                   f"quarantine the {e.split} copy so the test figures are honest", True, [k.path]))
+                out.append(
+                    Finding(
+                        "leakage",
+                        e.path,
+                        f"{what} of {k.path} ({k.split}) in the {e.split} split{labels}",
+                        f"quarantine the {e.split} copy so the test figures are honest",
+                        True,
+                        [k.path],
+                    )
+                )
             else:
-                out.append(Finding(what, e.path, f"{what} of {k.path}{labels}", "quarantine the extra copy", True,
-                                   [k.path]))
+                out.append(
+                    Finding(what, e.path, f"{what} of {k.path}{labels}", "quarantine the extra copy", True, [k.path])
+                )
     return out
 
 
@@ -185,9 +195,15 @@ def _lengths(entries: list[Entry], clips, kind: DataKind) -> list[Finding]:
         if abs(ratio - 1) > tolerance:
             bad = ratio < BAD_LENGTH or ratio > 1 / BAD_LENGTH
             what = "expected" if kind.expected_duration_s else "the median"
-            out.append(Finding("length", e.path, f"{c.duration_s:.2f} s long, {what} is {expected:.2f} s",
-                               "re-record or trim it" if bad else "fine to keep: it is padded or trimmed when loading",
-                               bad))
+            out.append(
+                Finding(
+                    "length",
+                    e.path,
+                    f"{c.duration_s:.2f} s long, {what} is {expected:.2f} s",
+                    "re-record or trim it" if bad else "fine to keep: it is padded or trimmed when loading",
+                    bad,
+                )
+            )
     return out
 
 
@@ -197,9 +213,17 @@ def _straddling(entries: list[Entry], kind: DataKind) -> list[Finding]:
     for e in entries:
         splits.setdefault(e.group, set()).add(e.split)
         first.setdefault(e.group, e.path)
-    return [Finding("split", first[g], f"{kind.group_word} '{g}' is in {', '.join(sorted(s))}",
-                    "run 'tinyml data split' so each is in one split", False)
-            for g, s in sorted(splits.items()) if len(s) > 1]
+    return [
+        Finding(
+            "split",
+            first[g],
+            f"{kind.group_word} '{g}' is in {', '.join(sorted(s))}",
+            "run 'tinyml data split' so each is in one split",
+            False,
+        )
+        for g, s in sorted(splits.items())
+        if len(s) > 1
+    ]
 
 
 def _standardized(clips) -> np.ndarray:
@@ -222,8 +246,15 @@ def _outliers(entries: list[Entry], clips) -> list[Finding]:
         mad = 1.4826 * np.median(np.abs(d - np.median(d))) + 1e-9
         for i, z in zip(members, (d - np.median(d)) / mad, strict=True):
             if z > OUTLIER_Z:
-                out.append(Finding("outlier", entries[i].path, f"unlike the rest of '{label}' (robust z {z:.1f})",
-                                   "listen to or plot it: wrong word, noise or a bad take?", False))
+                out.append(
+                    Finding(
+                        "outlier",
+                        entries[i].path,
+                        f"unlike the rest of '{label}' (robust z {z:.1f})",
+                        "listen to or plot it: wrong word, noise or a bad take?",
+                        False,
+                    )
+                )
     return out
 
 
@@ -241,8 +272,9 @@ def _label_errors(entries: list[Entry], clips, progress: ProgressCallback) -> tu
     model = LogisticRegression(C=0.5, max_iter=2000)
     task = "Checking labels (cross-validated logistic regression)"
     progress(ProgressEvent(task, 0, 1))
-    proba = cross_val_predict(model, x, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=0),
-                              method="predict_proba")
+    proba = cross_val_predict(
+        model, x, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=0), method="predict_proba"
+    )
     progress(ProgressEvent(task, 1, 1))
     out = []
     accuracy = float(np.mean(names[np.argmax(proba, axis=1)] == labels))
@@ -251,9 +283,15 @@ def _label_errors(entries: list[Entry], clips, progress: ProgressCallback) -> tu
         top = int(np.argmax(proba[i]))
         if given < LABEL_GIVEN_MAX and proba[i, top] > LABEL_OTHER_MIN and names[top] != e.label:
             sure = given < SURE_GIVEN_MAX and proba[i, top] > SURE_OTHER_MIN and accuracy >= RELIABLE_ACCURACY
-            out.append(Finding("label", e.path, f"labelled '{e.label}' but looks like '{names[top]}' "
-                               f"(p {proba[i, top]:.2f} vs {given:.2f})",
-                               f"check it: move it to {names[top]}/ if that is what it is, else quarantine it", sure))
+            out.append(
+                Finding(
+                    "label",
+                    e.path,
+                    f"labelled '{e.label}' but looks like '{names[top]}' (p {proba[i, top]:.2f} vs {given:.2f})",
+                    f"check it: move it to {names[top]}/ if that is what it is, else quarantine it",
+                    sure,
+                )
+            )
     return out, f"{folds}-fold logistic regression on summary features, {accuracy:.2f} cross-validated accuracy"
 
 
@@ -316,8 +354,10 @@ def restore(root: str | Path) -> QuarantineResult:
         if os.path.lexists(source):
             todo.append(m)
         elif not os.path.lexists(target):
-            raise TinyMLError(f"{source} is missing (listed in {folder / MANIFEST}); put it back or remove its "
-                              "entry from the manifest")
+            raise TinyMLError(
+                f"{source} is missing (listed in {folder / MANIFEST}); put it back or remove its "
+                "entry from the manifest"
+            )
     for m in todo:
         (root / m["path"]).parent.mkdir(parents=True, exist_ok=True)
         os.replace(root / m["quarantined"], root / m["path"])
@@ -377,6 +417,8 @@ def _read_manifest(root: Path) -> list[dict]:
             raise TinyMLError(f"{path} has an entry that is not {{'path': ..., 'quarantined': ...}}; fix it by hand")
         rel, q = m["path"], m["quarantined"]
         if not (_confined(root, rel) and q == f"{QUARANTINE}/{rel}" and _confined(root, rel, QUARANTINE)):
-            raise TinyMLError(f"{path} lists '{rel}' -> '{q}', outside the data set or not its own quarantine "
-                              "place; nothing was moved: fix the manifest by hand")
+            raise TinyMLError(
+                f"{path} lists '{rel}' -> '{q}', outside the data set or not its own quarantine "
+                "place; nothing was moved: fix the manifest by hand"
+            )
     return data

@@ -184,6 +184,5 @@ def imu_noise_op(rec: np.ndarray, rng: np.random.Generator, context: dict) -> tu
     return out, {"accel_noise_g": 0.01, "gyro_noise_dps": 2.0}
 
 
-AUDIO_OPS: dict[str, Op] = {"noise": noise_op, "shift": shift_op, "gain": gain_op, "speed": speed_op,
-                            "pitch": pitch_op}
+AUDIO_OPS: dict[str, Op] = {"noise": noise_op, "shift": shift_op, "gain": gain_op, "speed": speed_op, "pitch": pitch_op}
 IMU_OPS: dict[str, Op] = {"rotate": imu_rotate_op, "scale": imu_scale_op, "noise": imu_noise_op}

@@ -41,9 +41,16 @@ class AugmentResult:
     skipped: list[str]  # unreadable training files (copied, not augmented; see 'tinyml data audit')
 
 
-def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list[str] | None = None,
-                   kind: str | None = None, seed: int = 0, progress: ProgressCallback = silent,
-                   force: bool = False) -> AugmentResult:
+def augment_folder(
+    root: str | Path,
+    out: str | Path,
+    copies: int = 1,
+    ops: list[str] | None = None,
+    kind: str | None = None,
+    seed: int = 0,
+    progress: ProgressCallback = silent,
+    force: bool = False,
+) -> AugmentResult:
     """Write ``out``: the data set ``root`` plus ``copies`` augmented versions of each training file, each made
     by applying every operation in ``ops`` (default: all of the kind's) with freshly drawn parameters."""
     root, out = Path(root), Path(out)
@@ -53,8 +60,9 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
     ops = ops or list(data_kind.augmenters)
     unknown = [o for o in ops if o not in data_kind.augmenters]
     if unknown:
-        raise TinyMLError(f"unknown operation '{unknown[0]}' for {data_kind.name} data; use any of: "
-                          f"{', '.join(data_kind.augmenters)}")
+        raise TinyMLError(
+            f"unknown operation '{unknown[0]}' for {data_kind.name} data; use any of: {', '.join(data_kind.augmenters)}"
+        )
     if not 1 <= copies <= 20:
         raise TinyMLError(f"--copies {copies} must be from 1 to 20")
     check_number("--seed", seed, 0, SEED_MAX, integer=True)
@@ -91,8 +99,9 @@ def augment_folder(root: str | Path, out: str | Path, copies: int = 1, ops: list
                 rows.append({"path": rel, "source": e.path, "augment": json.dumps(params, sort_keys=True)})
         write_text(tmp / "augment.csv", _csv(["path", "source", "augment"], rows))
         _extend_metadata(root, tmp, rows)
-    return AugmentResult(str(out), data_kind.name, ops, copies, len(entries), len(rows), len(entries) - len(train),
-                         skipped)
+    return AugmentResult(
+        str(out), data_kind.name, ops, copies, len(entries), len(rows), len(entries) - len(train), skipped
+    )
 
 
 def _background(root: Path, kind) -> list[np.ndarray]:
@@ -123,4 +132,3 @@ def _extend_metadata(root: Path, out: Path, rows: list[dict]) -> None:
     columns += [c for c in ("augment",) if c not in columns]
     new = [{**by_path.get(r["source"], {}), "path": r["path"], "augment": r["augment"]} for r in rows]
     write_text(out / "metadata.csv", _csv(columns, old + new))
-

@@ -27,8 +27,9 @@ def duration(path: Path) -> tuple[float, float]:
     try:
         info = sf.info(str(path))
     except Exception as exc:
-        raise TinyMLError(f"cannot read {path} as audio ({str(exc).splitlines()[0][:60]}); use 16-bit PCM WAV"
-                          ) from None
+        raise TinyMLError(
+            f"cannot read {path} as audio ({str(exc).splitlines()[0][:60]}); use 16-bit PCM WAV"
+        ) from None
     return info.frames / info.samplerate, float(info.samplerate)
 
 
@@ -74,15 +75,20 @@ def inspect(path: Path) -> Clip:
     peak = float(np.max(np.abs(raw))) if raw.size else 0.0
     if peak < SILENT_PEAK:
         level = f"{20 * np.log10(peak):.0f} dBFS" if peak > 0 else "digital silence"
-        problems.append(("silent", f"peak {level}", "re-record it (or move it to silence/ if it is meant as "
-                         "silence)"))
+        problems.append(("silent", f"peak {level}", "re-record it (or move it to silence/ if it is meant as silence)"))
     share = float(np.mean(np.abs(raw) >= FULL_SCALE)) if raw.size else 0.0
     if share > CLIPPED_SHARE:
-        problems.append(("clipped", f"{100 * share:.1f} % of samples at full scale",
-                         "re-record with less gain or further from the microphone"))
+        problems.append(
+            (
+                "clipped",
+                f"{100 * share:.1f} % of samples at full scale",
+                "re-record with less gain or further from the microphone",
+            )
+        )
     if rate != SAMPLE_RATE:
-        problems.append(("sample rate", f"{rate:g} Hz (resampled to 16 kHz when loading)",
-                         "record or convert at 16 kHz mono"))
+        problems.append(
+            ("sample rate", f"{rate:g} Hz (resampled to 16 kHz when loading)", "record or convert at 16 kHz mono")
+        )
     return Clip(seconds, rate, features, fingerprint(bands), problems)
 
 
@@ -92,6 +98,16 @@ def draw(ax, path: Path) -> None:
     ax.imshow(bands.T, origin="lower", aspect="auto", cmap="magma", vmin=bands.max() - 6, vmax=bands.max())
 
 
-AUDIO = DataKind(name="audio", suffixes=(".wav",), group_word="speaker", inspect=inspect, duration=duration,
-                 expected_duration_s=1.0, draw=draw, quiet_labels=(SILENCE,), read=read_audio, write=write_wav,
-                 augmenters=AUDIO_OPS)
+AUDIO = DataKind(
+    name="audio",
+    suffixes=(".wav",),
+    group_word="speaker",
+    inspect=inspect,
+    duration=duration,
+    expected_duration_s=1.0,
+    draw=draw,
+    quiet_labels=(SILENCE,),
+    read=read_audio,
+    write=write_wav,
+    augmenters=AUDIO_OPS,
+)

@@ -60,8 +60,13 @@ def inspect(path: Path) -> Clip:
     dark, bright = float(np.mean(image <= 2)), float(np.mean(image >= 253))
     if max(dark, bright) > EXPOSED_SHARE:
         what = "over-exposed" if bright > dark else "under-exposed"
-        problems.append(("clipped", f"{what}: {100 * max(dark, bright):.0f} % of pixels "
-                         f"{'white' if bright > dark else 'black'}", "retake it with better light"))
+        problems.append(
+            (
+                "clipped",
+                f"{what}: {100 * max(dark, bright):.0f} % of pixels {'white' if bright > dark else 'black'}",
+                "retake it with better light",
+            )
+        )
     return Clip(0.0, 0.0, features, v / norm if norm > 0 else v, problems)
 
 
@@ -81,6 +86,15 @@ def brightness_op(image: np.ndarray, rng: np.random.Generator, context: dict) ->
     return np.clip(image.astype(np.float64) * factor, 0, 255).astype(np.uint8), {"brightness": round(factor, 3)}
 
 
-IMAGE = DataKind(name="image", suffixes=SUFFIXES, group_word="group", inspect=inspect, duration=None,
-                 expected_duration_s=None, draw=draw, read=read_gray, write=write_png,
-                 augmenters={"flip": flip_op, "brightness": brightness_op})
+IMAGE = DataKind(
+    name="image",
+    suffixes=SUFFIXES,
+    group_word="group",
+    inspect=inspect,
+    duration=None,
+    expected_duration_s=None,
+    draw=draw,
+    read=read_gray,
+    write=write_png,
+    augmenters={"flip": flip_op, "brightness": brightness_op},
+)

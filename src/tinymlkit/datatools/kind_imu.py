@@ -41,13 +41,19 @@ def inspect(path: Path) -> Clip:
     top = float(np.max(np.abs(gyro)))
     if top < STILL_DPS:
         problems.append(("silent", f"no motion (gyroscope peak {top:.1f} deg/s)", "re-record the gesture"))
-    saturated = int(np.sum(np.abs(gyro) >= 0.999 * GYRO_FULL_SCALE) + np.sum(np.abs(accel) >= 0.999 *
-                                                                                ACCEL_FULL_SCALE))
+    saturated = int(np.sum(np.abs(gyro) >= 0.999 * GYRO_FULL_SCALE) + np.sum(np.abs(accel) >= 0.999 * ACCEL_FULL_SCALE))
     if saturated >= SATURATED_SAMPLES:
-        problems.append(("clipped", f"{saturated} samples at the sensor's full scale (+-{GYRO_FULL_SCALE:g} deg/s, "
-                         f"+-{ACCEL_FULL_SCALE:g} g)", "re-record the gesture more slowly"))
-    return Clip(seconds, (len(rec) - 1) / seconds if seconds > 0 else 0.0, features,
-                v / norm if norm > 0 else v, problems)
+        problems.append(
+            (
+                "clipped",
+                f"{saturated} samples at the sensor's full scale (+-{GYRO_FULL_SCALE:g} deg/s, "
+                f"+-{ACCEL_FULL_SCALE:g} g)",
+                "re-record the gesture more slowly",
+            )
+        )
+    return Clip(
+        seconds, (len(rec) - 1) / seconds if seconds > 0 else 0.0, features, v / norm if norm > 0 else v, problems
+    )
 
 
 def draw(ax, path: Path) -> None:
@@ -57,5 +63,15 @@ def draw(ax, path: Path) -> None:
         ax.plot(rec[:, 0] / 1000.0, rec[:, c], linewidth=0.8, label=name)
 
 
-IMU = DataKind(name="imu", suffixes=(".csv",), group_word="subject", inspect=inspect, duration=duration,
-               expected_duration_s=None, draw=draw, read=read_recording, write=write_recording, augmenters=IMU_OPS)
+IMU = DataKind(
+    name="imu",
+    suffixes=(".csv",),
+    group_word="subject",
+    inspect=inspect,
+    duration=duration,
+    expected_duration_s=None,
+    draw=draw,
+    read=read_recording,
+    write=write_recording,
+    augmenters=IMU_OPS,
+)

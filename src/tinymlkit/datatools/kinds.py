@@ -78,8 +78,13 @@ def read_lists(root: Path) -> dict[str, set[str]]:
     return out
 
 
-def scan(root: str | Path, kind: "DataKind", validation_percent: float = 10.0, test_percent: float = 10.0,
-         group_column: str | None = None) -> list[Entry]:
+def scan(
+    root: str | Path,
+    kind: "DataKind",
+    validation_percent: float = 10.0,
+    test_percent: float = 10.0,
+    group_column: str | None = None,
+) -> list[Entry]:
     """Every example file under ``root`` with its label, split (the list files, else a hash of the group) and
     group (``group_column`` of metadata.csv, else the file name's)."""
     root = check_folder(root)
@@ -90,11 +95,14 @@ def scan(root: str | Path, kind: "DataKind", validation_percent: float = 10.0, t
         for f in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in kind.suffixes):
             rel = f"{folder.name}/{f.name}"
             group = groups.get(rel) or entry_group(rel)
-            entries.append(Entry(rel, folder.name, assigned_split(rel, lists, group, validation_percent, test_percent),
-                                 group))
+            entries.append(
+                Entry(rel, folder.name, assigned_split(rel, lists, group, validation_percent, test_percent), group)
+            )
     if not entries:
-        raise TinyMLError(f"no {'/'.join(kind.suffixes)} files in the label folders of {root}; expected "
-                          f"{root}/<label>/<{kind.group_word}>_nohash_<n>{kind.suffixes[0]}")
+        raise TinyMLError(
+            f"no {'/'.join(kind.suffixes)} files in the label folders of {root}; expected "
+            f"{root}/<label>/<{kind.group_word}>_nohash_<n>{kind.suffixes[0]}"
+        )
     return entries
 
 
@@ -120,8 +128,9 @@ def metadata_column(root: Path, column: str) -> dict[str, str]:
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         if "path" not in (reader.fieldnames or []) or column not in (reader.fieldnames or []):
-            raise TinyMLError(f"{path} has no 'path' and '{column}' columns; pick one of: "
-                              f"{', '.join(reader.fieldnames or [])}")
+            raise TinyMLError(
+                f"{path} has no 'path' and '{column}' columns; pick one of: {', '.join(reader.fieldnames or [])}"
+            )
         return {row["path"]: row[column] for row in reader if row.get(column)}
 
 
@@ -156,6 +165,9 @@ def detect_kind(root: str | Path, name: str | None = None) -> "DataKind":
                 counts[k.name] += f.suffix.lower() in k.suffixes
     best = max(counts, key=lambda k: counts[k])
     if counts[best] == 0:
-        raise TinyMLError(f"no example files in {root}: expected <label>/ folders of "
-                          + " or ".join(f"{'/'.join(k.suffixes)} ({k.name})" for k in kinds) + " files")
+        raise TinyMLError(
+            f"no example files in {root}: expected <label>/ folders of "
+            + " or ".join(f"{'/'.join(k.suffixes)} ({k.name})" for k in kinds)
+            + " files"
+        )
     return get_kind(best)

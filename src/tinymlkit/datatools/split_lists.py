@@ -34,13 +34,17 @@ def write_split_lists(
     before = read_lists(root)
     had_lists = bool(before["validation"] or before["test"])
     # scan without the old lists: the split is a function of the group alone
-    entries = [Entry(e.path, e.label, split_of(e.group, validation_percent, test_percent), e.group)
-               for e in scan(root, data_kind, validation_percent, test_percent, group_column=by)]
+    entries = [
+        Entry(e.path, e.label, split_of(e.group, validation_percent, test_percent), e.group)
+        for e in scan(root, data_kind, validation_percent, test_percent, group_column=by)
+    ]
     old = {p: s for s, paths in before.items() for p in paths}
     changed = sum(1 for e in entries if e.path in old and old[e.path] != e.split)
     if changed and not force:
-        raise TinyMLError(f"the existing lists in {root} would move {changed} held-out files to another split "
-                          "(they were made another way or with other percentages); pass --force to replace them")
+        raise TinyMLError(
+            f"the existing lists in {root} would move {changed} held-out files to another split "
+            "(they were made another way or with other percentages); pass --force to replace them"
+        )
     for split, name in (("validation", "validation_list.txt"), ("test", "testing_list.txt")):
         write_text(root / name, "".join(f"{e.path}\n" for e in entries if e.split == split))
     return SplitResult(

@@ -1,7 +1,7 @@
 """``tinyml data stats``: what a data set folder holds, per label, split and group, with an overview figure.
 
-    stats = folder_stats("my_words")          # DataStats: counts, durations, rates, balance, warnings
-    plot_stats(stats, "stats.png")             # counts per label and split + one example per label
+stats = folder_stats("my_words")          # DataStats: counts, durations, rates, balance, warnings
+plot_stats(stats, "stats.png")             # counts per label and split + one example per label
 """
 
 from collections import Counter
@@ -85,8 +85,11 @@ def folder_stats(root: str | Path, kind: str | None = None, progress: ProgressCa
         balance=max(totals.values()) / max(1, min(totals.values())),
         metadata=metadata_counts(read_metadata(root, [e.path for e in entries])),
         unreadable=unreadable,
-        examples={label: next(e.path for e in entries if e.label == label and e.path not in unreadable)
-                  for label in labels if any(e.label == label and e.path not in unreadable for e in entries)},
+        examples={
+            label: next(e.path for e in entries if e.label == label and e.path not in unreadable)
+            for label in labels
+            if any(e.label == label and e.path not in unreadable for e in entries)
+        },
         timed=data_kind.duration is not None,
     )
     stats.warnings = _warnings(stats, data_kind, entries)
@@ -121,8 +124,10 @@ def _warnings(stats: DataStats, kind: DataKind, entries) -> list[str]:
         split_of_group.setdefault(e.group, set()).add(e.split)
     straddle = sorted(g for g, s in split_of_group.items() if len(s) > 1)
     if straddle:
-        out.append(f"{len(straddle)} {kind.group_word}(s) appear in more than one split ({', '.join(straddle[:3])}"
-                   f"{', ...' if len(straddle) > 3 else ''}): run 'tinyml data split' to keep each in one")
+        out.append(
+            f"{len(straddle)} {kind.group_word}(s) appear in more than one split ({', '.join(straddle[:3])}"
+            f"{', ...' if len(straddle) > 3 else ''}): run 'tinyml data split' to keep each in one"
+        )
     if stats.timed and len(stats.rates) > 1:
         out.append(f"mixed sample rates: {', '.join(f'{r} ({n})' for r, n in stats.rates.items())}")
     if stats.unreadable:

@@ -83,8 +83,9 @@ def render_sketch_files(target: Path, templates: Path, values: dict, shared_temp
     write_text(target / "op_resolver.h", render("arduino/common/resolver.h.j2", **values))
 
 
-def write_model_array(target: Path, model: bytes, name: str = "g_model", stem: str = "model_data",
-                      source: str = "model.tflite") -> list[str]:
+def write_model_array(
+    target: Path, model: bytes, name: str = "g_model", stem: str = "model_data", source: str = "model.tflite"
+) -> list[str]:
     """The model as a C array in the sketch folder ``target`` (``<stem>.cpp/.h``, array ``name``); the file names."""
     written = []
     for file, text in c_array(model, name=name, stem=stem, source=source).items():

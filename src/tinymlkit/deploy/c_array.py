@@ -22,9 +22,7 @@ def c_array(model: bytes, name: str = "g_model", stem: str = "model_data", sourc
         f"{stem}.cc": render(
             "c_array/model_data.cc.j2", lines=lines, length=len(model), source=source, header=header, **common
         ),
-        header: render(
-            "c_array/model_data.h.j2", guard=f"{stem.upper()}_H_", source_file=f"{stem}.cc", **common
-        ),
+        header: render("c_array/model_data.h.j2", guard=f"{stem.upper()}_H_", source_file=f"{stem}.cc", **common),
     }
 
 

@@ -7,8 +7,9 @@ from tinymlkit.deploy.c_array import c_array
 from tinymlkit.fileio import write_bytes, write_text
 
 
-def package(folder: Path, model: bytes, measured_arena: int, templates: Path, sketch: str,
-            context: dict) -> dict[str, str]:
+def package(
+    folder: Path, model: bytes, measured_arena: int, templates: Path, sketch: str, context: dict
+) -> dict[str, str]:
     """Write the deployment files into ``folder``; return ``{artifact: path}`` relative to ``folder``'s parent."""
     files = write_model_files(folder, model)
     sketch_dir = write_sketch(folder, templates, sketch, model, measured_arena, context)
@@ -25,12 +26,15 @@ def write_model_files(folder: Path, model: bytes) -> dict[str, str]:
     write_bytes(folder / "model.tflite", model)
     for name, text in c_array(model).items():
         write_text(folder / name, text)
-    return {name: str((folder / name).relative_to(folder.parent))
-            for name in ("model.tflite", "model_data.cc", "model_data.h")}
+    return {
+        name: str((folder / name).relative_to(folder.parent))
+        for name in ("model.tflite", "model_data.cc", "model_data.h")
+    }
 
 
-def deploy(model: bytes, folder: str | Path, recipe=None, labels: list[str] | None = None, config=None,
-           details=None) -> dict[str, str]:
+def deploy(
+    model: bytes, folder: str | Path, recipe=None, labels: list[str] | None = None, config=None, details=None
+) -> dict[str, str]:
     """Write an int8 model's deployment files into ``folder``: ``model.tflite`` and ``model_data.cc/.h``, and with
     an application's ``recipe`` its Arduino sketch (``<name>_sketch/``, README) and ``labels.txt``. ``config``
     (default: the recipe's defaults) and ``details`` (a run's measured results, e.g. the anomaly detector) fill

@@ -22,8 +22,10 @@ EXPECTED_COLUMNS = {
     "device": "the recording device is not recorded: a microphone or board the model never met would go unnoticed",
 }
 
-def write_cards(folder: str | Path, report: ModelReport, card: CardText = CardText(),
-                synthesized: bool = False) -> dict[str, str]:
+
+def write_cards(
+    folder: str | Path, report: ModelReport, card: CardText = CardText(), synthesized: bool = False
+) -> dict[str, str]:
     """Write ``data_card.md`` and ``model_card.md`` into ``folder``; returns name -> file name. ``card`` is the
     application's text (use, limitations, what a group is); ``synthesized``: the data is TinyML Kit's own."""
     folder = Path(folder)
@@ -37,9 +39,14 @@ def data_card(report: ModelReport, card: CardText = CardText(), synthesized: boo
     from tinymlkit.deploy.render import render
 
     origin = _origin(report, synthesized)
-    return render("cards/data_card.md.j2", **_common(report, card), origin=origin, consent=_consent(report, origin),
-                  totals={s: sum(c.values()) for s, c in report.data.counts.items()},
-                  gaps=data_gaps(report, card, synthesized))
+    return render(
+        "cards/data_card.md.j2",
+        **_common(report, card),
+        origin=origin,
+        consent=_consent(report, origin),
+        totals={s: sum(c.values()) for s, c in report.data.counts.items()},
+        gaps=data_gaps(report, card, synthesized),
+    )
 
 
 def model_card(report: ModelReport, card: CardText = CardText(), synthesized: bool = False) -> str:
@@ -54,10 +61,19 @@ def model_card(report: ModelReport, card: CardText = CardText(), synthesized: bo
         metrics.append({"name": name, "float": _fmt(f), "int8": _fmt(q), "delta": delta})
     recall = {k: _fmt(v, 3) for k, v in (report.per_class_recall or {}).items()}
     notes = report.details.card_lines() if hasattr(report.details, "card_lines") else []
-    text = render("cards/model_card.md.j2", **_common(report, card), intended=card.intended, not_for=card.not_for,
-                  model=report.model, metrics=metrics, recall=recall, notes=notes, groups=report.groups,
-                  rate=lambda r: "-" if r is None else f"{r:.3f}",
-                  limitations=limitations(report, card, synthesized))
+    text = render(
+        "cards/model_card.md.j2",
+        **_common(report, card),
+        intended=card.intended,
+        not_for=card.not_for,
+        model=report.model,
+        metrics=metrics,
+        recall=recall,
+        notes=notes,
+        groups=report.groups,
+        rate=lambda r: "-" if r is None else f"{r:.3f}",
+        limitations=limitations(report, card, synthesized),
+    )
     if report.real_world is None:
         return text
     from tinymlkit.evaluate.real_world import card_section
@@ -74,11 +90,15 @@ def data_gaps(report: ModelReport, card: CardText = CardText(), synthesized: boo
     if thin:
         gaps.append(f"classes with fewer than {MIN_TRAIN_PER_CLASS} training examples: {', '.join(thin)}")
     if train and min(train.values()) > 0 and max(train.values()) / min(train.values()) > IMBALANCE_RATIO:
-        gaps.append(f"class imbalance: the largest class has {max(train.values()) / min(train.values()):.1f} times "
-                    "the examples of the smallest")
+        gaps.append(
+            f"class imbalance: the largest class has {max(train.values()) / min(train.values()):.1f} times "
+            "the examples of the smallest"
+        )
     if d.groups.get("test", 0) < FEW_TEST_GROUPS:
-        gaps.append(f"only {d.groups.get('test', 0)} {card.group[1]} in the test split: test figures say "
-                    "little about people or conditions not seen")
+        gaps.append(
+            f"only {d.groups.get('test', 0)} {card.group[1]} in the test split: test figures say "
+            "little about people or conditions not seen"
+        )
     recorded = _origin(report, synthesized).startswith("recorded")
     if d.metadata and recorded:
         gaps += [text for column, text in EXPECTED_COLUMNS.items() if column not in d.metadata]
@@ -94,8 +114,10 @@ def limitations(report: ModelReport, card: CardText = CardText(), synthesized: b
     out = []
     g = report.groups.worst if report.groups else None
     if g:
-        out.append(f"works least well for {g['column']} = {g['group']} (accuracy {g['accuracy']:.3f}, "
-                   f"{g['gap']:.3f} below {g['best']}){'; uncertain, the groups are small' if g['uncertain'] else ''}")
+        out.append(
+            f"works least well for {g['column']} = {g['group']} (accuracy {g['accuracy']:.3f}, "
+            f"{g['gap']:.3f} below {g['best']}){'; uncertain, the groups are small' if g['uncertain'] else ''}"
+        )
     f, q = report.float_metrics.get("accuracy"), report.int8_metrics.get("accuracy")
     if f is not None and q is not None and f - q > 0.01:
         out.append(f"int8 conversion costs {f - q:.3f} accuracy against the float model")
@@ -111,8 +133,10 @@ def limitations(report: ModelReport, card: CardText = CardText(), synthesized: b
         gap = gap_line(report.real_world)
         out += [gap] if gap else []
     if _origin(report, synthesized).startswith("synthesized"):
-        out.append("trained and tested on synthesized data only: figures on real people and real sensors will be "
-                   "lower; test with recordings of the people who will use it")
+        out.append(
+            "trained and tested on synthesized data only: figures on real people and real sensors will be "
+            "lower; test with recordings of the people who will use it"
+        )
     out += card.limitations
     out.append(f"the tensor arena was measured on the host: {report.model.arena_note}")
     return out
@@ -138,8 +162,10 @@ def _consent(report: ModelReport, origin: str) -> str:
         return "Recorded per example: " + ", ".join(f"{k} ({v})" for k, v in consent.items()) + "."
     if origin.startswith("synthesized"):
         return "Not applicable: the data is synthesized, no person was recorded."
-    return ("Not recorded. Before sharing the data or a model trained on it, confirm every speaker or subject "
-            "agreed, and add a `consent` column to metadata.csv.")
+    return (
+        "Not recorded. Before sharing the data or a model trained on it, confirm every speaker or subject "
+        "agreed, and add a `consent` column to metadata.csv."
+    )
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:

@@ -148,8 +148,10 @@ def breakdown(
     negative = np.isin(np.arange(len(labels)), [labels.index(n) for n in negatives if n in labels])
     columns = []
     for name, groups in group_columns(meta, max_groups).items():
-        results = [_group(g, predicted[groups == g], y[groups == g], negative, min_examples)
-                   for g in sorted(set(groups.tolist()))]
+        results = [
+            _group(g, predicted[groups == g], y[groups == g], negative, min_examples)
+            for g in sorted(set(groups.tolist()))
+        ]
         if float_predicted is not None:
             for r in results:
                 members = groups == r.group
@@ -160,8 +162,14 @@ def breakdown(
     if judged:
         c = max(judged, key=lambda c: (not c.uncertain, round(_confident_gap(c), 6), -len(c.groups)))
         worst = next(g for g in c.groups if g.group == c.worst)
-        report.worst = {"column": c.column, "group": c.worst, "accuracy": worst.accuracy, "gap": c.gap,
-                        "best": c.best, "uncertain": c.uncertain}
+        report.worst = {
+            "column": c.column,
+            "group": c.worst,
+            "accuracy": worst.accuracy,
+            "gap": c.gap,
+            "best": c.best,
+            "uncertain": c.uncertain,
+        }
     return report
 
 
@@ -182,16 +190,26 @@ def _group(name: str, predicted: np.ndarray, y: np.ndarray, negative: np.ndarray
             far = float(np.mean(~negative[predicted[is_negative]]))
         if (~is_negative).any():
             frr = float(np.mean(predicted[~is_negative] != y[~is_negative]))
-    return GroupResult(group=name, examples=n, accuracy=correct / n if n else float("nan"), accuracy_low=low,
-                       accuracy_high=high, false_accept_rate=far, false_reject_rate=frr, few=n < min_examples)
+    return GroupResult(
+        group=name,
+        examples=n,
+        accuracy=correct / n if n else float("nan"),
+        accuracy_low=low,
+        accuracy_high=high,
+        false_accept_rate=far,
+        false_reject_rate=frr,
+        few=n < min_examples,
+    )
 
 
 def _judge(column: str, results: list[GroupResult], min_examples: int) -> ColumnBreakdown:
     out = ColumnBreakdown(column=column, groups=results)
     few = [g.group for g in results if g.few]
     if few:
-        out.warnings.append(f"{len(few)} group(s) of '{column}' have fewer than {min_examples} test examples "
-                            f"({', '.join(few[:4])}{', ...' if len(few) > 4 else ''}): too few to judge")
+        out.warnings.append(
+            f"{len(few)} group(s) of '{column}' have fewer than {min_examples} test examples "
+            f"({', '.join(few[:4])}{', ...' if len(few) > 4 else ''}): too few to judge"
+        )
     recorded = [g for g in results if g.group != NOT_RECORDED and g.examples]
     judged = [g for g in recorded if not g.few]
     if len(judged) < 2:

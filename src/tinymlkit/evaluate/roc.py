@@ -42,8 +42,9 @@ def roc_auc(scores: np.ndarray, anomalous: np.ndarray) -> float:
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
 
 
-def choose_threshold(normal_scores: np.ndarray, rule: str = "std", k: float = 3.0,
-                     percentile: float = 99.0) -> tuple[float, str]:
+def choose_threshold(
+    normal_scores: np.ndarray, rule: str = "std", k: float = 3.0, percentile: float = 99.0
+) -> tuple[float, str]:
     """The threshold from normal validation scores: ``mean + k * std`` (rule "std") or a percentile."""
     normal_scores = np.asarray(normal_scores, dtype=np.float64)
     if len(normal_scores) < 2:
@@ -63,16 +64,26 @@ def operating_point(scores: np.ndarray, anomalous: np.ndarray, threshold: float,
     return OperatingPoint(rule, float(threshold), float(flagged[anomalous].mean()), float(flagged[~anomalous].mean()))
 
 
-def plot_roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]], points: dict[str, OperatingPoint],
-             title: str, path: str | Path) -> Path:
+def plot_roc(
+    curves: dict[str, tuple[np.ndarray, np.ndarray, float]],
+    points: dict[str, OperatingPoint],
+    title: str,
+    path: str | Path,
+) -> Path:
     """ROC curves ``name -> (fpr, tpr, auc)`` with each model's operating point marked."""
     from tinymlkit.evaluate.plots import figure, save_figure
 
     fig, ax = figure(figsize=(4.6, 4.4))
     ax.plot([0, 1], [0, 1], color="0.7", linestyle=":", linewidth=1)
     for i, (name, (fpr, tpr, auc)) in enumerate(curves.items()):
-        line = ax.plot(fpr, tpr, linewidth=1.6, linestyle="--" if i % 2 else "-", label=f"{name} (AUC {auc:.3f})",
-                       zorder=3 - i * 0.1)[0]
+        line = ax.plot(
+            fpr,
+            tpr,
+            linewidth=1.6,
+            linestyle="--" if i % 2 else "-",
+            label=f"{name} (AUC {auc:.3f})",
+            zorder=3 - i * 0.1,
+        )[0]
         if name in points:
             p = points[name]
             ax.plot([p.fpr], [p.tpr], "o", color=line.get_color(), markersize=6)

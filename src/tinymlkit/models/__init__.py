@@ -26,7 +26,11 @@ def families() -> list[str]:
 def _builders() -> dict[str, Callable]:
     from tinymlkit.models import autoencoder, ds_cnn, mobilenet_v1, sine_mlp, tiny_conv, wand_cnn
 
-    return {"tiny_conv": tiny_conv.build, "ds_cnn": ds_cnn.build, "autoencoder": autoencoder.build,
-            "sine_mlp": sine_mlp.build,
-            "wand_cnn": wand_cnn.build,
-            "mobilenet_v1": mobilenet_v1.build}
+    return {
+        "tiny_conv": tiny_conv.build,
+        "ds_cnn": ds_cnn.build,
+        "autoencoder": autoencoder.build,
+        "sine_mlp": sine_mlp.build,
+        "wand_cnn": wand_cnn.build,
+        "mobilenet_v1": mobilenet_v1.build,
+    }

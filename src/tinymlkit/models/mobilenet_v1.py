@@ -13,8 +13,21 @@ import keras
 from tinymlkit.models.width import scaled
 
 # (pointwise filters at width 1.0, stride of the depthwise convolution) for the thirteen blocks
-BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
-          (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1))
+BLOCKS = (
+    (64, 1),
+    (128, 2),
+    (128, 1),
+    (256, 2),
+    (256, 1),
+    (512, 2),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (1024, 2),
+    (1024, 1),
+)
 BN_MOMENTUM = 0.9
 
 
@@ -34,15 +47,24 @@ def _bn_relu(x, name: str):
 
 def build(input_shape: tuple[int, ...], classes: int, width: float = 0.25, dropout: float = 0.1) -> keras.Model:
     inputs = keras.Input(input_shape, name="image")
-    x = keras.layers.Conv2D(scaled(32, width), 3, strides=2, padding="same", use_bias=False,
-                            kernel_initializer=_fan_in_uniform(), name="conv0")(inputs)
+    x = keras.layers.Conv2D(
+        scaled(32, width),
+        3,
+        strides=2,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=_fan_in_uniform(),
+        name="conv0",
+    )(inputs)
     x = _bn_relu(x, "conv0")
     for i, (filters, stride) in enumerate(BLOCKS, start=1):
-        x = keras.layers.DepthwiseConv2D(3, strides=stride, padding="same", use_bias=False,
-                                         depthwise_initializer=_fan_in_uniform(9), name=f"dw{i}")(x)
+        x = keras.layers.DepthwiseConv2D(
+            3, strides=stride, padding="same", use_bias=False, depthwise_initializer=_fan_in_uniform(9), name=f"dw{i}"
+        )(x)
         x = _bn_relu(x, f"dw{i}")
-        x = keras.layers.Conv2D(scaled(filters, width), 1, use_bias=False, kernel_initializer=_fan_in_uniform(),
-                                name=f"pw{i}")(x)
+        x = keras.layers.Conv2D(
+            scaled(filters, width), 1, use_bias=False, kernel_initializer=_fan_in_uniform(), name=f"pw{i}"
+        )(x)
         x = _bn_relu(x, f"pw{i}")
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)

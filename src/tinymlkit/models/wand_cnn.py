@@ -14,8 +14,9 @@ def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> ker
     inputs = keras.Input(input_shape, name="stroke_image")
     x = inputs
     for i, filters in enumerate((16, 32, 64), start=1):
-        x = keras.layers.Conv2D(scaled(filters, width), 3, strides=2, padding="same", activation="relu",
-                                name=f"conv{i}")(x)
+        x = keras.layers.Conv2D(
+            scaled(filters, width), 3, strides=2, padding="same", activation="relu", name=f"conv{i}"
+        )(x)
         x = keras.layers.Dropout(0.1)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     outputs = keras.layers.Dense(classes, activation="softmax", name="scores")(x)

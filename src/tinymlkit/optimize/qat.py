@@ -44,8 +44,9 @@ def fake_quant_weights(kernel, layer_kind: str):
         bound = ops.max(ops.abs(kernel))
         axis = None
     bound = ops.stop_gradient(ops.maximum(bound, 1e-8))
-    return keras.quantizers.fake_quant_with_min_max_vars(kernel, -bound, bound, num_bits=8, narrow_range=True,
-                                                         axis=axis)
+    return keras.quantizers.fake_quant_with_min_max_vars(
+        kernel, -bound, bound, num_bits=8, narrow_range=True, axis=axis
+    )
 
 
 class ActivationQuantizer(keras.layers.Layer):
@@ -94,8 +95,11 @@ class QuantizedLayer(keras.layers.Layer):
     def __init__(self, source, **kwargs):
         super().__init__(name=f"{source.name}_qat", **kwargs)
         self._plain = _Untracked(source)  # not a sublayer: its weights must not train alongside ours
-        self.kind = {keras.layers.DepthwiseConv2D: "depthwise", keras.layers.Conv2D: "conv",
-                     keras.layers.Dense: "dense"}[type(source)]
+        self.kind = {
+            keras.layers.DepthwiseConv2D: "depthwise",
+            keras.layers.Conv2D: "conv",
+            keras.layers.Dense: "dense",
+        }[type(source)]
         self.output_quantizer = ActivationQuantizer()
 
     @property
@@ -104,8 +108,9 @@ class QuantizedLayer(keras.layers.Layer):
 
     def build(self, input_shape) -> None:
         kernel, bias = self.source.get_weights()
-        self.kernel = self.add_weight(shape=kernel.shape, initializer=keras.initializers.Constant(kernel),
-                                      name="kernel")
+        self.kernel = self.add_weight(
+            shape=kernel.shape, initializer=keras.initializers.Constant(kernel), name="kernel"
+        )
         self.bias = self.add_weight(shape=bias.shape, initializer=keras.initializers.Constant(bias), name="bias")
 
     def call(self, x, training=False):
@@ -114,11 +119,13 @@ class QuantizedLayer(keras.layers.Layer):
         s = self.source
         w = fake_quant_weights(self.kernel, self.kind)
         if self.kind == "conv":
-            y = ops.conv(x, w, strides=s.strides, padding=s.padding, data_format=s.data_format,
-                         dilation_rate=s.dilation_rate)
+            y = ops.conv(
+                x, w, strides=s.strides, padding=s.padding, data_format=s.data_format, dilation_rate=s.dilation_rate
+            )
         elif self.kind == "depthwise":
-            y = ops.depthwise_conv(x, w, strides=s.strides, padding=s.padding, data_format=s.data_format,
-                                   dilation_rate=s.dilation_rate)
+            y = ops.depthwise_conv(
+                x, w, strides=s.strides, padding=s.padding, data_format=s.data_format, dilation_rate=s.dilation_rate
+            )
         else:
             y = ops.matmul(x, w)
         y = y + self.bias
@@ -141,8 +148,10 @@ def chain_layers(model) -> list:
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     for layer in layers:
         if len(getattr(layer, "_inbound_nodes", [])) > 1 or isinstance(layer.input, list | tuple):
-            raise TinyMLError(f"layer '{layer.name}' has several inputs or uses; quantization-aware training needs a "
-                              "model whose layers form one chain, as the kit's model families do")
+            raise TinyMLError(
+                f"layer '{layer.name}' has several inputs or uses; quantization-aware training needs a "
+                "model whose layers form one chain, as the kit's model families do"
+            )
     return layers
 
 
@@ -162,7 +171,7 @@ def fold_batch_norm(model) -> keras.Model:
             if i + 1 < len(layers) and isinstance(layers[i + 1], keras.layers.BatchNormalization):
                 kernel, bias = _fold(layer, kernel, bias, layers[i + 1])
                 i += 1
-            if (i + 1 < len(layers) and config.get("activation") == "linear" and _is_plain_relu(layers[i + 1])):
+            if i + 1 < len(layers) and config.get("activation") == "linear" and _is_plain_relu(layers[i + 1]):
                 config["activation"] = "relu"
                 i += 1
             config["use_bias"] = True
@@ -170,18 +179,23 @@ def fold_batch_norm(model) -> keras.Model:
             x = clone(x)
             clone.set_weights([kernel, bias])
         elif isinstance(layer, keras.layers.BatchNormalization):
-            raise TinyMLError(f"batch normalization '{layer.name}' does not follow a convolution or dense layer; "
-                              "fold it by hand or move it after one")
+            raise TinyMLError(
+                f"batch normalization '{layer.name}' does not follow a convolution or dense layer; "
+                "fold it by hand or move it after one"
+            )
         else:
             x = _copy(layer, x)
         i += 1
     folded = keras.Model(inputs, x, name=model.name)
     probe = np.random.default_rng(0).standard_normal((4, *model.input_shape[1:])).astype(np.float32)
-    same = np.allclose(*(keras.ops.convert_to_numpy(m(probe, training=False)) for m in (folded, model)),
-                       atol=1e-4, rtol=1e-3)
+    same = np.allclose(
+        *(keras.ops.convert_to_numpy(m(probe, training=False)) for m in (folded, model)), atol=1e-4, rtol=1e-3
+    )
     if not same:
-        raise TinyMLError(f"model '{model.name}' is not a plain chain of layers (folding changed its outputs); "
-                          "quantization-aware training here supports the kit's model families")
+        raise TinyMLError(
+            f"model '{model.name}' is not a plain chain of layers (folding changed its outputs); "
+            "quantization-aware training here supports the kit's model families"
+        )
     return folded
 
 

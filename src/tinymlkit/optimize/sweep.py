@@ -30,8 +30,10 @@ from tinymlkit.train import TrainConfig
 
 DEFAULT_POINTS = ("tiny_conv@1.0", "tiny_conv@0.5", "tiny_conv@1.0+prune75", "ds_cnn@0.125", "ds_cnn@0.125+qat")
 DEFAULT_BOARD = "nano33ble"
-_POINT = re.compile(r"^(?P<model>[a-z_0-9]+)@(?P<width>[0-9.]+)"
-                    r"(?:\+(?P<technique>qat|prune(?P<sparsity>[0-9]{1,2})))?$")
+_POINT = re.compile(
+    r"^(?P<model>[a-z_0-9]+)@(?P<width>[0-9.]+)"
+    r"(?:\+(?P<technique>qat|prune(?P<sparsity>[0-9]{1,2})))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,14 @@ def parse_point(text: str) -> Candidate:
 
     m = _POINT.match(text.strip())
     if not m:
-        raise TinyMLError(f"cannot read sweep point '{text}'; write family@width[+qat|+pruneNN], "
-                          "e.g. ds_cnn@0.125+qat or tiny_conv@1.0+prune75")
+        raise TinyMLError(
+            f"cannot read sweep point '{text}'; write family@width[+qat|+pruneNN], "
+            "e.g. ds_cnn@0.125+qat or tiny_conv@1.0+prune75"
+        )
     if m["model"] not in families():
-        raise TinyMLError(f"unknown model '{m['model']}' in sweep point '{text}'; choose one of: "
-                          f"{', '.join(families())}")
+        raise TinyMLError(
+            f"unknown model '{m['model']}' in sweep point '{text}'; choose one of: {', '.join(families())}"
+        )
     try:
         width = float(m["width"])
     except ValueError:
@@ -175,14 +180,18 @@ def run_sweep(recipe, config: SweepConfig = SweepConfig(), progress: ProgressCal
         board=config.board,
         baseline=points[0].name,
         points=points,
-        criterion=(f"at most {config.max_flash_ratio:.0%} of {points[0].name}'s flash at no more than "
-                   f"{config.max_accuracy_drop * 100:g} points lower int8 accuracy (TFLM)"),
-        notes=["int8 accuracy measured in the TFLM interpreter on the test split",
-               "arena measured on the host build of TFLM (64-bit pointers): a little larger than on a 32-bit MCU",
-               "flash = .tflite size" + (" with tensor names stripped (TFLM does not read them)"
-                                          if config.strip_names else ", as converted"),
-               "compressed = zlib -9 of the .tflite, a proxy for sparse weight storage (TFLM stores tensors dense)",
-               f"latency: latency-model estimate ({_profile(models[points[0].name], config.board).latency_basis})"],
+        criterion=(
+            f"at most {config.max_flash_ratio:.0%} of {points[0].name}'s flash at no more than "
+            f"{config.max_accuracy_drop * 100:g} points lower int8 accuracy (TFLM)"
+        ),
+        notes=[
+            "int8 accuracy measured in the TFLM interpreter on the test split",
+            "arena measured on the host build of TFLM (64-bit pointers): a little larger than on a 32-bit MCU",
+            "flash = .tflite size"
+            + (" with tensor names stripped (TFLM does not read them)" if config.strip_names else ", as converted"),
+            "compressed = zlib -9 of the .tflite, a proxy for sparse weight storage (TFLM stores tensors dense)",
+            f"latency: latency-model estimate ({_profile(models[points[0].name], config.board).latency_basis})",
+        ],
     )
     final = new_run_path("optimize", config.runs)
     with releasing(final), building_dir(final) as tmp:
@@ -193,8 +202,9 @@ def run_sweep(recipe, config: SweepConfig = SweepConfig(), progress: ProgressCal
     return result
 
 
-def _measure_point(recipe, app, candidate: Candidate, feats: dict, data, trained: dict, config: SweepConfig,
-                   progress: ProgressCallback) -> tuple[SweepPoint, bytes]:
+def _measure_point(
+    recipe, app, candidate: Candidate, feats: dict, data, trained: dict, config: SweepConfig, progress: ProgressCallback
+) -> tuple[SweepPoint, bytes]:
     """Train (or reuse) the float model of ``candidate``, optimize it, convert to int8 and measure it."""
     import time
 
@@ -211,14 +221,16 @@ def _measure_point(recipe, app, candidate: Candidate, feats: dict, data, trained
     start = time.perf_counter()
     key = (candidate.model, candidate.width)
     if key not in trained:
-        trained[key] = _train_float(recipe, replace(app, model=candidate.model, width=candidate.width), feats, data,
-                                    config, progress)
+        trained[key] = _train_float(
+            recipe, replace(app, model=candidate.model, width=candidate.width), feats, data, config, progress
+        )
     model = trained[key]
     finetune = replace(config.finetune, seed=config.seed)
     keras.utils.set_random_seed(config.seed)  # each fine-tuning starts from the same random state
     if candidate.technique == "qat":
-        model = quantization_aware_training(model, (x_train, y_train), validation, finetune, input_range,
-                                            progress).model
+        model = quantization_aware_training(
+            model, (x_train, y_train), validation, finetune, input_range, progress
+        ).model
     elif candidate.technique == "prune":
         from tinymlkit.optimize.prune import PruneSchedule
 
@@ -263,8 +275,9 @@ def _float_scores(model, x: np.ndarray, batch: int = 256) -> np.ndarray:
     """Keras outputs in inference mode (called directly: ``predict`` would retrace for every new model)."""
     import keras
 
-    return np.concatenate([keras.ops.convert_to_numpy(model(x[i : i + batch], training=False))
-                           for i in range(0, len(x), batch)])
+    return np.concatenate(
+        [keras.ops.convert_to_numpy(model(x[i : i + batch], training=False)) for i in range(0, len(x), batch)]
+    )
 
 
 def _check_board(board: str) -> None:
@@ -287,8 +300,11 @@ def _mark(points: list[SweepPoint], config: SweepConfig) -> None:
     front = {id(p) for p in _front(points, lambda p: p.flash_bytes)}
     for p in points:
         p.pareto = id(p) in front
-        p.meets_criterion = (p is not base and p.flash_bytes <= config.max_flash_ratio * base.flash_bytes
-                             and p.int8_accuracy >= base.int8_accuracy - config.max_accuracy_drop - 1e-9)
+        p.meets_criterion = (
+            p is not base
+            and p.flash_bytes <= config.max_flash_ratio * base.flash_bytes
+            and p.int8_accuracy >= base.int8_accuracy - config.max_accuracy_drop - 1e-9
+        )
 
 
 def _file_stem(name: str) -> str:
@@ -329,8 +345,10 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
 
     fig, axes = figure(ncols=2, figsize=(12, 4.8))
     base = next(p for p in result.points if p.name == result.baseline)
-    panels = [(axes[0], "flash (KB, .tflite size)", lambda p: p.flash_bytes / 1024),
-              (axes[1], f"latency (ms, {result.board}, latency model)", lambda p: p.latency_ms)]
+    panels = [
+        (axes[0], "flash (KB, .tflite size)", lambda p: p.flash_bytes / 1024),
+        (axes[1], f"latency (ms, {result.board}, latency model)", lambda p: p.latency_ms),
+    ]
     for ax, label, x_of in panels:
         shown = [p for p in result.points if x_of(p) is not None]
         if not shown:
@@ -339,16 +357,23 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
             continue
         for p in shown:
             colour = "tab:green" if p.meets_criterion else "tab:red" if p is base else "tab:blue"
-            ax.scatter(x_of(p), 100 * p.int8_accuracy, s=45, color=colour, zorder=3,
-                       marker="*" if p.meets_criterion else "o")
-            ax.annotate(p.name, (x_of(p), 100 * p.int8_accuracy), textcoords="offset points", xytext=(5, 4),
-                        fontsize=8)
+            ax.scatter(
+                x_of(p), 100 * p.int8_accuracy, s=45, color=colour, zorder=3, marker="*" if p.meets_criterion else "o"
+            )
+            ax.annotate(p.name, (x_of(p), 100 * p.int8_accuracy), textcoords="offset points", xytext=(5, 4), fontsize=8)
         xs = [x_of(p) for p in shown]
         ax.set_xlim(0, max(xs) * 1.3)  # room for the labels
         front = sorted((x_of(p), 100 * p.int8_accuracy) for p in _front(shown, x_of))
         front.append((max(xs) * 1.3, front[-1][1]))  # best accuracy reachable within each budget: a staircase
-        ax.step(*zip(*front, strict=True), where="post", color="tab:gray", linestyle="--", linewidth=1, zorder=2,
-                label="Pareto front")
+        ax.step(
+            *zip(*front, strict=True),
+            where="post",
+            color="tab:gray",
+            linestyle="--",
+            linewidth=1,
+            zorder=2,
+            label="Pareto front",
+        )
         ax.set_xlabel(label)
         ax.set_ylabel("int8 accuracy in TFLM (%)")
         ax.grid(alpha=0.3)
@@ -363,13 +388,22 @@ def plot_pareto(result: SweepResult, path: str | Path) -> Path:
             axes[0].scatter(x1, y, s=45, facecolors="none", edgecolors="tab:gray", zorder=3)
             axes[0].annotate("zlib", (x1, y), textcoords="offset points", xytext=(-8, -12), fontsize=7)
     axes[0].legend(loc="best", fontsize=8)
-    fig.suptitle(f"Keyword spotting optimization sweep (baseline {result.baseline}, red; meeting the criterion: "
-                 "green stars)", fontsize=10)
+    fig.suptitle(
+        f"Keyword spotting optimization sweep (baseline {result.baseline}, red; meeting the criterion: green stars)",
+        fontsize=10,
+    )
     return save_figure(fig, path)
 
 
 def _front(points: list[SweepPoint], x_of) -> list[SweepPoint]:
     """Points no other point beats on both axes (lower x, higher accuracy)."""
-    return [p for p in points if not any(
-        x_of(q) <= x_of(p) and q.int8_accuracy >= p.int8_accuracy
-        and (x_of(q) < x_of(p) or q.int8_accuracy > p.int8_accuracy) for q in points)]
+    return [
+        p
+        for p in points
+        if not any(
+            x_of(q) <= x_of(p)
+            and q.int8_accuracy >= p.int8_accuracy
+            and (x_of(q) < x_of(p) or q.int8_accuracy > p.int8_accuracy)
+            for q in points
+        )
+    ]

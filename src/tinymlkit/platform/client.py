@@ -21,8 +21,16 @@ class Platform:
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url.rstrip("/") + path, data=data, method=method, headers={
-            "Authorization": f"Token {self.token}", "Content-Type": "application/json", "Accept": "application/json"})
+        request = urllib.request.Request(
+            self.url.rstrip("/") + path,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Token {self.token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read())
@@ -34,13 +42,16 @@ class Platform:
             raise TinyMLError(f"the platform refused the submission ({exc.code}): {message}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise TinyMLError(f"cannot reach the platform at {self.url} ({reason}): check its address (--url, or "
-                              "--server for a model) and your connection, and submit again; your files stay as they "
-                              "are") from exc
+            raise TinyMLError(
+                f"cannot reach the platform at {self.url} ({reason}): check its address (--url, or "
+                "--server for a model) and your connection, and submit again; your files stay as they "
+                "are"
+            ) from exc
 
     def submit(self, lab: str, source: str, name: str, exercise: str | None = None) -> dict:
-        return self._call("POST", "/api/v1/submissions/",
-                          {"lab": lab, "exercise": exercise or "", "name": name, "source": source})
+        return self._call(
+            "POST", "/api/v1/submissions/", {"lab": lab, "exercise": exercise or "", "name": name, "source": source}
+        )
 
     def status(self, submission_id: int) -> dict:
         return self._call("GET", f"/api/v1/submissions/{submission_id}/")
@@ -58,8 +69,11 @@ class Platform:
 
     def submit_model(self, challenge: str, model: bytes, name: str, labels: list[str] | None = None) -> dict:
         """Send a .tflite to a competition challenge (``tinyml compete submit --server``)."""
-        return self._call("POST", f"/api/v1/compete/{challenge}/entries/",
-                          {"name": name, "model": base64.b64encode(model).decode("ascii"), "labels": labels or []})
+        return self._call(
+            "POST",
+            f"/api/v1/compete/{challenge}/entries/",
+            {"name": name, "model": base64.b64encode(model).decode("ascii"), "labels": labels or []},
+        )
 
     def entry(self, entry_id: int) -> dict:
         return self._call("GET", f"/api/v1/compete/entries/{entry_id}/")

@@ -24,12 +24,17 @@ class PlatformConfig:
 
     @classmethod
     def from_env(cls) -> "PlatformConfig":
-        return cls(data_dir=default_data_dir(), database_url=os.environ.get("DATABASE_URL") or None,
-                   redis_url=os.environ.get("REDIS_URL") or None)
+        return cls(
+            data_dir=default_data_dir(),
+            database_url=os.environ.get("DATABASE_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+        )
 
     def validate(self) -> None:
         if self.database_url and not self.database_url.startswith(("postgres://", "postgresql://", "sqlite:")):
-            raise TinyMLError(f"--database-url {self.database_url!r} is not supported: use postgresql://USER:PASS@HOST/DB")
+            raise TinyMLError(
+                f"--database-url {self.database_url!r} is not supported: use postgresql://USER:PASS@HOST/DB"
+            )
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise TinyMLError(f"--redis-url {self.redis_url!r} is not a Redis URL: use redis://HOST:6379/0")
 

@@ -39,14 +39,19 @@ def prepare(config: PlatformConfig) -> Prepared:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as exc:
-        raise TinyMLError(f"cannot use the database: {exc}".splitlines()[0] +
-                          " (check --database-url and that the server is running)") from exc
+        raise TinyMLError(
+            f"cannot use the database: {exc}".splitlines()[0] + " (check --database-url and that the server is running)"
+        ) from exc
     call_command("collectstatic", interactive=False, verbosity=0)
     from tinymlkit.platform.courses import content
 
     lessons = content.load()
-    return Prepared(lessons=lessons, courses=len(content.catalog().courses), accounts=User.objects.count(),
-                    staff=User.objects.filter(is_staff=True).count())
+    return Prepared(
+        lessons=lessons,
+        courses=len(content.catalog().courses),
+        accounts=User.objects.count(),
+        staff=User.objects.filter(is_staff=True).count(),
+    )
 
 
 WORKER_NICENESS = 10  # grading yields the CPU to page requests: pages stay fast while the queue drains
@@ -55,8 +60,11 @@ WORKER_NICENESS = 10  # grading yields the CPU to page requests: pages stay fast
 def start_worker(config: PlatformConfig, workers: int) -> subprocess.Popen:
     """The grading worker as a child process, with the same configuration, at a lower CPU priority."""
     config.export()
-    return subprocess.Popen([sys.executable, "-m", "tinymlkit", "platform", "worker", "--workers", str(workers)],
-                            env=dict(os.environ), preexec_fn=lambda: os.nice(WORKER_NICENESS))
+    return subprocess.Popen(
+        [sys.executable, "-m", "tinymlkit", "platform", "worker", "--workers", str(workers)],
+        env=dict(os.environ),
+        preexec_fn=lambda: os.nice(WORKER_NICENESS),
+    )
 
 
 def web_processes(config: PlatformConfig, requested: int | None) -> int:
@@ -71,8 +79,16 @@ def run_web(host: str, port: int, web_workers: int = 1) -> None:
     """Serve the site with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run("tinymlkit.platform.asgi:application", host=host, port=port, workers=web_workers,
-                log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5)
+    uvicorn.run(
+        "tinymlkit.platform.asgi:application",
+        host=host,
+        port=port,
+        workers=web_workers,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=5,
+    )
 
 
 def run_worker(config: PlatformConfig, workers: int) -> None:

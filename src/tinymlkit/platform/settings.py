@@ -68,15 +68,21 @@ if CONFIG.database_url:
     DATABASES = {"default": dj_database_url.parse(CONFIG.database_url)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1, "max_size": int(os.environ.get("TINYML_DB_POOL", "10")), "timeout": 20}
+            "min_size": 1,
+            "max_size": int(os.environ.get("TINYML_DB_POOL", "10")),
+            "timeout": 20,
+        }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "platform.sqlite3",
             # WAL lets readers run while the worker writes; wait for locks rather than fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -86,8 +92,12 @@ HUEY_NAME = os.environ.get("TINYML_QUEUE_NAME", "tinyml-platform")
 if CONFIG.redis_url:
     HUEY = {"huey_class": "huey.RedisHuey", "name": HUEY_NAME, "url": CONFIG.redis_url, "immediate": False}
 else:
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": HUEY_NAME, "filename": str(DATA_DIR / "queue.sqlite3"),
-            "immediate": False}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": HUEY_NAME,
+        "filename": str(DATA_DIR / "queue.sqlite3"),
+        "immediate": False,
+    }
 HUEY["consumer"] = {"workers": int(os.environ.get("TINYML_WORKERS", "1")), "worker_type": "thread"}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,7 +171,11 @@ COMMUNITY_RATE_LIMITS = {
 
 # The chat's channel layer: in this process by default (one web process), Redis when REDIS_URL is set.
 if CONFIG.redis_url:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [CONFIG.redis_url], "prefix": f"{HUEY_NAME}-chat"}}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CONFIG.redis_url], "prefix": f"{HUEY_NAME}-chat"},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -26,8 +26,23 @@ from tinymlkit.runtime.model_file import ModelFile, TensorInfo
 MAC_CLASSES = ("conv", "depthwise", "fully_connected")
 SHAPE_ONLY = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS"}
 DATA_MOVEMENT = {
-    "CONCATENATION", "PAD", "PADV2", "MIRROR_PAD", "TRANSPOSE", "STRIDED_SLICE", "SLICE", "SPLIT", "SPLIT_V",
-    "PACK", "UNPACK", "GATHER", "GATHER_ND", "SPACE_TO_DEPTH", "DEPTH_TO_SPACE", "BROADCAST_TO", "SHAPE",
+    "CONCATENATION",
+    "PAD",
+    "PADV2",
+    "MIRROR_PAD",
+    "TRANSPOSE",
+    "STRIDED_SLICE",
+    "SLICE",
+    "SPLIT",
+    "SPLIT_V",
+    "PACK",
+    "UNPACK",
+    "GATHER",
+    "GATHER_ND",
+    "SPACE_TO_DEPTH",
+    "DEPTH_TO_SPACE",
+    "BROADCAST_TO",
+    "SHAPE",
 }
 CONVERSIONS = SHAPE_ONLY | {"QUANTIZE", "DEQUANTIZE"}  # float in or out by design, no float arithmetic
 POOLS = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D"}

@@ -140,8 +140,10 @@ def profile_model(
             # A crash of the host interpreter may be a limit of the host build rather than of the model.
             severity = "warning" if "crashed" in what else "error"
             if severity == "warning" and shared_bias_buffers(info):
-                fix = ("the model's biases are all zero and shared between layers (an untrained model?), which the "
-                       "host build of TFLM aborts on: measure it once trained")
+                fix = (
+                    "the model's biases are all zero and shared between layers (an untrained model?), which the "
+                    "host build of TFLM aborts on: measure it once trained"
+                )
             issues.append(Issue(severity, what, fix or "re-export the model as a full-integer .tflite"))
             arena_note = "not measured: TFLM could not allocate the model on the host"
     elif measure:
@@ -172,34 +174,67 @@ def find_issues(info: ModelFile, layers: list[LayerProfile]) -> list[Issue]:
     """Operators TFLM lacks, hybrid models, float and uint8 inputs/outputs, layers that compute in float."""
     issues = []
     for op in sorted({o.name for o in info.ops if o.custom}):
-        issues.append(Issue("error", f"custom operator {op}: TFLM has no kernel for it",
-                            f"replace op {op} with builtin layers, or register your own kernel in the sketch"))
+        issues.append(
+            Issue(
+                "error",
+                f"custom operator {op}: TFLM has no kernel for it",
+                f"replace op {op} with builtin layers, or register your own kernel in the sketch",
+            )
+        )
     for op in sorted({o.name for o in info.ops if not o.custom and not supported(o.name)}):
-        issues.append(Issue("error", f"TFLM has no kernel for operator {op}",
-                            f"replace op {op} (the layer that produces it) with layers TFLM supports"))
+        issues.append(
+            Issue(
+                "error",
+                f"TFLM has no kernel for operator {op}",
+                f"replace op {op} (the layer that produces it) with layers TFLM supports",
+            )
+        )
     if info.is_hybrid:
-        issues.append(Issue(
-            "error", "dynamic-range (hybrid) model: int8 weights with float activations, which TFLM rejects",
-            "re-convert with a representative dataset and int8 input/output (full-integer quantization)"))
+        issues.append(
+            Issue(
+                "error",
+                "dynamic-range (hybrid) model: int8 weights with float activations, which TFLM rejects",
+                "re-convert with a representative dataset and int8 input/output (full-integer quantization)",
+            )
+        )
     float_layers = [layer for layer in layers if layer.float_compute]
     for layer in float_layers:
         layer.notes.append("float: reference kernel only (no CMSIS-NN / ESP-NN)")
     if float_layers and not info.is_hybrid:
         whole = len(float_layers) == len([layer for layer in layers if layer.kind != "shape"])
         what = "float model" if whole else f"{len(float_layers)} layer(s) compute in float"
-        issues.append(Issue(
-            "warning", f"{what}: TFLM runs it only with float reference kernels, 4x the memory of int8",
-            "re-convert with int8 input/output (full-integer quantization with a representative dataset)"))
+        issues.append(
+            Issue(
+                "warning",
+                f"{what}: TFLM runs it only with float reference kernels, 4x the memory of int8",
+                "re-convert with int8 input/output (full-integer quantization with a representative dataset)",
+            )
+        )
     io = info.input_tensors + info.output_tensors
     if any(t.dtype == "float32" for t in io) and not float_layers:
-        issues.append(Issue("warning", "float input/output: the device must quantize and dequantize in software",
-                            "re-convert with int8 input/output (inference_input_type / inference_output_type)"))
+        issues.append(
+            Issue(
+                "warning",
+                "float input/output: the device must quantize and dequantize in software",
+                "re-convert with int8 input/output (inference_input_type / inference_output_type)",
+            )
+        )
     if any(t.dtype == "uint8" for t in io):
-        issues.append(Issue("warning", "uint8 input/output (legacy quantization); TFLM's optimized kernels are int8",
-                            "re-convert with int8 input/output"))
+        issues.append(
+            Issue(
+                "warning",
+                "uint8 input/output (legacy quantization); TFLM's optimized kernels are int8",
+                "re-convert with int8 input/output",
+            )
+        )
     if info.subgraphs > 1:
-        issues.append(Issue("warning", f"{info.subgraphs} subgraphs: only the first is profiled",
-                            "check control-flow ops (WHILE, IF) are in TFLM's op list"))
+        issues.append(
+            Issue(
+                "warning",
+                f"{info.subgraphs} subgraphs: only the first is profiled",
+                "check control-flow ops (WHILE, IF) are in TFLM's op list",
+            )
+        )
     return issues
 
 
@@ -227,8 +262,12 @@ def _on_board(profile: Profile, board: Board, kernels: str) -> None:
     clock_khz = board.clock_mhz * 1e3
     for layer in profile.layers:
         runs_on = model
-        if kernels == "optimized" and layer.kind != "shape" and not layer.float_compute \
-                and layer.op not in model.optimized_ops:
+        if (
+            kernels == "optimized"
+            and layer.kind != "shape"
+            and not layer.float_compute
+            and layer.op not in model.optimized_ops
+        ):
             runs_on = fallback
             layer.notes.append("no optimized kernel: reference kernel")
         layer.latency_ms = runs_on.cycles(layer.kind, layer.macs, layer.float_compute) / clock_khz

@@ -42,8 +42,10 @@ def render_html(profile: Profile) -> str:
         }
         for layer in layers
     ]
-    return environment(TEMPLATES, autoescape=True).get_template("profile.html.j2").render(
-        p=profile, bars=bars, bar_width=BAR_WIDTH
+    return (
+        environment(TEMPLATES, autoescape=True)
+        .get_template("profile.html.j2")
+        .render(p=profile, bars=bars, bar_width=BAR_WIDTH)
     )
 
 

@@ -138,9 +138,7 @@ def _to_model_file(model: "schema.ModelT", size: int) -> ModelFile:
         shape = tuple(int(d) for d in (t.shape if t.shape is not None else []))
         dtype = _TYPE_NAMES.get(t.type, f"type{t.type}")
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype_size(dtype) if shape else dtype_size(dtype)
-        tensors.append(
-            TensorInfo(i, _text(t.name), shape, dtype, scale, zero, constant, nbytes)
-        )
+        tensors.append(TensorInfo(i, _text(t.name), shape, dtype, scale, zero, constant, nbytes))
     codes = model.operatorCodes or []
     ops = []
     for i, op in enumerate(graph.operators or []):

@@ -97,8 +97,10 @@ def find_recordings(root: str | Path) -> list[tuple[Path, str, str, str]]:
         return items
     machines = _dcase_machines(root)
     if not machines:
-        raise TinyMLError(f"no machine recordings found in {root}; expected <machine>/id_XX/normal/*.wav (MIMII) "
-                          "or <machine>/train/normal_id_XX_*.wav (ToyADMOS/DCASE)")
+        raise TinyMLError(
+            f"no machine recordings found in {root}; expected <machine>/id_XX/normal/*.wav (MIMII) "
+            "or <machine>/train/normal_id_XX_*.wav (ToyADMOS/DCASE)"
+        )
     for machine in machines:
         for part in ("train", "test"):
             if not (machine / part).is_dir():

@@ -40,30 +40,54 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class AnomalyConfig:
     """An anomaly-detection run. ``data`` None means the built-in synthesized ``machines``."""
 
-    data: str | None = setting(None, source=True,
-                               help="MIMII (<machine>/id_XX/{normal,abnormal}/*.wav) or ToyADMOS/DCASE "
-                               "(<machine>/{train,test}/*.wav) folder; default: built-in synthesized machines.")
-    machines: list[str] = setting(factory=lambda: ["fan"], builtin=True,
-                                  help="Built-in data: comma-separated machine types (fan, pump, slider, valve).")
+    data: str | None = setting(
+        None,
+        source=True,
+        help="MIMII (<machine>/id_XX/{normal,abnormal}/*.wav) or ToyADMOS/DCASE "
+        "(<machine>/{train,test}/*.wav) folder; default: built-in synthesized machines.",
+    )
+    machines: list[str] = setting(
+        factory=lambda: ["fan"],
+        builtin=True,
+        help="Built-in data: comma-separated machine types (fan, pump, slider, valve).",
+    )
     ids: int = setting(4, help="Built-in data: machine ids per type.", min=1, max=100, builtin=True)
-    normal: int = setting(120, help="Built-in data: normal recordings per machine id.", min=1, max=100_000,
-                        builtin=True)
-    abnormal: int = setting(30, help="Built-in data: anomalous recordings per machine id.", min=1,
-                          max=100_000, builtin=True)
-    seconds: float = setting(1.0, help="Built-in data: length of each recording.", min=0.1, max=600.0,
-                            why="longer recordings only slow synthesis", builtin=True)
+    normal: int = setting(
+        120, help="Built-in data: normal recordings per machine id.", min=1, max=100_000, builtin=True
+    )
+    abnormal: int = setting(
+        30, help="Built-in data: anomalous recordings per machine id.", min=1, max=100_000, builtin=True
+    )
+    seconds: float = setting(
+        1.0,
+        help="Built-in data: length of each recording.",
+        min=0.1,
+        max=600.0,
+        why="longer recordings only slow synthesis",
+        builtin=True,
+    )
     features: LogMelConfig = DEFAULT
-    width: float = setting(0.5, help="Autoencoder hidden units = 128 x width.", positive=True, max=16.0,
-                           why="wider models do not fit a microcontroller")
+    width: float = setting(
+        0.5,
+        help="Autoencoder hidden units = 128 x width.",
+        positive=True,
+        max=16.0,
+        why="wider models do not fit a microcontroller",
+    )
     layers: int = setting(2, help="Hidden layers on each side of the 8-unit bottleneck.", min=1, max=16)
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=256, learning_rate=1e-3,
-                                                                   patience=4))
+    train: TrainConfig = field(
+        default_factory=lambda: TrainConfig(epochs=30, batch_size=256, learning_rate=1e-3, patience=4)
+    )
     clusters: int = setting(8, help="K-means baseline: number of centroids.", min=1, max=4096)
-    threshold_rule: str = setting("std", choices=("std", "percentile"), help="Threshold from normal validation "
-                                  "scores: 'std' (mean + k std) or 'percentile'.")
+    threshold_rule: str = setting(
+        "std",
+        choices=("std", "percentile"),
+        help="Threshold from normal validation scores: 'std' (mean + k std) or 'percentile'.",
+    )
     threshold_k: float = setting(2.0, help="k of mean + k std.", min=0, max=1000.0)
-    threshold_percentile: float = setting(99.0, help="Percentile for --threshold-rule percentile.", positive=True,
-                                          max=100.0)
+    threshold_percentile: float = setting(
+        99.0, help="Percentile for --threshold-rule percentile.", positive=True, max=100.0
+    )
     runs: str = runs_setting()
     seed: int = seed_setting()
 
@@ -112,10 +136,22 @@ def builtin_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> 
     from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
     from tinymlkit.cache import cached_dataset
 
-    settings = {"machines": config.machines, "ids": config.ids, "normal": config.normal,
-                "abnormal": config.abnormal, "seconds": config.seconds, "seed": config.seed, "version": 1}
-    return cached_dataset("anomaly", settings, lambda root: synthesize_machine_dataset(
-        root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress))
+    settings = {
+        "machines": config.machines,
+        "ids": config.ids,
+        "normal": config.normal,
+        "abnormal": config.abnormal,
+        "seconds": config.seconds,
+        "seed": config.seed,
+        "version": 1,
+    }
+    return cached_dataset(
+        "anomaly",
+        settings,
+        lambda root: synthesize_machine_dataset(
+            root, config.machines, config.ids, config.normal, config.abnormal, config.seconds, config.seed, progress
+        ),
+    )
 
 
 def load_data(config: AnomalyConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -139,8 +175,9 @@ def builtin_faults(root: Path, paths: np.ndarray) -> np.ndarray:
     return np.array([faults.get(str(p), "") for p in paths])
 
 
-def clip_features(clips, norm: Standardizer, config: LogMelConfig,
-                  progress: ProgressCallback = silent) -> tuple[np.ndarray, np.ndarray]:
+def clip_features(
+    clips, norm: Standardizer, config: LogMelConfig, progress: ProgressCallback = silent
+) -> tuple[np.ndarray, np.ndarray]:
     """All model inputs of ``clips`` stacked (n, dims), and the index of each clip's first vector."""
     vectors = [clip_vectors(c, norm, config) for c in track(clips, "Computing log-mel features", progress)]
     if any(len(v) == 0 for v in vectors):
@@ -160,8 +197,8 @@ def kmeans_distances(vectors: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     vectors, centroids = vectors.astype(np.float32), np.asarray(centroids, dtype=np.float32)
     out = np.empty(len(vectors), dtype=np.float32)
     for i in range(0, len(vectors), 4096):
-        d = ((vectors[i:i + 4096, None, :] - centroids[None]) ** 2).sum(axis=2, dtype=np.float32)
-        out[i:i + 4096] = d.min(axis=1) / np.float32(vectors.shape[1])
+        d = ((vectors[i : i + 4096, None, :] - centroids[None]) ** 2).sum(axis=2, dtype=np.float32)
+        out[i : i + 4096] = d.min(axis=1) / np.float32(vectors.shape[1])
     return out
 
 
@@ -281,13 +318,24 @@ class AnomalyRecipe(Recipe):
         int8_test = scores.test_scores["autoencoder int8 (TFLM)"]
         norm = run.features.fitted["standardizer"]
         clip_seconds = float(np.median([len(c) for c in run.data.part("train").x])) / config.features.sample_rate
-        detector = Detector(config.features, norm.mean.tolist(), norm.std.tolist(), centroids.tolist(),
-                            scores.thresholds["autoencoder_int8"], t_km, rule, round(clip_seconds, 3))
+        detector = Detector(
+            config.features,
+            norm.mean.tolist(),
+            norm.std.tolist(),
+            centroids.tolist(),
+            scores.thresholds["autoencoder_int8"],
+            t_km,
+            rule,
+            round(clip_seconds, 3),
+        )
         return AnomalyDetails(
             score="mean squared reconstruction error over a recording's stacked log-mel vectors",
-            kmeans={**summarize_scores(km_test, anomalous, t_km, rule), "clusters": config.clusters,
-                    "deployed_as": f"float32 C constants in the sketch ({centroids.size * 4} bytes), not a TFLM "
-                                   "model; scored in float32 as the sketch does"},
+            kmeans={
+                **summarize_scores(km_test, anomalous, t_km, rule),
+                "clusters": config.clusters,
+                "deployed_as": f"float32 C constants in the sketch ({centroids.size * 4} bytes), not a TFLM "
+                "model; scored in float32 as the sketch does",
+            },
             per_machine_auc_int8=per_group_auc(int8_test, anomalous, test.group),
             per_machine_auc_kmeans=per_group_auc(km_test, anomalous, test.group),
             per_fault_auc_int8=per_fault_auc(int8_test, anomalous, test.meta.get("fault")),
@@ -299,10 +347,14 @@ class AnomalyRecipe(Recipe):
 
         anomalous = run.data.part("test").y == 1
         s = run.scores
-        threshold = {"autoencoder int8 (TFLM)": s.thresholds["autoencoder_int8"],
-                     "autoencoder float": s.thresholds["autoencoder_float"], "K-means float32": s.thresholds["kmeans"]}
-        points = {name: operating_point(s.test_scores[name], anomalous, t, s.threshold_rule)
-                  for name, t in threshold.items()}
+        threshold = {
+            "autoencoder int8 (TFLM)": s.thresholds["autoencoder_int8"],
+            "autoencoder float": s.thresholds["autoencoder_float"],
+            "K-means float32": s.thresholds["kmeans"],
+        }
+        points = {
+            name: operating_point(s.test_scores[name], anomalous, t, s.threshold_rule) for name, t in threshold.items()
+        }
         curves = {}
         for name in threshold:
             fpr, tpr, _ = roc_curve(s.test_scores[name], anomalous)
@@ -326,19 +378,40 @@ class AnomalyRecipe(Recipe):
 
         return TFLMModel(model, name=name)
 
-    def synthesize(self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent,
-                   force: bool = False) -> str:
+    def synthesize(
+        self, out: Path, config: AnomalyConfig, progress: ProgressCallback = silent, force: bool = False
+    ) -> str:
         from tinymlkit.apps.anomaly.synth import synthesize_machine_dataset
 
-        return str(synthesize_machine_dataset(out, config.machines, config.ids, config.normal, config.abnormal,
-                                              config.seconds, config.seed, progress, force))
+        return str(
+            synthesize_machine_dataset(
+                out,
+                config.machines,
+                config.ids,
+                config.normal,
+                config.abnormal,
+                config.seconds,
+                config.seed,
+                progress,
+                force,
+            )
+        )
 
-    def evaluate(self, model: Path, data: Dataset, config: AnomalyConfig, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self,
+        model: Path,
+        data: Dataset,
+        config: AnomalyConfig,
+        labels: list[str] | None = None,
+        progress: ProgressCallback = silent,
+    ) -> Evaluation:
         """The int8 autoencoder's and K-means' AUC, TPR and FPR at the saved thresholds (``detector.json``)."""
         result = evaluate(Path(model), data, progress)
-        metrics = {f"{name} {k}": v for name, key in (("autoencoder int8", "autoencoder_int8"), ("K-means", "kmeans"))
-                   for k, v in result[key].items()}
+        metrics = {
+            f"{name} {k}": v
+            for name, key in (("autoencoder int8", "autoencoder_int8"), ("K-means", "kmeans"))
+            for k, v in result[key].items()
+        }
         per_machine = result["per_machine_auc_int8"]
         if len(per_machine) > 1:
             metrics.update({f"int8 AUC, {machine}": auc for machine, auc in per_machine.items()})
@@ -372,8 +445,10 @@ def anomaly_model(model_path: Path):
     tflm = TFLMModel(model_path.read_bytes(), name=str(model_path))
     dims = detector.features.dims
     if tuple(tflm.input.shape[1:]) != (dims,) or tuple(tflm.output.shape[1:]) != (dims,):
-        raise TinyMLError(f"{model_path} takes {list(tflm.input.shape)}, not the {dims} log-mel values of its "
-                          f"{DETECTOR_FILE}; pass a model from 'tinyml anomaly train'")
+        raise TinyMLError(
+            f"{model_path} takes {list(tflm.input.shape)}, not the {dims} log-mel values of its "
+            f"{DETECTOR_FILE}; pass a model from 'tinyml anomaly train'"
+        )
     return tflm, detector
 
 
@@ -396,8 +471,10 @@ def score_clips(tflm, detector: Detector, clips, progress: ProgressCallback = si
     vectors, starts = clip_features(clips, detector.standardizer, detector.features, progress)
     ae = clip_scores(vectors, tflm.predict(vectors, progress), starts)
     km = kmeans_scores(vectors, np.array(detector.centroids), starts)
-    return [ClipScore(float(a), float(k), detector.threshold_int8, detector.threshold_kmeans)
-            for a, k in zip(ae, km, strict=True)]
+    return [
+        ClipScore(float(a), float(k), detector.threshold_int8, detector.threshold_kmeans)
+        for a, k in zip(ae, km, strict=True)
+    ]
 
 
 def evaluate(model_path: Path, data: Dataset, progress: ProgressCallback = silent) -> dict:
@@ -408,10 +485,12 @@ def evaluate(model_path: Path, data: Dataset, progress: ProgressCallback = silen
     anomalous = test.y == 1
     ae = np.array([s.autoencoder for s in scores])
     km = np.array([s.kmeans for s in scores])
-    return {"autoencoder_int8": summarize_scores(ae, anomalous, detector.threshold_int8, detector.threshold_rule),
-            "kmeans": summarize_scores(km, anomalous, detector.threshold_kmeans, detector.threshold_rule),
-            "test_examples": int(len(test)),
-            "per_machine_auc_int8": per_group_auc(ae, anomalous, test.group)}
+    return {
+        "autoencoder_int8": summarize_scores(ae, anomalous, detector.threshold_int8, detector.threshold_rule),
+        "kmeans": summarize_scores(km, anomalous, detector.threshold_kmeans, detector.threshold_rule),
+        "test_examples": int(len(test)),
+        "per_machine_auc_int8": per_group_auc(ae, anomalous, test.group),
+    }
 
 
 def sketch_context(detector: Detector, input_scale: float, input_zero_point: int) -> dict:
@@ -443,8 +522,13 @@ def sketch_context(detector: Detector, input_scale: float, input_zero_point: int
         "kmeans_threshold": detector.threshold_kmeans,
         "vectors_per_score": vectors,
         "shared_templates": ["common/audio_provider.cpp", "common/audio_provider.h"],
-        "extra_rows": [["features", f"{f.n_mels} log-mel channels, {f.n_fft}-point FFT every {f.hop} samples, "
-                                    f"{f.frames} frames stacked ({f.dims} inputs)"],
-                       ["threshold", f"{detector.threshold_int8:.6g} ({detector.threshold_rule})"],
-                       ["K-means", f"{len(detector.centroids)} float centroids in model_settings.h"]],
+        "extra_rows": [
+            [
+                "features",
+                f"{f.n_mels} log-mel channels, {f.n_fft}-point FFT every {f.hop} samples, "
+                f"{f.frames} frames stacked ({f.dims} inputs)",
+            ],
+            ["threshold", f"{detector.threshold_int8:.6g} ({detector.threshold_rule})"],
+            ["K-means", f"{len(detector.centroids)} float centroids in model_settings.h"],
+        ],
     }

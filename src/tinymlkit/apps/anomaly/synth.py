@@ -91,8 +91,9 @@ def _resonate(x: np.ndarray, freq: float, q: float) -> np.ndarray:
     return lfilter([1.0 - r], [1.0, -2 * r * np.cos(theta), r * r], x)
 
 
-def machine_sound(machine: Machine, seconds: float, rng: np.random.Generator, fault: str | None = None,
-                  severity: float = 0.0) -> np.ndarray:
+def machine_sound(
+    machine: Machine, seconds: float, rng: np.random.Generator, fault: str | None = None, severity: float = 0.0
+) -> np.ndarray:
     """One recording (float32 in [-1, 1]) of ``machine`` at a random operating point, with ``fault`` if given."""
     n = int(round(seconds * SAMPLE_RATE))
     t = np.arange(n) / SAMPLE_RATE
@@ -171,8 +172,9 @@ def synthesize_machine_dataset(
     return f"{summary} in {final}"
 
 
-def _write_recordings(root: Path, chosen: list, normal: int, abnormal: int, seconds: float, seed: int,
-                      progress: ProgressCallback) -> str:
+def _write_recordings(
+    root: Path, chosen: list, normal: int, abnormal: int, seconds: float, seed: int, progress: ProgressCallback
+) -> str:
     rows = ["path,machine,id,condition,fault,severity"]
     total, done = len(chosen) * (normal + abnormal), 0
     for m_index, machine in enumerate(chosen):

@@ -15,6 +15,7 @@ app = typer.Typer(
     help="Keyword spotting (micro_speech): make data, train, evaluate, predict, listen.", no_args_is_help=True
 )
 
+
 def words_list(words: str) -> list[str]:
     return comma_list(words) or []
 
@@ -31,8 +32,14 @@ def show_streaming(details) -> None:
         )
 
 
-add_app_commands(app, "kws", KwsConfig, after_train=lambda report: show_streaming(report.details),
-                 data_help="Folder to create (Speech Commands layout).", old_data_name="synth")
+add_app_commands(
+    app,
+    "kws",
+    KwsConfig,
+    after_train=lambda report: show_streaming(report.details),
+    data_help="Folder to create (Speech Commands layout).",
+    old_data_name="synth",
+)
 
 
 @app.command()
@@ -90,10 +97,13 @@ def listen(
     with progress_bars() as progress:
         detections = listen_stream(samples, tflm, names, config, progress=progress)
     rows = [[f"{d.time_ms / 1000:.2f}", d.label, d.score] for d in detections]
-    console.print(table(f"commands heard in {len(samples) / SAMPLE_RATE:.1f} s", ["time (s)", "command", "score"],
-                        rows))
-    console.print(f"recognizer: {config.average_window_ms} ms average, threshold {config.threshold}/255, "
-                  f"{config.suppression_ms} ms suppression")
+    console.print(
+        table(f"commands heard in {len(samples) / SAMPLE_RATE:.1f} s", ["time (s)", "command", "score"], rows)
+    )
+    console.print(
+        f"recognizer: {config.average_window_ms} ms average, threshold {config.threshold}/255, "
+        f"{config.suppression_ms} ms suppression"
+    )
     if not detections:
         console.print("no command recognized", style="yellow")
 
@@ -111,4 +121,3 @@ def _load_model(model: Path | None, labels: str | None):
     else:
         raise TinyMLError(f"no labels.txt beside {model}; pass --labels silence,unknown,yes,no")
     return model, kws_model(model.read_bytes(), names, str(model)), names
-

@@ -30,8 +30,10 @@ def match_detections(
     pending = [d for d in detections if d.label in labels]
     hits, misses = [], []
     for word in truth:
-        match = next((d for d in pending if d.label == word.label and
-                      word.start_ms <= d.time_ms <= word.end_ms + latency_ms), None)
+        match = next(
+            (d for d in pending if d.label == word.label and word.start_ms <= d.time_ms <= word.end_ms + latency_ms),
+            None,
+        )
         if match is None:
             misses.append(word)
         else:

@@ -33,24 +33,38 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class KwsConfig:
     """A keyword-spotting run. ``data`` None means the built-in data set synthesized with eSpeak NG."""
 
-    words: list[str] = setting(factory=lambda: ["yes", "no"], builtin=True,
-                               help="Comma-separated keywords ('silence' and 'unknown' are added).")
-    lang: str = setting("en", help="eSpeak NG language of the built-in voices (e.g. en, es, fr, hi, sw).",
-                        builtin=True)
-    data: str | None = setting(None, source=True,
-                               help="Speech Commands-style folder; default: built-in voices.")
-    model: str = setting("ds_cnn", flag="--family",
-                         help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model).")
-    width: float = setting(0.5, help="Width multiplier for the model's channels.", positive=True, max=4.0,
-                          why="wider models do not fit a microcontroller's RAM")
+    words: list[str] = setting(
+        factory=lambda: ["yes", "no"],
+        builtin=True,
+        help="Comma-separated keywords ('silence' and 'unknown' are added).",
+    )
+    lang: str = setting("en", help="eSpeak NG language of the built-in voices (e.g. en, es, fr, hi, sw).", builtin=True)
+    data: str | None = setting(None, source=True, help="Speech Commands-style folder; default: built-in voices.")
+    model: str = setting(
+        "ds_cnn", flag="--family", help="Model family: ds_cnn, or tiny_conv (the course's micro_speech model)."
+    )
+    width: float = setting(
+        0.5,
+        help="Width multiplier for the model's channels.",
+        positive=True,
+        max=4.0,
+        why="wider models do not fit a microcontroller's RAM",
+    )
     train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=30, batch_size=64, learning_rate=2e-3))
     augment: AudioAugment = AudioAugment(shift_ms=300, copies=2)
-    unknown_percent: float = setting(100.0, help="'unknown' clips, in percent of the mean keyword's clips.", min=0,
-                                     max=10_000.0)
+    unknown_percent: float = setting(
+        100.0, help="'unknown' clips, in percent of the mean keyword's clips.", min=0, max=10_000.0
+    )
     silence_percent: float = setting(100.0, help="'silence' clips, in percent of the mean keyword's clips.", min=0)
     recognizer: RecognizerConfig | None = None  # None: calibrated on recordings of validation voices
-    voices: int | None = setting(None, help="Built-in data: number of synthetic voices (default: the built-in set).",
-                                 min=3, max=2000, why="more voices only slow synthesis", builtin=True)
+    voices: int | None = setting(
+        None,
+        help="Built-in data: number of synthetic voices (default: the built-in set).",
+        min=3,
+        max=2000,
+        why="more voices only slow synthesis",
+        builtin=True,
+    )
     real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
@@ -81,8 +95,13 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
 
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
     extra = {} if config.voices is None else {"voices": config.voices}
-    return cached_dataset("kws", settings, lambda root: synthesize_keyword_dataset(
-        root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **extra))
+    return cached_dataset(
+        "kws",
+        settings,
+        lambda root: synthesize_keyword_dataset(
+            root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **extra
+        ),
+    )
 
 
 def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = silent) -> Features:
@@ -121,7 +140,12 @@ ScoredStream = tuple[np.ndarray, np.ndarray, list]  # inference times (ms), clas
 
 
 def score_streams(
-    held_out: Dataset, tflm, words: list[str], seed: int, streams: int = 10, seconds: float = 10.0,
+    held_out: Dataset,
+    tflm,
+    words: list[str],
+    seed: int,
+    streams: int = 10,
+    seconds: float = 10.0,
     progress: ProgressCallback = silent,
 ) -> list[ScoredStream]:
     """Compose ``streams`` recordings of held-out clips in background noise, keywords and other words (which must
@@ -148,8 +172,11 @@ def count_detections(
     hits = misses = false_alarms = 0
     for times, scores, truth in scored:
         score = match_detections(recognize(times, scores, labels, recognizer), truth, words)
-        hits, misses, false_alarms = (hits + len(score.hits), misses + len(score.misses),
-                                      false_alarms + len(score.false_alarms))
+        hits, misses, false_alarms = (
+            hits + len(score.hits),
+            misses + len(score.misses),
+            false_alarms + len(score.false_alarms),
+        )
     return hits, misses, false_alarms
 
 
@@ -168,8 +195,9 @@ def calibrate_recognizer(
     if not any(np.any(validation.y == validation.labels.index(w)) for w in words if w in validation.labels):
         return RecognizerConfig()
     scored = score_streams(validation, tflm, words, seed, progress=progress)
-    candidates = [RecognizerConfig(average_window_ms=w, threshold=t)
-                  for w in RECOGNIZER_WINDOWS_MS for t in RECOGNIZER_THRESHOLDS]
+    candidates = [
+        RecognizerConfig(average_window_ms=w, threshold=t) for w in RECOGNIZER_WINDOWS_MS for t in RECOGNIZER_THRESHOLDS
+    ]
 
     def merit(candidate: RecognizerConfig) -> tuple[int, int, int]:
         hits, _, false_alarms = count_detections(scored, validation.labels, words, candidate)
@@ -179,8 +207,14 @@ def calibrate_recognizer(
 
 
 def streaming_check(
-    held_out: Dataset, tflm, words: list[str], recognizer: RecognizerConfig, seed: int, streams: int = 10,
-    seconds: float = 10.0, progress: ProgressCallback = silent,
+    held_out: Dataset,
+    tflm,
+    words: list[str],
+    recognizer: RecognizerConfig,
+    seed: int,
+    streams: int = 10,
+    seconds: float = 10.0,
+    progress: ProgressCallback = silent,
 ) -> StreamingCheck:
     """Run the int8 model in TFLM with the command recognizer over ``streams`` recordings made of held-out clips
     (keywords and other words) in background noise, and count hits, misses and false alarms."""
@@ -209,8 +243,10 @@ class KwsDetails:
 
     def card_lines(self) -> list[str]:
         s = self.streaming
-        return [f"Listening to {s.streams} held-out recordings ({s.seconds} s): {s.hits} of {s.words} keywords found, "
-                f"{s.false_alarms} false alarms ({s.false_alarms_per_hour:.1f} per hour)."]
+        return [
+            f"Listening to {s.streams} held-out recordings ({s.seconds} s): {s.hits} of {s.words} keywords found, "
+            f"{s.false_alarms} false alarms ({s.false_alarms_per_hour:.1f} per hour)."
+        ]
 
 
 class KwsRecipe(Recipe):
@@ -226,8 +262,10 @@ class KwsRecipe(Recipe):
         "identifying or verifying who speaks, safety-critical or emergency controls, languages or accents far from "
         "the training voices, or transcribing speech.",
         group=("speaker (voice)", "speakers (voices)"),
-        limitations=("the test clips are one isolated word each; continuous speech, far-field or very noisy rooms "
-                     "cause more false accepts",),
+        limitations=(
+            "the test clips are one isolated word each; continuous speech, far-field or very noisy rooms "
+            "cause more false accepts",
+        ),
     )
     templates = TEMPLATES
 
@@ -249,10 +287,12 @@ class KwsRecipe(Recipe):
         """Listen to recordings of held-out voices with the int8 model and the recognizer (calibrated on
         validation voices unless the config gives one)."""
         config, tflm = run.config, run.int8.tflm
-        recognizer = config.recognizer or calibrate_recognizer(run.data.part("validation"), tflm, config.words,
-                                                               config.seed, progress)
-        return KwsDetails(streaming_check(run.data.part("test"), tflm, config.words, recognizer, config.seed,
-                                          progress=progress))
+        recognizer = config.recognizer or calibrate_recognizer(
+            run.data.part("validation"), tflm, config.words, config.seed, progress
+        )
+        return KwsDetails(
+            streaming_check(run.data.part("test"), tflm, config.words, recognizer, config.seed, progress=progress)
+        )
 
     def sketch_context(self, config: KwsConfig, labels: list[str], tflm, details: KwsDetails | None = None) -> dict:
         context = sketch_context(labels, config)
@@ -269,29 +309,46 @@ class KwsRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return kws_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent,
-                   force: bool = False) -> str:
+    def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
 
         extra = {} if config.voices is None else {"voices": config.voices}
-        return str(synthesize_keyword_dataset(out, words=config.words, lang=config.lang, seed=config.seed,
-                                              progress=progress, force=force, **extra))
+        return str(
+            synthesize_keyword_dataset(
+                out, words=config.words, lang=config.lang, seed=config.seed, progress=progress, force=force, **extra
+            )
+        )
 
-    def load_real_test(self, config: KwsConfig, folder: Path,
-                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+    def load_real_test(
+        self, config: KwsConfig, folder: Path, progress: ProgressCallback = silent
+    ) -> tuple[Dataset, str]:
         """Every clip of ``folder``: keyword folders, every other word's clips as ``unknown`` (all of them, for the
         false accepts), and ``silence`` as the loader makes it (none without a silence/ or noise folder)."""
-        data = load_speech_commands(folder, config.words, unknown_percent=1e9, silence_percent=config.silence_percent,
-                                    validation_percent=0.0, test_percent=0.0, seed=config.seed, progress=progress,
-                                    check_classes=False)
+        data = load_speech_commands(
+            folder,
+            config.words,
+            unknown_percent=1e9,
+            silence_percent=config.silence_percent,
+            validation_percent=0.0,
+            test_percent=0.0,
+            seed=config.seed,
+            progress=progress,
+            check_classes=False,
+        )
         return data, str(folder)
 
     def for_model(self, config: KwsConfig, labels: list[str] | None) -> KwsConfig:
         words = [w for w in labels or [] if w not in (SILENCE, UNKNOWN)]
         return replace(config, words=words) if words else config
 
-    def evaluate(self, model: Path, data: Dataset, config: KwsConfig, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self,
+        model: Path,
+        data: Dataset,
+        config: KwsConfig,
+        labels: list[str] | None = None,
+        progress: ProgressCallback = silent,
+    ) -> Evaluation:
         from tinymlkit.evaluate.metrics import classify
 
         tflm = kws_model(Path(model).read_bytes(), data.labels, str(model))
@@ -320,8 +377,10 @@ def kws_model(model: bytes, labels: list[str] | None = None, name: str = "model"
     if labels is not None and len(labels) != classes:
         raise TinyMLError(f"the model has {classes} outputs but {len(labels)} labels were given; pass --labels")
     if int(np.prod(tflm.input.shape[1:])) != MICRO_SPEECH.frames * MICRO_SPEECH.channels:
-        raise TinyMLError(f"{name} takes input {tflm.input.shape}, not {MICRO_SPEECH.frames}x"
-                          f"{MICRO_SPEECH.channels} micro features: not a keyword model")
+        raise TinyMLError(
+            f"{name} takes input {tflm.input.shape}, not {MICRO_SPEECH.frames}x"
+            f"{MICRO_SPEECH.channels} micro features: not a keyword model"
+        )
     return tflm
 
 
@@ -340,8 +399,10 @@ def recognizer_of_run(model: Path) -> RecognizerConfig:
         chosen = (saved.get("details") or saved.get("extra"))["streaming"]["recognizer"]
         return RecognizerConfig(**chosen)
     except (OSError, ValueError, KeyError, TypeError, TinyMLError) as exc:
-        raise TinyMLError(f"{report} is damaged ({type(exc).__name__}: {exc}); the recognizer settings cannot be "
-                          "read: restore it from a copy, or delete it to use the course's settings") from None
+        raise TinyMLError(
+            f"{report} is damaged ({type(exc).__name__}: {exc}); the recognizer settings cannot be "
+            "read: restore it from a copy, or delete it to use the course's settings"
+        ) from None
 
 
 def sketch_context(labels: list[str], config: KwsConfig) -> dict:

@@ -59,9 +59,7 @@ class CommandRecognizer:
         average = np.sum([s for _, s in self._results], axis=0) // len(self._results)
         best = int(np.argmax(average))
         quiet_before = self._last_label < 0 or self._last_label == self._silence
-        suppressed = (
-            not quiet_before and best == self._last_label and time_ms - self._last_time <= c.suppression_ms
-        )
+        suppressed = not quiet_before and best == self._last_label and time_ms - self._last_time <= c.suppression_ms
         if average[best] > c.threshold and not suppressed:
             self._last_label, self._last_time = best, time_ms
             return Detection(self.labels[best], int(time_ms), int(average[best]))

@@ -9,16 +9,52 @@ from tinymlkit.errors import TinyMLError
 # eSpeak NG languages (by the code before the first '-') that read a script other than Latin. Latin letters
 # are accepted everywhere (loan words); every other language reads Latin only.
 LANGUAGE_SCRIPTS: dict[str, set[str]] = {
-    "cmn": {"HAN"}, "yue": {"HAN"}, "hak": {"HAN"}, "ja": {"HAN", "KANA"}, "ko": {"HANGUL"},
-    "ru": {"CYRILLIC"}, "uk": {"CYRILLIC"}, "be": {"CYRILLIC"}, "bg": {"CYRILLIC"}, "mk": {"CYRILLIC"},
-    "sr": {"CYRILLIC"}, "ba": {"CYRILLIC"}, "cv": {"CYRILLIC"}, "tt": {"CYRILLIC"}, "ky": {"CYRILLIC"},
-    "kk": {"CYRILLIC"}, "mn": {"CYRILLIC"}, "el": {"GREEK"}, "grc": {"GREEK"}, "ar": {"ARABIC"},
-    "fa": {"ARABIC"}, "ur": {"ARABIC"}, "sd": {"ARABIC"}, "ug": {"ARABIC"}, "he": {"HEBREW"},
-    "hi": {"DEVANAGARI"}, "mr": {"DEVANAGARI"}, "ne": {"DEVANAGARI"}, "kok": {"DEVANAGARI"},
-    "bn": {"BENGALI"}, "as": {"BENGALI"}, "bpy": {"BENGALI"}, "pa": {"GURMUKHI"}, "gu": {"GUJARATI"},
-    "or": {"ORIYA"}, "ta": {"TAMIL"}, "te": {"TELUGU"}, "kn": {"KANNADA"}, "ml": {"MALAYALAM"},
-    "si": {"SINHALA"}, "my": {"MYANMAR"}, "ka": {"GEORGIAN"}, "hy": {"ARMENIAN"}, "am": {"ETHIOPIC"},
-    "chr": {"CHEROKEE"}, "th": {"THAI"},
+    "cmn": {"HAN"},
+    "yue": {"HAN"},
+    "hak": {"HAN"},
+    "ja": {"HAN", "KANA"},
+    "ko": {"HANGUL"},
+    "ru": {"CYRILLIC"},
+    "uk": {"CYRILLIC"},
+    "be": {"CYRILLIC"},
+    "bg": {"CYRILLIC"},
+    "mk": {"CYRILLIC"},
+    "sr": {"CYRILLIC"},
+    "ba": {"CYRILLIC"},
+    "cv": {"CYRILLIC"},
+    "tt": {"CYRILLIC"},
+    "ky": {"CYRILLIC"},
+    "kk": {"CYRILLIC"},
+    "mn": {"CYRILLIC"},
+    "el": {"GREEK"},
+    "grc": {"GREEK"},
+    "ar": {"ARABIC"},
+    "fa": {"ARABIC"},
+    "ur": {"ARABIC"},
+    "sd": {"ARABIC"},
+    "ug": {"ARABIC"},
+    "he": {"HEBREW"},
+    "hi": {"DEVANAGARI"},
+    "mr": {"DEVANAGARI"},
+    "ne": {"DEVANAGARI"},
+    "kok": {"DEVANAGARI"},
+    "bn": {"BENGALI"},
+    "as": {"BENGALI"},
+    "bpy": {"BENGALI"},
+    "pa": {"GURMUKHI"},
+    "gu": {"GUJARATI"},
+    "or": {"ORIYA"},
+    "ta": {"TAMIL"},
+    "te": {"TELUGU"},
+    "kn": {"KANNADA"},
+    "ml": {"MALAYALAM"},
+    "si": {"SINHALA"},
+    "my": {"MYANMAR"},
+    "ka": {"GEORGIAN"},
+    "hy": {"ARMENIAN"},
+    "am": {"ETHIOPIC"},
+    "chr": {"CHEROKEE"},
+    "th": {"THAI"},
 }
 _ALIASES = {"CJK": "HAN", "HIRAGANA": "KANA", "KATAKANA": "KANA", "HANGUL": "HANGUL"}
 
@@ -44,5 +80,7 @@ def check_script(words: Sequence[str], lang: str, languages: Iterable[str] = ())
         if foreign:
             able = [x for x in languages if set(foreign) <= scripts_of(x)]
             hint = f"use --lang {', '.join(able[:8])}" if able else "write the word in the language's own letters"
-            raise TinyMLError(f"keyword '{word}' is written in {foreign[0].title()} letters, which eSpeak does not "
-                              f"read in '{lang}' (it would spell them out); {hint}")
+            raise TinyMLError(
+                f"keyword '{word}' is written in {foreign[0].title()} letters, which eSpeak does not "
+                f"read in '{lang}' (it would spell them out); {hint}"
+            )

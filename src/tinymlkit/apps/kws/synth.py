@@ -264,8 +264,9 @@ def _check_words(words: Sequence[str]) -> list[str]:
         if not isinstance(w, str) or not w:
             raise TinyMLError("a keyword is empty; give words such as yes,no")
         if not w.isprintable() or w.startswith("-") or not any(c.isalpha() for c in w):
-            raise TinyMLError(f"keyword {w!r} is not a word eSpeak can say: use letters (no control characters, no "
-                              "leading -)")
+            raise TinyMLError(
+                f"keyword {w!r} is not a word eSpeak can say: use letters (no control characters, no leading -)"
+            )
         if any(c in w for c in '/\\:*?"<>|') or w.startswith((".", "_")):
             raise TinyMLError(
                 f"keyword '{w}' cannot be a folder name; leave out / \\ : * ? \" < > | and a leading . or _"

@@ -31,10 +31,11 @@ def camera_crop(frames: np.ndarray) -> np.ndarray:
     """
     frames = np.asarray(frames)
     if frames.shape[-2:] != (FRAME_HEIGHT, FRAME_WIDTH) or frames.dtype != np.uint8:
-        raise TinyMLError(f"camera frames must be uint8 {FRAME_HEIGHT}x{FRAME_WIDTH}, got {frames.dtype} "
-                          f"{frames.shape[-2:]}")
+        raise TinyMLError(
+            f"camera frames must be uint8 {FRAME_HEIGHT}x{FRAME_WIDTH}, got {frames.dtype} {frames.shape[-2:]}"
+        )
     left = (FRAME_WIDTH - FRAME_HEIGHT) // 2
-    square = frames[..., left:left + FRAME_HEIGHT].astype(np.int32)
+    square = frames[..., left : left + FRAME_HEIGHT].astype(np.int32)
     blocks = square.reshape(*square.shape[:-2], SIZE // 2, 3, SIZE // 2, 3)  # (..., bi, r, bj, c)
     out = np.einsum("...irjc,ar,bc->...iajb", blocks, _W, _W)
     out = (out + 4) // 9
@@ -74,8 +75,10 @@ def read_frame(path: str | Path) -> np.ndarray:
             image.load()
             return frame_from_image(image)
     except Image.DecompressionBombError:
-        raise TinyMLError(f"{path} is over the {MAX_PIXELS // 1_000_000} megapixel limit (decoding it would need "
-                          "gigabytes of memory); resize it first") from None
+        raise TinyMLError(
+            f"{path} is over the {MAX_PIXELS // 1_000_000} megapixel limit (decoding it would need "
+            "gigabytes of memory); resize it first"
+        ) from None
     except UnidentifiedImageError:
         raise TinyMLError(f"{path} is not an image Pillow can read; use PNG, JPEG or BMP") from None
     except (OSError, SyntaxError, ValueError) as exc:

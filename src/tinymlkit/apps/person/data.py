@@ -36,8 +36,9 @@ SPLIT_FOLDERS = {"train": "train", "validation": "validation", "val": "validatio
 LISTS = {"validation": "validation_list.txt", "test": "testing_list.txt"}
 
 
-def load_person_data(path: str | Path, images: str | Path | None = None,
-                     progress: ProgressCallback = silent) -> Dataset:
+def load_person_data(
+    path: str | Path, images: str | Path | None = None, progress: ProgressCallback = silent
+) -> Dataset:
     """Load an image folder, a folder with split subfolders, or Visual Wake Words annotations (see the module)."""
     path = Path(path)
     if path.is_file():
@@ -54,8 +55,9 @@ def load_person_data(path: str | Path, images: str | Path | None = None,
     annotations = sorted(path.glob("*.json"))
     if annotations:
         return load_vww_annotations(annotations, images, progress)
-    raise TinyMLError(f"no person/ and no_person/ folders, train/validation/test folders or Visual Wake Words "
-                      f".json files in {path}")
+    raise TinyMLError(
+        f"no person/ and no_person/ folders, train/validation/test folders or Visual Wake Words .json files in {path}"
+    )
 
 
 def _class_files(folder: Path) -> list[tuple[Path, int]]:
@@ -65,14 +67,18 @@ def _class_files(folder: Path) -> list[tuple[Path, int]]:
     for label, name in ((1, "person"), (0, "no_person")):
         if not any(CLASS_FOLDERS[c.name] == label for c in classes):
             other = " (or non_person/)" if label == 0 else ""
-            raise TinyMLError(f"no {name}/ folder{other} in {folder}; a person data set needs person/ and "
-                              "no_person/ folders of images")
+            raise TinyMLError(
+                f"no {name}/ folder{other} in {folder}; a person data set needs person/ and "
+                "no_person/ folders of images"
+            )
     for cls in classes:
         files = [f for f in sorted(cls.rglob("*")) if f.is_file() and not f.name.startswith(".")]
         for f in files:
             if f.suffix.lower() not in SUFFIXES:
-                raise TinyMLError(f"{f} is not a supported image ({f.suffix or 'no extension'}); use PNG, JPEG or "
-                                  "BMP files (.png, .jpg, .jpeg, .bmp) or move it out of the class folder")
+                raise TinyMLError(
+                    f"{f} is not a supported image ({f.suffix or 'no extension'}); use PNG, JPEG or "
+                    "BMP files (.png, .jpg, .jpeg, .bmp) or move it out of the class folder"
+                )
         if not files:
             raise TinyMLError(f"class folder {cls} has no images; add .png, .jpg or .bmp files or remove it")
         found[CLASS_FOLDERS[cls.name]] += files
@@ -123,13 +129,16 @@ def _load_split_folders(root: Path, folders: dict[str, Path], progress: Progress
         splits += [split] * len(part)
         groups += [speaker_of(f.name) for f, _ in part]
     if "validation" not in folders:  # carve validation out of train by group
-        splits = [("validation" if split_of(g, 10.0, 0.0) == "validation" else s) if s == "train" else s
-                  for s, g in zip(splits, groups, strict=True)]
+        splits = [
+            ("validation" if split_of(g, 10.0, 0.0) == "validation" else s) if s == "train" else s
+            for s, g in zip(splits, groups, strict=True)
+        ]
     return _dataset(files, splits, groups, progress)
 
 
-def _dataset(files: list[tuple[Path, int]], splits: list[str], groups: list[str],
-             progress: ProgressCallback) -> Dataset:
+def _dataset(
+    files: list[tuple[Path, int]], splits: list[str], groups: list[str], progress: ProgressCallback
+) -> Dataset:
     x = np.zeros((len(files), SIZE, SIZE), dtype=np.uint8)
     for i, (f, _) in enumerate(track(files, "Reading images", progress)):
         x[i] = read_image(f)
@@ -150,16 +159,20 @@ def _vww_labels(path: Path) -> tuple[list[dict], dict[str, int]]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TinyMLError(f"{path} is not valid JSON ({exc}); pass a Visual Wake Words annotations file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list) or "annotations" not in doc:
-        raise TinyMLError(f"{path} is not a Visual Wake Words annotations file: expected 'images' and "
-                          "'annotations' (written by build_visualwakewords_data or create_visualwakewords_annotations)")
+        raise TinyMLError(
+            f"{path} is not a Visual Wake Words annotations file: expected 'images' and "
+            "'annotations' (written by build_visualwakewords_data or create_visualwakewords_annotations)"
+        )
     annotations = doc["annotations"]
     entries = annotations.values() if isinstance(annotations, dict) else annotations
     labels: dict[str, int] = {}
     for entry in entries:
         first = entry[0] if isinstance(entry, list) and entry else entry
         if not isinstance(first, dict) or "image_id" not in first or first.get("label") not in (0, 1):
-            raise TinyMLError(f"{path}: an annotation without image_id and a 0/1 label ({str(entry)[:60]}); "
-                              "pass a Visual Wake Words annotations file, not COCO instances")
+            raise TinyMLError(
+                f"{path}: an annotation without image_id and a 0/1 label ({str(entry)[:60]}); "
+                "pass a Visual Wake Words annotations file, not COCO instances"
+            )
         labels[str(first["image_id"])] = int(first["label"])
     return doc["images"], labels
 
@@ -173,8 +186,9 @@ def _find_image(name: str, folders: list[Path]) -> Path | None:
     return None
 
 
-def load_vww_annotations(paths: list[Path], images: str | Path | None = None,
-                         progress: ProgressCallback = silent) -> Dataset:
+def load_vww_annotations(
+    paths: list[Path], images: str | Path | None = None, progress: ProgressCallback = silent
+) -> Dataset:
     """Images labelled by Visual Wake Words annotation files (see the module for the splits)."""
     files, splits, groups = [], [], []
     for path in paths:
@@ -191,8 +205,10 @@ def load_vww_annotations(paths: list[Path], images: str | Path | None = None,
                 raise TinyMLError(f"{path}: image {image_id} ({image['file_name']}) has no annotation")
             found = _find_image(str(image["file_name"]), folders)
             if found is None:
-                raise TinyMLError(f"image {image['file_name']} of {path.name} not found in "
-                                  f"{', '.join(map(str, folders))}; pass the COCO image folder with --images")
+                raise TinyMLError(
+                    f"image {image['file_name']} of {path.name} not found in "
+                    f"{', '.join(map(str, folders))}; pass the COCO image folder with --images"
+                )
             files.append((found, labels[image_id]))
             groups.append(image_id)
             if len(paths) == 1:

@@ -35,21 +35,36 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class PersonConfig:
     """A person-detection run. ``data`` None means the built-in synthetic scenes (``scenes`` of them)."""
 
-    data: str | None = setting(None, source=True,
-                               help="Image folder (person/ and no_person/ or non_person/, optional "
-                               "validation_list.txt and testing_list.txt, or train/ validation/ test/ folders of "
-                               "them), or Visual Wake Words annotations (.json or a folder of them); default: built-in "
-                               "synthetic scenes.")
-    images: str | None = setting(None, source=True,
-                                 help="Visual Wake Words: the folder of the COCO images (default: beside the .json).")
-    scenes: int = setting(16000, help="Built-in data: number of synthetic scenes (half with a person).", min=10,
-                          max=1_000_000, why="larger sets do not fit in memory",
-                          builtin=True)
+    data: str | None = setting(
+        None,
+        source=True,
+        help="Image folder (person/ and no_person/ or non_person/, optional "
+        "validation_list.txt and testing_list.txt, or train/ validation/ test/ folders of "
+        "them), or Visual Wake Words annotations (.json or a folder of them); default: built-in "
+        "synthetic scenes.",
+    )
+    images: str | None = setting(
+        None, source=True, help="Visual Wake Words: the folder of the COCO images (default: beside the .json)."
+    )
+    scenes: int = setting(
+        16000,
+        help="Built-in data: number of synthetic scenes (half with a person).",
+        min=10,
+        max=1_000_000,
+        why="larger sets do not fit in memory",
+        builtin=True,
+    )
     model: str = setting("mobilenet_v1", help="Model family.", cli=False)
-    width: float = setting(0.25, help="MobileNet v1 width multiplier (alpha).", positive=True, max=4.0,
-                          why="wider models do not fit a microcontroller")
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3,
-                                                                   patience=2, decay=True))
+    width: float = setting(
+        0.25,
+        help="MobileNet v1 width multiplier (alpha).",
+        positive=True,
+        max=4.0,
+        why="wider models do not fit a microcontroller",
+    )
+    train: TrainConfig = field(
+        default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3, patience=2, decay=True)
+    )
     augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0, max=64)
     real_test: str | None = real_test_setting()
     runs: str = runs_setting()
@@ -64,8 +79,11 @@ def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> P
     from tinymlkit.apps.person.synth import SYNTH_VERSION, synthesize_person_scenes
     from tinymlkit.cache import cached_dataset
 
-    return cached_dataset("person", {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
-                          lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress))
+    return cached_dataset(
+        "person",
+        {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
+        lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress),
+    )
 
 
 def load_data(config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -154,19 +172,27 @@ class PersonRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return person_model(model, name)
 
-    def synthesize(self, out: Path, config: PersonConfig, progress: ProgressCallback = silent,
-                   force: bool = False) -> str:
+    def synthesize(
+        self, out: Path, config: PersonConfig, progress: ProgressCallback = silent, force: bool = False
+    ) -> str:
         from tinymlkit.apps.person.synth import write_scene_folder
 
         return str(write_scene_folder(out, config.scenes, config.seed, progress, force))
 
-    def load_real_test(self, config: PersonConfig, folder: Path,
-                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+    def load_real_test(
+        self, config: PersonConfig, folder: Path, progress: ProgressCallback = silent
+    ) -> tuple[Dataset, str]:
         """Every image of ``folder`` (person/ and no_person/) through the camera path, in any split."""
         return load_person_data(folder, None, progress), str(folder)
 
-    def evaluate(self, model: Path, data: Dataset, config: PersonConfig, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self,
+        model: Path,
+        data: Dataset,
+        config: PersonConfig,
+        labels: list[str] | None = None,
+        progress: ProgressCallback = silent,
+    ) -> Evaluation:
         return Evaluation.of(evaluate(Path(model).read_bytes(), data, str(model)))
 
 
@@ -187,8 +213,12 @@ def data_kind(config: PersonConfig) -> str:
 
 def check_splits(data: Dataset, source: str) -> None:
     """Every split needs both classes: say which is missing, and how to fix it."""
-    data.check_splits(source, every_class_in=SPLITS, noun="images",
-                      fix="add more images or list some in validation_list.txt / testing_list.txt")
+    data.check_splits(
+        source,
+        every_class_in=SPLITS,
+        noun="images",
+        fix="add more images or list some in validation_list.txt / testing_list.txt",
+    )
 
 
 def person_model(model: bytes, name: str = "model"):
@@ -198,11 +228,14 @@ def person_model(model: bytes, name: str = "model"):
 
     tflm = TFLMModel(model, name=name)
     if tuple(tflm.input.shape[1:]) not in (INPUT_SHAPE, (SIZE, SIZE)):
-        raise TinyMLError(f"{name} takes input {list(tflm.input.shape)}, not a 96x96x1 grayscale image: pass a "
-                          "person-detection model")
+        raise TinyMLError(
+            f"{name} takes input {list(tflm.input.shape)}, not a 96x96x1 grayscale image: pass a person-detection model"
+        )
     if int(np.prod(tflm.output.shape[1:])) != 2:
-        raise TinyMLError(f"{name} gives {list(tflm.output.shape)} outputs, not the 2 scores (no person, person) "
-                          "of a person-detection model")
+        raise TinyMLError(
+            f"{name} gives {list(tflm.output.shape)} outputs, not the 2 scores (no person, person) "
+            "of a person-detection model"
+        )
     return tflm
 
 
@@ -228,8 +261,12 @@ def predict(model: bytes, images: list[str | Path], name: str = "model") -> list
     pixels = np.stack([read_image(p) for p in images])
     raw = tflm.invoke(tflm.input.quantize(model_input(pixels)))
     scores = tflm.output.dequantize(raw).reshape(len(images), 2)
-    return [PersonScore(str(p), float(s[1]), float(s[0]), [int(v) for v in r.ravel()], tflm.input.scale,
-                        tflm.input.zero_point) for p, s, r in zip(images, scores, raw, strict=True)]
+    return [
+        PersonScore(
+            str(p), float(s[1]), float(s[0]), [int(v) for v in r.ravel()], tflm.input.scale, tflm.input.zero_point
+        )
+        for p, s, r in zip(images, scores, raw, strict=True)
+    ]
 
 
 def evaluate(model: bytes, data: Dataset, name: str = "model"):
@@ -279,13 +316,18 @@ def sketch_context() -> dict:
             "flashes once per inference.",
         ],
         "extra_libraries": [
-            {"name": "Arduino_OV767X", "note": " (the OV7675 camera of the Tiny Machine Learning Kit; set "
-             "USE_OV767X_CAMERA to 1 at the top of image_provider.cpp, or write your own GetImage())"},
+            {
+                "name": "Arduino_OV767X",
+                "note": " (the OV7675 camera of the Tiny Machine Learning Kit; set "
+                "USE_OV767X_CAMERA to 1 at the top of image_provider.cpp, or write your own GetImage())",
+            },
         ],
         "frame_width": 176,
         "frame_height": 144,
         "size": SIZE,
         "labels": list(LABELS),
-        "extra_rows": [["classes", "output 0 = no person, output 1 = person"],
-                       ["input image", "96x96x1 grayscale, int8 = pixel - 128, from a 176x144 camera frame"]],
+        "extra_rows": [
+            ["classes", "output 0 = no person, output 1 = person"],
+            ["input image", "96x96x1 grayscale, int8 = pixel - 128, from a 176x144 camera frame"],
+        ],
     }

@@ -134,6 +134,7 @@ def _background(rng: np.random.Generator) -> _Canvas:
                 for wx in np.arange(x0 + 2, x0 + w - size, step):
                     for wy in np.arange(y0 + 2, y0 + h - size, step):
                         d.rectangle([wx, wy, wx + size, wy + size], fill=1)
+
             canvas.paint(_Canvas.mask(windows), win)
         elif shape == 1:  # a blob
             canvas.shape("ellipse", [x0, y0, x0 + w, y0 + h * 0.6], tone)
@@ -197,8 +198,14 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
     stride = rng.uniform(0.25, 0.5) if pose == 1 else rng.uniform(0.02, 0.18)
     legs = [(s, s * stride + rng.normal(0, 0.05), -s * rng.uniform(0, 0.35) if pose == 1 else 0.0) for s in (-1, 1)]
 
-    skin = _contrasting(rng, canvas.behind(canvas.mask(lambda d: d.ellipse(
-        [head[0] - head_r, head[1] - head_r, head[0] + head_r, head[1] + head_r], fill=1))))
+    skin = _contrasting(
+        rng,
+        canvas.behind(
+            canvas.mask(
+                lambda d: d.ellipse([head[0] - head_r, head[1] - head_r, head[0] + head_r, head[1] + head_r], fill=1)
+            )
+        ),
+    )
     shirt = _contrasting(rng, canvas.at(cx, neck[1] + torso_len / 2))
     trousers = _contrasting(rng, canvas.at(cx, foot - leg_len / 2), 18)
     upper_leg, lower_leg = leg_len * rng.uniform(0.48, 0.54), leg_len * rng.uniform(0.46, 0.52)
@@ -211,12 +218,26 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
             _segment(d, knee, ankle, leg_w * 0.85)
             toe = s if side else s * 0.6
             d.line([ankle, (ankle[0] + toe * leg_w * 1.2, ankle[1])], fill=1, width=max(1, int(leg_w * 0.6)))
-        d.polygon([(hip[0] - hip_w, hip[1] - leg_w * 0.3), (hip[0] + hip_w, hip[1] - leg_w * 0.3),
-                   (hip[0] + hip_w * 0.6, hip[1] + leg_w), (hip[0] - hip_w * 0.6, hip[1] + leg_w)], fill=1)
+        d.polygon(
+            [
+                (hip[0] - hip_w, hip[1] - leg_w * 0.3),
+                (hip[0] + hip_w, hip[1] - leg_w * 0.3),
+                (hip[0] + hip_w * 0.6, hip[1] + leg_w),
+                (hip[0] - hip_w * 0.6, hip[1] + leg_w),
+            ],
+            fill=1,
+        )
 
     def draw_torso(d):
-        d.polygon([(neck[0] - shoulder_w, neck[1] + arm_w * 0.3), (neck[0] + shoulder_w, neck[1] + arm_w * 0.3),
-                   (hip[0] + hip_w, hip[1]), (hip[0] - hip_w, hip[1])], fill=1)
+        d.polygon(
+            [
+                (neck[0] - shoulder_w, neck[1] + arm_w * 0.3),
+                (neck[0] + shoulder_w, neck[1] + arm_w * 0.3),
+                (hip[0] + hip_w, hip[1]),
+                (hip[0] - hip_w, hip[1]),
+            ],
+            fill=1,
+        )
         for s in (-1, 1):
             x = neck[0] + s * (shoulder_w - arm_w * 0.4)
             d.ellipse([x - arm_w * 0.7, neck[1], x + arm_w * 0.7, neck[1] + arm_w * 1.4], fill=1)
@@ -248,8 +269,12 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
     trousers_tone = _texture(rng, trousers) if rng.random() < 0.3 else trousers
     shirt_tone = _texture(rng, shirt)
     back_arm = rng.random() < 0.5 and side
-    for draw, tone in ((draw_legs, trousers_tone), (draw_torso, shirt_tone), (draw_upper_arms, shirt_tone),
-                       (draw_skin, skin)):
+    for draw, tone in (
+        (draw_legs, trousers_tone),
+        (draw_torso, shirt_tone),
+        (draw_upper_arms, shirt_tone),
+        (draw_skin, skin),
+    ):
         if back_arm and draw is draw_upper_arms:
             tone = shirt - np.sign(shirt - 128) * 25  # the far arm in shadow
         m = canvas.mask(draw)
@@ -262,13 +287,27 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
 
         def draw_hair(d):
             if hat:
-                d.rectangle([head[0] - head_r * 0.9, head[1] - head_r * 1.9, head[0] + head_r * 0.9,
-                             head[1] - head_r * 0.8], fill=1)
-                d.rectangle([head[0] - head_r * 1.5, head[1] - head_r * 0.95, head[0] + head_r * 1.5,
-                             head[1] - head_r * 0.7], fill=1)
+                d.rectangle(
+                    [head[0] - head_r * 0.9, head[1] - head_r * 1.9, head[0] + head_r * 0.9, head[1] - head_r * 0.8],
+                    fill=1,
+                )
+                d.rectangle(
+                    [head[0] - head_r * 1.5, head[1] - head_r * 0.95, head[0] + head_r * 1.5, head[1] - head_r * 0.7],
+                    fill=1,
+                )
             else:
-                d.pieslice([head[0] - head_r * 1.05, head[1] - head_r * 1.3, head[0] + head_r * 1.05,
-                            head[1] + head_r * (2 * cut - 1)], 180, 360, fill=1)
+                d.pieslice(
+                    [
+                        head[0] - head_r * 1.05,
+                        head[1] - head_r * 1.3,
+                        head[0] + head_r * 1.05,
+                        head[1] + head_r * (2 * cut - 1),
+                    ],
+                    180,
+                    360,
+                    fill=1,
+                )
+
         m = canvas.mask(draw_hair)
         canvas.paint(m, hair)
         masks.append(m)
@@ -299,6 +338,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
             for _ in range(int(rng.integers(1, 4))):
                 ox, oy = rng.normal(0, crown * 0.3, 2)
                 d.ellipse([cx + ox - crown, base - s + oy, cx + ox + crown, base - s + oy + 2 * crown], fill=1)
+
         parts.append((crown_draw, _texture(rng, second)))
     elif kind == "lamp":
         pole = max(1.5, s * rng.uniform(0.03, 0.06))
@@ -311,6 +351,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
                 d.ellipse([cx - r, base - s, cx + r, base - s + 2 * r], fill=1)
             else:
                 d.rectangle([cx - r * 2, base - s, cx + r * 2, base - s + r * 1.5], fill=1)
+
         parts.append((lamp, tone))
     elif kind == "chair":
         w, leg = s * rng.uniform(0.35, 0.5), max(1.5, s * 0.05)
@@ -320,6 +361,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
             d.rectangle([cx - w / 2, base - s, cx - w / 2 + leg * 1.5, base - s * 0.44], fill=1)
             for x in (cx - w / 2, cx + w / 2 - leg):
                 d.rectangle([x, base - s * 0.5, x + leg, base], fill=1)
+
         parts.append((chair, tone))
     elif kind == "table":
         w, leg = s * rng.uniform(0.8, 1.4), max(1.5, s * 0.06)
@@ -328,6 +370,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
             d.rectangle([cx - w / 2, base - s * 0.55, cx + w / 2, base - s * 0.47], fill=1)
             for x in (cx - w / 2 + leg, cx + w / 2 - 2 * leg):
                 d.rectangle([x, base - s * 0.5, x + leg, base], fill=1)
+
         parts.append((table, fill))
     elif kind == "animal":  # four legs, a horizontal body, a head on a neck, a tail
         body_l, body_h = s * rng.uniform(0.7, 1.0), s * rng.uniform(0.25, 0.35)
@@ -345,8 +388,13 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
             _segment(d, (cx + face * body_l * 0.4, top + body_h * 0.3), (hx, top - hr * 0.5), s * 0.09)
             snout = (hr * 1.4, hr) if face > 0 else (hr, hr * 1.4)  # the head is longer towards the front
             d.ellipse([hx - snout[1], top - hr * 1.6, hx + snout[0], top + hr * 0.4], fill=1)
-            _segment(d, (cx - face * body_l * 0.48, top + body_h * 0.3),
-                     (cx - face * body_l * 0.7, top - body_h * rng.uniform(-0.3, 0.6)), max(1.5, s * 0.03))
+            _segment(
+                d,
+                (cx - face * body_l * 0.48, top + body_h * 0.3),
+                (cx - face * body_l * 0.7, top - body_h * rng.uniform(-0.3, 0.6)),
+                max(1.5, s * 0.03),
+            )
+
         parts.append((animal, fill))
     elif kind == "bottle":
         w = s * rng.uniform(0.2, 0.35)
@@ -354,6 +402,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
         def bottle(d):
             d.rounded_rectangle([cx - w / 2, base - s * 0.7, cx + w / 2, base], radius=w / 3, fill=1)
             d.rectangle([cx - w / 6, base - s, cx + w / 6, base - s * 0.65], fill=1)
+
         parts.append((bottle, fill))
     elif kind == "car":
         w, h = s * rng.uniform(1.2, 1.8), s * rng.uniform(0.35, 0.5)
@@ -361,13 +410,22 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
 
         def car(d):
             d.rounded_rectangle([cx - w / 2, base - h - r * 0.5, cx + w / 2, base - r * 0.5], radius=r * 0.6, fill=1)
-            d.polygon([(cx - w * 0.3, base - h - r * 0.5), (cx - w * 0.18, base - h * 1.7),
-                       (cx + w * 0.2, base - h * 1.7), (cx + w * 0.32, base - h - r * 0.5)], fill=1)
+            d.polygon(
+                [
+                    (cx - w * 0.3, base - h - r * 0.5),
+                    (cx - w * 0.18, base - h * 1.7),
+                    (cx + w * 0.2, base - h * 1.7),
+                    (cx + w * 0.32, base - h - r * 0.5),
+                ],
+                fill=1,
+            )
+
         parts.append((car, fill))
 
         def wheels(d):
             for x in (cx - w * 0.3, cx + w * 0.3):
                 d.ellipse([x - r, base - 2 * r, x + r, base], fill=1)
+
         parts.append((wheels, second))
     elif kind == "snowman":  # stacked round shapes: a head on a body without limbs
         r1, r2 = s * rng.uniform(0.25, 0.32), s * rng.uniform(0.13, 0.2)
@@ -375,20 +433,31 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
         def snowman(d):
             d.ellipse([cx - r1, base - 2 * r1, cx + r1, base], fill=1)
             d.ellipse([cx - r2, base - 2 * r1 - 2 * r2 + 2, cx + r2, base - 2 * r1 + 2], fill=1)
+
         parts.append((snowman, fill))
     elif kind == "coat":  # a torso shape hanging on a stand: no head, no legs
         w = s * rng.uniform(0.2, 0.3)
 
         def coat(d):
             d.rectangle([cx - 1, base - s, cx + 1, base], fill=1)
-            d.polygon([(cx - w, base - s * 0.85), (cx + w, base - s * 0.85), (cx + w * 0.8, base - s * 0.4),
-                       (cx - w * 0.8, base - s * 0.4)], fill=1)
+            d.polygon(
+                [
+                    (cx - w, base - s * 0.85),
+                    (cx + w, base - s * 0.85),
+                    (cx + w * 0.8, base - s * 0.4),
+                    (cx - w * 0.8, base - s * 0.4),
+                ],
+                fill=1,
+            )
             d.rectangle([cx - w * 0.8, base - 2, cx + w * 0.8, base], fill=1)
+
         parts.append((coat, fill))
     elif kind == "plant":  # a stem with branching leaves
         stem_w = max(1.5, s * 0.03)
-        branches = [(rng.uniform(0.2, 0.9), rng.choice([-1, 1]) * rng.uniform(0.5, 1.4), rng.uniform(0.15, 0.35))
-                    for _ in range(int(rng.integers(2, 6)))]
+        branches = [
+            (rng.uniform(0.2, 0.9), rng.choice([-1, 1]) * rng.uniform(0.5, 1.4), rng.uniform(0.15, 0.35))
+            for _ in range(int(rng.integers(2, 6)))
+        ]
 
         def plant(d):
             d.line([(cx, base), (cx, base - s)], fill=1, width=int(stem_w))
@@ -397,8 +466,16 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
                 end = (cx + np.sin(angle) * s * length, y - np.cos(angle) * s * length)
                 d.line([(cx, y), end], fill=1, width=int(stem_w))
                 d.ellipse([end[0] - s * 0.05, end[1] - s * 0.03, end[0] + s * 0.05, end[1] + s * 0.03], fill=1)
-            d.polygon([(cx - s * 0.15, base - s * 0.15), (cx + s * 0.15, base - s * 0.15), (cx + s * 0.1, base),
-                       (cx - s * 0.1, base)], fill=1)
+            d.polygon(
+                [
+                    (cx - s * 0.15, base - s * 0.15),
+                    (cx + s * 0.15, base - s * 0.15),
+                    (cx + s * 0.1, base),
+                    (cx - s * 0.1, base),
+                ],
+                fill=1,
+            )
+
         parts.append((plant, tone))
     elif kind == "box":
         w, h = s * rng.uniform(0.4, 1.0), s * rng.uniform(0.3, 0.8)
@@ -410,8 +487,9 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
         canvas.paint(canvas.mask(draw), t)
 
 
-def _occluder(canvas: _Canvas, rng: np.random.Generator, person: Image.Image, cx: float, height: float,
-              foot: float) -> bool:
+def _occluder(
+    canvas: _Canvas, rng: np.random.Generator, person: Image.Image, cx: float, height: float, foot: float
+) -> bool:
     """Hide part of a person's body (never the head) behind a wall, a counter, a bush or a post."""
     shoulder = foot - height * 0.78
     kind = rng.integers(0, 3)
@@ -425,13 +503,15 @@ def _occluder(canvas: _Canvas, rng: np.random.Generator, person: Image.Image, cx
         r = height * rng.uniform(0.2, 0.3)
         y = foot - r * rng.uniform(0.6, 1.2)
         x = cx + rng.uniform(-0.2, 0.2) * height
-        canvas.paint(canvas.mask(lambda d: d.ellipse([x - r * 1.3, y - r, x + r * 1.3, y + r], fill=1)),
-                     _texture(rng, tone))
+        canvas.paint(
+            canvas.mask(lambda d: d.ellipse([x - r * 1.3, y - r, x + r * 1.3, y + r], fill=1)), _texture(rng, tone)
+        )
     else:  # a post or door frame at one side
         w = height * rng.uniform(0.06, 0.12)
         x = cx + rng.choice([-1, 1]) * height * rng.uniform(0.04, 0.12)
-        canvas.paint(canvas.mask(lambda d: d.rectangle([x - w / 2, shoulder + height * 0.05, x + w / 2, H + 5],
-                                                       fill=1)), tone)
+        canvas.paint(
+            canvas.mask(lambda d: d.rectangle([x - w / 2, shoulder + height * 0.05, x + w / 2, H + 5], fill=1)), tone
+        )
     return True
 
 
@@ -497,8 +577,9 @@ def _render_range(seed: int, start: int, stop: int) -> tuple[np.ndarray, list[Sc
     return camera_crop(np.stack([s.frame for s in scenes])), scenes
 
 
-def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None = None,
-                  frames: bool = False) -> tuple[np.ndarray, list[Scene]]:
+def render_scenes(
+    count: int, seed: int = 0, progress=None, workers: int | None = None, frames: bool = False
+) -> tuple[np.ndarray, list[Scene]]:
     """``count`` scenes, half with a person, drawn in up to ``workers`` processes (default: one per CPU, at most 4).
 
     Returns the 96x96 model images (after the camera path) and the scenes; ``frames`` keeps each scene's 176x144
@@ -530,8 +611,9 @@ def render_scenes(count: int, seed: int = 0, progress=None, workers: int | None 
             keep(_render_range(seed, start, min(start + chunk, count)))
     else:
         with process_pool(workers) as pool:
-            for result in pool.map(_render_range, [seed] * len(starts), starts,
-                                   [min(s + chunk, count) for s in starts]):
+            for result in pool.map(
+                _render_range, [seed] * len(starts), starts, [min(s + chunk, count) for s in starts]
+            ):
                 keep(result)
     return np.concatenate(images) if images else np.zeros((0, 96, 96), np.uint8), scenes
 
@@ -555,8 +637,7 @@ def synthesize_person_scenes(root: str | Path, count: int, seed: int = 0, progre
     images, scenes = render_scenes(count, seed, progress)
     root = Path(root)
     with building_dir(root) as tmp:
-        np.savez(tmp / "scenes.npz", images=images, y=np.array([int(s.person) for s in scenes]),
-                 **_columns(scenes))
+        np.savez(tmp / "scenes.npz", images=images, y=np.array([int(s.person) for s in scenes]), **_columns(scenes))
     return root
 
 
@@ -570,9 +651,15 @@ def load_scenes(root: str | Path):
         stored = {k: f[k] for k in f.files}
     names = np.array([f"scene{i:06d}" for i in range(len(stored["y"]))])
     meta = {k: v for k, v in stored.items() if k not in ("images", "y")}
-    return Dataset(x=stored["images"], y=stored["y"].astype(np.int64), labels=list(LABELS),
-                   split=np.array([split_of(n) for n in names]), group=names, meta=meta,
-                   extras={"format": "synthetic scenes"})
+    return Dataset(
+        x=stored["images"],
+        y=stored["y"].astype(np.int64),
+        labels=list(LABELS),
+        split=np.array([split_of(n) for n in names]),
+        group=names,
+        meta=meta,
+        extras={"format": "synthetic scenes"},
+    )
 
 
 def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None, force: bool = False) -> str:
@@ -597,11 +684,13 @@ def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None
             split = split_of(f"scene{i:06d}")
             if split in lists:
                 lists[split].append(rel)
-            rows.append(f"{rel},{int(s.person)},{s.people},{s.height},{int(s.occluded)},\"{s.objects}\"")
+            rows.append(f'{rel},{int(s.person)},{s.people},{s.height},{int(s.occluded)},"{s.objects}"')
         (tmp / "validation_list.txt").write_text("\n".join(lists["validation"]) + "\n")
         (tmp / "testing_list.txt").write_text("\n".join(lists["test"]) + "\n")
         (tmp / "metadata.csv").write_text("\n".join(rows) + "\n")
-        (tmp / "README.txt").write_text("Synthetic scenes, not photographs: procedurally drawn 176x144 grayscale "
-                                        "camera frames, made by TinyML Kit (tinyml person data).\n")
+        (tmp / "README.txt").write_text(
+            "Synthetic scenes, not photographs: procedurally drawn 176x144 grayscale "
+            "camera frames, made by TinyML Kit (tinyml person data).\n"
+        )
     people = sum(s.person for s in scenes)
     return f"{count} synthetic scenes ({people} with a person) in {out}"

@@ -33,15 +33,26 @@ TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 class SineConfig:
     """A hello-world run. ``data`` None means the built-in synthesized samples (``samples``, ``noise``)."""
 
-    data: str | None = setting(None, source=True,
-                               help="CSV file with the header x,y; default: built-in samples.")
-    samples: int = setting(1000, help="Built-in data: number of samples.", min=10, max=10_000_000,
-                          why="more samples only slow training", builtin=True)
-    noise: float = setting(0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0,
-                           max=100.0, builtin=True)
+    data: str | None = setting(None, source=True, help="CSV file with the header x,y; default: built-in samples.")
+    samples: int = setting(
+        1000,
+        help="Built-in data: number of samples.",
+        min=10,
+        max=10_000_000,
+        why="more samples only slow training",
+        builtin=True,
+    )
+    noise: float = setting(
+        0.1, help="Built-in data: standard deviation of the noise added to sin(x).", min=0, max=100.0, builtin=True
+    )
     model: str = setting("sine_mlp", help="Model family.", cli=False)
-    width: float = setting(1.0, help="Width multiplier for the hidden layers (16 units each).", positive=True,
-                           max=64.0, why="wider models do not fit a microcontroller")
+    width: float = setting(
+        1.0,
+        help="Width multiplier for the hidden layers (16 units each).",
+        positive=True,
+        max=64.0,
+        why="wider models do not fit a microcontroller",
+    )
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(epochs=600, batch_size=32, learning_rate=5e-3, patience=100)
     )
@@ -82,8 +93,10 @@ def sine_grid(points: int = GRID_POINTS) -> np.ndarray:
 def quality(predict_test: np.ndarray, y_test: np.ndarray, predict_grid: np.ndarray) -> dict[str, float]:
     """``mae``/``rmse`` against the test targets and ``sine_mae`` against sin(x) on :func:`sine_grid`."""
     grid = sine_grid(len(predict_grid))
-    return {**regression_metrics(predict_test, y_test),
-            "sine_mae": regression_metrics(predict_grid, np.sin(grid))["mae"]}
+    return {
+        **regression_metrics(predict_test, y_test),
+        "sine_mae": regression_metrics(predict_grid, np.sin(grid))["mae"],
+    }
 
 
 def sine_points() -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +124,10 @@ class SineRecipe(Recipe):
     title = "hello world (sine)"
     config_type = SineConfig
     task = Regression(reference=("sine_mae", sine_points))
-    card = CardText("Teaching: the smallest end-to-end TinyML model (it approximates sin(x) to fade an LED).",
-                    "anything but learning the workflow.")
+    card = CardText(
+        "Teaching: the smallest end-to-end TinyML model (it approximates sin(x) to fade an LED).",
+        "anything but learning the workflow.",
+    )
     templates = TEMPLATES
 
     def load_data(self, config: SineConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -137,8 +152,14 @@ class SineRecipe(Recipe):
         x_test, y_test = run.features["test"]
 
         def draw(path: Path) -> None:
-            plot_predictions(grid, run.model.predict(grid, verbose=0, batch_size=1024), run.int8.tflm.predict(grid),
-                             x_test, y_test, path)
+            plot_predictions(
+                grid,
+                run.model.predict(grid, verbose=0, batch_size=1024),
+                run.int8.tflm.predict(grid),
+                x_test,
+                y_test,
+                path,
+            )
 
         return {"predictions": ("predictions.png", draw)}
 
@@ -148,13 +169,20 @@ class SineRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return sine_model(model, name)
 
-    def synthesize(self, out: Path, config: SineConfig, progress: ProgressCallback = silent,
-                   force: bool = False) -> str:
+    def synthesize(
+        self, out: Path, config: SineConfig, progress: ProgressCallback = silent, force: bool = False
+    ) -> str:
         write_sine_csv(out, *synthesize_sine(config.samples, config.noise, config.seed))
         return f"{config.samples} samples of sin(x) + noise in {out}"
 
-    def evaluate(self, model: Path, data: Dataset, config: SineConfig, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self,
+        model: Path,
+        data: Dataset,
+        config: SineConfig,
+        labels: list[str] | None = None,
+        progress: ProgressCallback = silent,
+    ) -> Evaluation:
         return Evaluation(evaluate(Path(model).read_bytes(), data, str(model)), len(data.part("test")))
 
 
@@ -175,8 +203,10 @@ def sine_model(model: bytes, name: str = "model"):
 
     tflm = TFLMModel(model, name=name)
     if int(np.prod(tflm.input.shape)) != 1 or int(np.prod(tflm.output.shape)) != 1:
-        raise TinyMLError(f"{name} takes input {list(tflm.input.shape)} and gives {list(tflm.output.shape)}; "
-                          "a sine model maps one x to one y: pass a model from 'tinyml sine train'")
+        raise TinyMLError(
+            f"{name} takes input {list(tflm.input.shape)} and gives {list(tflm.output.shape)}; "
+            "a sine model maps one x to one y: pass a model from 'tinyml sine train'"
+        )
     return tflm
 
 
@@ -195,8 +225,7 @@ def plot_predictions(grid, float_grid, int8_grid, x_test, y_test, path: str | Pa
     ax.scatter(x_test[:, 0], y_test, s=6, color="0.7", label="test samples")
     ax.plot(grid[:, 0], np.sin(grid[:, 0]), color="black", lw=1, label="sin(x)")
     ax.plot(grid[:, 0], np.asarray(float_grid).reshape(-1), color="tab:blue", lw=1.5, label="float model (Keras)")
-    ax.plot(grid[:, 0], np.asarray(int8_grid).reshape(-1), color="tab:red", lw=1.5, ls="--",
-            label="int8 model (TFLM)")
+    ax.plot(grid[:, 0], np.asarray(int8_grid).reshape(-1), color="tab:red", lw=1.5, ls="--", label="int8 model (TFLM)")
     ax.set_xlabel("x (radians)")
     ax.set_ylabel("y")
     ax.set_title("hello world: float vs int8 predictions")

@@ -11,8 +11,9 @@ from tinymlkit.errors import TinyMLError
 
 app = typer.Typer(help="Magic wand (IMU gestures): make data, train, evaluate, predict.", no_args_is_help=True)
 
-add_app_commands(app, "wand", WandConfig,
-                 data_help="Folder to create: <gesture>/<user>_nohash_<n>.csv and metadata.csv.")
+add_app_commands(
+    app, "wand", WandConfig, data_help="Folder to create: <gesture>/<user>_nohash_<n>.csv and metadata.csv."
+)
 
 
 @app.command()

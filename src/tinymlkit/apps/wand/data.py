@@ -72,8 +72,10 @@ def load_imu_recordings(
     """
     root = Path(root)
     if not root.is_dir():
-        raise TinyMLError(f"data folder {root} not found; give a folder with one sub-folder of CSV recordings per "
-                          "gesture (see 'tinyml wand data')")
+        raise TinyMLError(
+            f"data folder {root} not found; give a folder with one sub-folder of CSV recordings per "
+            "gesture (see 'tinyml wand data')"
+        )
     folders = {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))}
     if not folders:
         raise TinyMLError(f"no gesture folders in {root}; put each gesture's recordings in {root}/<gesture>/")
@@ -98,9 +100,10 @@ def load_imu_recordings(
         x=_object_array(recordings),
         y=np.array(ys, dtype=np.int64),
         labels=list(labels),
-        split=np.array([assigned_split(p, lists, g, validation_percent, test_percent) for p, g in zip(paths, groups,
-                                                                                                       strict=True)],
-                       dtype=object),
+        split=np.array(
+            [assigned_split(p, lists, g, validation_percent, test_percent) for p, g in zip(paths, groups, strict=True)],
+            dtype=object,
+        ),
         group=np.array(groups, dtype=object),
         meta={"path": np.array(paths, dtype=object)},
         extras={"format": "imu"},
@@ -119,8 +122,9 @@ def load_strokes_json(
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise TinyMLError(f"{path} is not valid JSON ({str(exc).splitlines()[0][:60]}); expected {STROKES_FORMAT}"
-                          ) from None
+        raise TinyMLError(
+            f"{path} is not valid JSON ({str(exc).splitlines()[0][:60]}); expected {STROKES_FORMAT}"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("strokes"), list) or not doc["strokes"]:
         raise TinyMLError(f"{path} is not a strokes file: expected {STROKES_FORMAT}")
     strokes, names, groups = [], [], []
@@ -131,8 +135,9 @@ def load_strokes_json(
         try:
             xy = np.array([[float(p["x"]), float(p["y"])] for p in points], dtype=np.float64).reshape(-1, 2)
         except (KeyError, TypeError, ValueError):
-            raise TinyMLError(f"{path}: stroke {i} has a point without numeric x and y; expected {STROKES_FORMAT}"
-                              ) from None
+            raise TinyMLError(
+                f"{path}: stroke {i} has a point without numeric x and y; expected {STROKES_FORMAT}"
+            ) from None
         if len(xy) < 2 or not np.all(np.isfinite(xy)):
             raise TinyMLError(f"{path}: stroke {i} needs at least 2 finite points, found {len(xy)}")
         strokes.append(xy * 90.0)

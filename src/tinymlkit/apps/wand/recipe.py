@@ -40,23 +40,42 @@ class WandConfig:
     ``gestures`` None means the digits 0-9 for built-in data, and every gesture folder (or label) for a data set.
     """
 
-    gestures: list[str] | None = setting(None, builtin=True, help="Comma-separated gestures; built-in: any of 0-9, "
-                                         "W, O, L, Z, V, S, M (default 0-9); with --data: a subset of its labels "
-                                         "(default all).")
-    data: str | None = setting(None, source=True,
-                               help="Folder of IMU recordings (<gesture>/<subject>_nohash_<n>.csv) or a "
-                               "strokes .json file; default: built-in synthetic users.")
-    users: int = setting(60, help="Built-in data: number of synthetic users.", min=3, max=10_000,
-                       why="more users only slow synthesis", builtin=True)
-    repetitions: int = setting(6, help="Built-in data: recordings per user and gesture.", min=1, max=1000,
-                             builtin=True)
+    gestures: list[str] | None = setting(
+        None,
+        builtin=True,
+        help="Comma-separated gestures; built-in: any of 0-9, "
+        "W, O, L, Z, V, S, M (default 0-9); with --data: a subset of its labels "
+        "(default all).",
+    )
+    data: str | None = setting(
+        None,
+        source=True,
+        help="Folder of IMU recordings (<gesture>/<subject>_nohash_<n>.csv) or a "
+        "strokes .json file; default: built-in synthetic users.",
+    )
+    users: int = setting(
+        60,
+        help="Built-in data: number of synthetic users.",
+        min=3,
+        max=10_000,
+        why="more users only slow synthesis",
+        builtin=True,
+    )
+    repetitions: int = setting(6, help="Built-in data: recordings per user and gesture.", min=1, max=1000, builtin=True)
     model: str = setting("wand_cnn", help="Model family.", cli=False)
-    width: float = setting(1.0, help="Width multiplier for the CNN's filters (16/32/64).", positive=True, max=16.0,
-                           why="wider models do not fit a microcontroller")
-    train: TrainConfig = field(default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=3e-3,
-                                                                   patience=8))
-    augment: int = setting(1, help="Extra randomly rotated, scaled and sheared copies of each training stroke.",
-                           min=0, max=64)
+    width: float = setting(
+        1.0,
+        help="Width multiplier for the CNN's filters (16/32/64).",
+        positive=True,
+        max=16.0,
+        why="wider models do not fit a microcontroller",
+    )
+    train: TrainConfig = field(
+        default_factory=lambda: TrainConfig(epochs=40, batch_size=64, learning_rate=3e-3, patience=8)
+    )
+    augment: int = setting(
+        1, help="Extra randomly rotated, scaled and sheared copies of each training stroke.", min=0, max=64
+    )
     stroke: StrokeConfig = WAND
     real_test: str | None = real_test_setting()
     runs: str = runs_setting()
@@ -71,10 +90,20 @@ def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Pat
     from tinymlkit.apps.wand.synth import synthesize_wand_dataset
     from tinymlkit.cache import cached_dataset
 
-    settings = {"gestures": builtin_gestures(config), "users": config.users, "repetitions": config.repetitions,
-                "seed": config.seed, "version": 3}
-    return cached_dataset("wand", settings, lambda root: synthesize_wand_dataset(
-        root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress))
+    settings = {
+        "gestures": builtin_gestures(config),
+        "users": config.users,
+        "repetitions": config.repetitions,
+        "seed": config.seed,
+        "version": 3,
+    }
+    return cached_dataset(
+        "wand",
+        settings,
+        lambda root: synthesize_wand_dataset(
+            root, builtin_gestures(config), config.users, config.repetitions, config.seed, progress
+        ),
+    )
 
 
 def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -152,8 +181,7 @@ class WandRecipe(Recipe):
     config_type = WandConfig
     task = Classification()
     card = CardText(
-        "Recognize a few gestures drawn in the air with the board held like a wand, for playful or hands-free "
-        "control.",
+        "Recognize a few gestures drawn in the air with the board held like a wand, for playful or hands-free control.",
         "identifying people by their movement, medical or safety-critical use, or gestures and ways of holding "
         "the board the training users never showed.",
         group=("subject (user)", "subjects (users)"),
@@ -192,23 +220,34 @@ class WandRecipe(Recipe):
     def open_model(self, model: bytes, labels: list[str] | None = None, name: str = "model"):
         return wand_model(model, labels, name)
 
-    def synthesize(self, out: Path, config: WandConfig, progress: ProgressCallback = silent,
-                   force: bool = False) -> str:
+    def synthesize(
+        self, out: Path, config: WandConfig, progress: ProgressCallback = silent, force: bool = False
+    ) -> str:
         from tinymlkit.apps.wand.synth import synthesize_wand_dataset
 
-        return str(synthesize_wand_dataset(out, builtin_gestures(config), config.users, config.repetitions,
-                                           config.seed, progress, force))
+        return str(
+            synthesize_wand_dataset(
+                out, builtin_gestures(config), config.users, config.repetitions, config.seed, progress, force
+            )
+        )
 
-    def load_real_test(self, config: WandConfig, folder: Path,
-                       progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+    def load_real_test(
+        self, config: WandConfig, folder: Path, progress: ProgressCallback = silent
+    ) -> tuple[Dataset, str]:
         """Every recording or stroke of ``folder`` (IMU folders or a strokes .json) as strokes, every label in it."""
         return to_strokes(load_wand_data(folder, None, progress), config.stroke, progress), str(folder)
 
     def for_model(self, config: WandConfig, labels: list[str] | None) -> WandConfig:
         return replace(config, gestures=labels) if labels and not config.gestures else config
 
-    def evaluate(self, model: Path, data: Dataset, config: WandConfig, labels: list[str] | None = None,
-                 progress: ProgressCallback = silent) -> Evaluation:
+    def evaluate(
+        self,
+        model: Path,
+        data: Dataset,
+        config: WandConfig,
+        labels: list[str] | None = None,
+        progress: ProgressCallback = silent,
+    ) -> Evaluation:
         return Evaluation.of(evaluate(Path(model).read_bytes(), data, str(model), config.stroke))
 
 
@@ -229,11 +268,14 @@ def wand_model(model: bytes, labels: list[str] | None, name: str = "model", conf
 
     tflm = TFLMModel(model, name=name)
     if tuple(tflm.input.shape[1:]) != config.shape:
-        raise TinyMLError(f"{name} takes input {list(tflm.input.shape)}, not a {config.raster_size}x"
-                          f"{config.raster_size}x3 stroke image: pass a model from 'tinyml wand train'")
+        raise TinyMLError(
+            f"{name} takes input {list(tflm.input.shape)}, not a {config.raster_size}x"
+            f"{config.raster_size}x3 stroke image: pass a model from 'tinyml wand train'"
+        )
     if labels is not None and tflm.output.shape[-1] != len(labels):
-        raise TinyMLError(f"{name} has {tflm.output.shape[-1]} outputs but {len(labels)} labels were given; "
-                          "pass --labels")
+        raise TinyMLError(
+            f"{name} has {tflm.output.shape[-1]} outputs but {len(labels)} labels were given; pass --labels"
+        )
     return tflm
 
 
@@ -246,13 +288,15 @@ def evaluate(model: bytes, data: Dataset, name: str = "model", config: StrokeCon
     return classify(tflm.predict(model_input(images(test.x, config))), test.y, data.labels)
 
 
-def plot_examples(imgs: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], path: str | Path,
-                  per_class: int = 6) -> Path:
+def plot_examples(
+    imgs: np.ndarray, y: np.ndarray, groups: np.ndarray, labels: list[str], path: str | Path, per_class: int = 6
+) -> Path:
     """A grid of stroke images as the model sees them: one row per gesture, from as many users as possible."""
     from tinymlkit.evaluate.plots import figure, save_figure
 
-    fig, axes = figure(nrows=len(labels), ncols=per_class, figsize=(per_class * 0.9, len(labels) * 0.95 + 0.4),
-                       squeeze=False)
+    fig, axes = figure(
+        nrows=len(labels), ncols=per_class, figsize=(per_class * 0.9, len(labels) * 0.95 + 0.4), squeeze=False
+    )
     for row, label in enumerate(labels):
         found = np.flatnonzero(y == row)
         firsts = [i for n, i in enumerate(found) if groups[i] not in set(groups[found[:n]])]
@@ -286,12 +330,17 @@ def sketch_context(labels: list[str], config: StrokeConfig = WAND) -> dict:
             "The stroke is printed as ASCII art with the recognized gesture and its score.",
         ],
         "extra_libraries": [
-            {"name": "Arduino_BMI270_BMM150", "note": " (Nano 33 BLE Sense Rev2, the default; for the original "
-             "board install Arduino_LSM9DS1 and set NANO33BLE_REV2 to 0 at the top of the sketch)"},
+            {
+                "name": "Arduino_BMI270_BMM150",
+                "note": " (Nano 33 BLE Sense Rev2, the default; for the original "
+                "board install Arduino_LSM9DS1 and set NANO33BLE_REV2 to 0 at the top of the sketch)",
+            },
         ],
         "labels": labels,
         "stroke": config,
-        "extra_rows": [["gestures", ", ".join(labels)],
-                       ["input image", f"{config.raster_size}x{config.raster_size}x3 stroke, int8 = pixel - 128"],
-                       ["IMU rate", f"{config.rate_hz:g} Hz (other rates are resampled on the board)"]],
+        "extra_rows": [
+            ["gestures", ", ".join(labels)],
+            ["input image", f"{config.raster_size}x{config.raster_size}x3 stroke, int8 = pixel - 128"],
+            ["IMU rate", f"{config.rate_hz:g} Hz (other rates are resampled on the board)"],
+        ],
     }

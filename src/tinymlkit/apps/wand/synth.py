@@ -169,8 +169,11 @@ def record_gesture(path: np.ndarray, user: UserStyle, rng: np.random.Generator) 
 
     # Angular velocity in the board frame: the small rotation between consecutive samples, R_k^T R_k+1.
     step = np.einsum("nji,njk->nik", r[:-1], r[1:])
-    omega = np.stack([step[:, 2, 1] - step[:, 1, 2], step[:, 0, 2] - step[:, 2, 0], step[:, 1, 0] - step[:, 0, 1]],
-                     axis=1) * 0.5 * SIM_RATE
+    omega = (
+        np.stack([step[:, 2, 1] - step[:, 1, 2], step[:, 0, 2] - step[:, 2, 0], step[:, 1, 0] - step[:, 0, 1]], axis=1)
+        * 0.5
+        * SIM_RATE
+    )
     omega = np.degrees(np.concatenate([omega, omega[-1:]]))
     # Specific force in the board frame: (acceleration - gravity) / g, gravity pointing down.
     position = user.arm_m * r[:, :, 0]
@@ -214,8 +217,9 @@ def synthesize_wand_dataset(
     return f"{summary} in {final}"
 
 
-def _write_recordings(root: Path, gestures: list[str], users: int, repetitions: int, seed: int,
-                      progress: ProgressCallback) -> str:
+def _write_recordings(
+    root: Path, gestures: list[str], users: int, repetitions: int, seed: int, progress: ProgressCallback
+) -> str:
     rng = np.random.default_rng(seed)
     styles = [make_user(i, rng) for i in range(users)]
     rows = ["path,subject,hand,device,rate_hz"]

@@ -29,5 +29,8 @@ def token(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         new_token = ApiToken.issue(request.user)
     existing = ApiToken.objects.filter(user=request.user).first()
-    return render(request, "accounts/token.html", {"new_token": new_token, "existing": existing,
-                                                    "site": request.build_absolute_uri("/").rstrip("/")})
+    return render(
+        request,
+        "accounts/token.html",
+        {"new_token": new_token, "existing": existing, "site": request.build_absolute_uri("/").rstrip("/")},
+    )

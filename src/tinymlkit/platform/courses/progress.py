@@ -95,7 +95,8 @@ def quiz_stats(attempts) -> dict[tuple[int, str, str], ItemStat]:
 
 def graded_submissions(**filters):
     return Submission.objects.filter(status=Submission.Status.GRADED, **filters).only(
-        "user_id", "lab", "report", "created_at")
+        "user_id", "lab", "report", "created_at"
+    )
 
 
 def course_progress(user, course, *, ex_stats=None, q_stats=None, seen=None) -> CourseProgress:
@@ -108,8 +109,9 @@ def course_progress(user, course, *, ex_stats=None, q_stats=None, seen=None) -> 
     progress = CourseProgress(course)
     for u in course.units:
         quiz = q_stats.get((user.pk, course.slug, u.slug), ItemStat()) if u.quiz and u.quiz.questions else None
-        exercises = [(ex, ex_stats.get((user.pk, u.lab.slug, ex.slug), ItemStat())) for ex in u.lab.exercises] \
-            if u.lab else []
+        exercises = (
+            [(ex, ex_stats.get((user.pk, u.lab.slug, ex.slug), ItemStat())) for ex in u.lab.exercises] if u.lab else []
+        )
         n_seen = sum((u.slug, le.slug) in seen for le in u.lessons)
         progress.units.append(UnitProgress(u, n_seen, len(u.lessons), quiz, exercises))
     return progress
@@ -121,5 +123,7 @@ def all_progress(user) -> list[CourseProgress]:
     views = defaultdict(set)
     for c, u, le in LessonView.objects.filter(user=user).values_list("course", "unit", "lesson"):
         views[c].add((u, le))
-    return [course_progress(user, c, ex_stats=ex_stats, q_stats=q_stats, seen=views[c.slug])
-            for c in content.catalog().courses]
+    return [
+        course_progress(user, c, ex_stats=ex_stats, q_stats=q_stats, seen=views[c.slug])
+        for c in content.catalog().courses
+    ]

@@ -11,9 +11,38 @@ from pygments.util import ClassNotFound
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "strong", "em", "code",
-    "pre", "span", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "sup", "sub",
-    "del", "div",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "span",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "figcaption",
+    "sup",
+    "sub",
+    "del",
+    "div",
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -41,8 +70,13 @@ _MD = MarkdownIt("commonmark", {"highlight": _highlight, "html": False}).enable(
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """HTML for ``text``: raw HTML in the source is escaped, and the result passes nh3's allow-list."""
-    return nh3.clean(_MD.render(text), tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer")
+    return nh3.clean(
+        _MD.render(text),
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def pygments_css() -> str:

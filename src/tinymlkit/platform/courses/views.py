@@ -47,9 +47,19 @@ def lesson_page(request: HttpRequest, course: str, unit: str, lesson: str) -> Ht
             pass  # the same learner opened it twice at once
     before, after = content.neighbours(c, u, le)
     body = render_markdown(le.markdown)
-    return render(request, "courses/lesson.html", {"course": c, "unit": u, "lesson": le, "before": before,
-                                                   "after": after, "body": body,
-                                                   "titled": body.lstrip().startswith("<h1")})
+    return render(
+        request,
+        "courses/lesson.html",
+        {
+            "course": c,
+            "unit": u,
+            "lesson": le,
+            "before": before,
+            "after": after,
+            "body": body,
+            "titled": body.lstrip().startswith("<h1"),
+        },
+    )
 
 
 @require_GET
@@ -78,11 +88,23 @@ def lab_page(request: HttpRequest, lab: str) -> HttpResponse:
     c, u = content.get_unit(the_lab.course, the_lab.unit)
     mine = Submission.objects.filter(user=request.user, lab=the_lab.slug).defer("source", "report")[:10]
     stats = progress.exercise_stats(progress.graded_submissions(user=request.user, lab=the_lab.slug))
-    exercises = [(ex, render_markdown(ex.prompt), stats.get((request.user.pk, the_lab.slug, ex.slug),
-                                                            progress.ItemStat())) for ex in the_lab.exercises]
-    return render(request, "courses/lab.html", {
-        "lab": the_lab, "course": c, "unit": u, "exercises": exercises, "submissions": mine,
-        "form": SubmissionForm(lab=the_lab), "max_kb": settings.SUBMISSION_MAX_BYTES // 1024})
+    exercises = [
+        (ex, render_markdown(ex.prompt), stats.get((request.user.pk, the_lab.slug, ex.slug), progress.ItemStat()))
+        for ex in the_lab.exercises
+    ]
+    return render(
+        request,
+        "courses/lab.html",
+        {
+            "lab": the_lab,
+            "course": c,
+            "unit": u,
+            "exercises": exercises,
+            "submissions": mine,
+            "form": SubmissionForm(lab=the_lab),
+            "max_kb": settings.SUBMISSION_MAX_BYTES // 1024,
+        },
+    )
 
 
 @login_required
@@ -112,14 +134,30 @@ def quiz_page(request: HttpRequest, course: str, unit: str) -> HttpResponse:
                 missing.append(str(q.id))
         if not missing:
             report = course_pkg.grade_quiz(c.slug, u.slug, answers)
-            attempt = QuizAttempt.objects.create(user=request.user, course=c.slug, unit=u.slug, answers=answers,
-                                                 score=report.score, max_score=report.max_score,
-                                                 report=report.to_dict())
+            attempt = QuizAttempt.objects.create(
+                user=request.user,
+                course=c.slug,
+                unit=u.slug,
+                answers=answers,
+                score=report.score,
+                max_score=report.max_score,
+                report=report.to_dict(),
+            )
             return redirect("quiz-result", pk=attempt.pk)
     best = progress.quiz_stats(QuizAttempt.objects.filter(user=request.user, course=c.slug, unit=u.slug))
-    return render(request, "courses/quiz.html", {
-        "course": c, "unit": u, "questions": u.quiz.questions, "answers": answers, "missing": missing,
-        "stat": best.get((request.user.pk, c.slug, u.slug))}, status=400 if missing else 200)
+    return render(
+        request,
+        "courses/quiz.html",
+        {
+            "course": c,
+            "unit": u,
+            "questions": u.quiz.questions,
+            "answers": answers,
+            "missing": missing,
+            "stat": best.get((request.user.pk, c.slug, u.slug)),
+        },
+        status=400 if missing else 200,
+    )
 
 
 @login_required
@@ -132,16 +170,29 @@ def quiz_result(request: HttpRequest, pk: int) -> HttpResponse:
     for item in attempt.report["items"]:
         qid, chosen, correct, explanation = _quiz_item(item)
         q = questions.get(str(qid))
-        items.append({"question": q, "chosen": q.choices[chosen].text if q and 0 <= chosen < len(q.choices) else "",
-                      "correct": correct, "explanation": explanation})
-    return render(request, "courses/quiz_result.html", {"attempt": attempt, "course": c, "unit": u, "items": items,
-                                                        "pass_percent": round(100 * QUIZ_PASS_FRACTION)})
+        items.append(
+            {
+                "question": q,
+                "chosen": q.choices[chosen].text if q and 0 <= chosen < len(q.choices) else "",
+                "correct": correct,
+                "explanation": explanation,
+            }
+        )
+    return render(
+        request,
+        "courses/quiz_result.html",
+        {"attempt": attempt, "course": c, "unit": u, "items": items, "pass_percent": round(100 * QUIZ_PASS_FRACTION)},
+    )
 
 
 def _quiz_item(item) -> tuple[str, int, bool, str]:
     if isinstance(item, dict):
-        return (item.get("question") or item.get("id")), int(item.get("chosen", -1)), bool(item.get("correct")), \
-            item.get("explanation", "")
+        return (
+            (item.get("question") or item.get("id")),
+            int(item.get("chosen", -1)),
+            bool(item.get("correct")),
+            item.get("explanation", ""),
+        )
     qid, chosen, correct, explanation = item
     return qid, int(chosen), bool(correct), explanation
 
@@ -150,8 +201,9 @@ def _quiz_item(item) -> tuple[str, int, bool, str]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     recent = Submission.objects.filter(user=request.user).defer("source", "report")[:10]
-    return render(request, "courses/dashboard.html", {"progress": progress.all_progress(request.user),
-                                                      "recent": recent})
+    return render(
+        request, "courses/dashboard.html", {"progress": progress.all_progress(request.user), "recent": recent}
+    )
 
 
 @login_required

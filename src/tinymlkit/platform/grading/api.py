@@ -55,14 +55,16 @@ def create_submission(request: HttpRequest) -> JsonResponse:
     except TinyMLError as exc:
         return _error(str(exc), 404)
     if exercise and exercise not in content.exercise_slugs(lab):
-        return _error(f"lab {lab.slug!r} has no exercise {exercise!r}: use one of "
-                      f"{', '.join(content.exercise_slugs(lab))}", 404)
+        return _error(
+            f"lab {lab.slug!r} has no exercise {exercise!r}: use one of {', '.join(content.exercise_slugs(lab))}", 404
+        )
     try:
         text = check_source(name, source.encode("utf-8"))
     except ValidationError as exc:
         return _error(" ".join(exc.messages), 400)
-    sub = Submission.objects.create(user=user, lab=lab.slug, exercise=exercise, source=text, source_name=name[:200],
-                                    via="api")
+    sub = Submission.objects.create(
+        user=user, lab=lab.slug, exercise=exercise, source=text, source_name=name[:200], via="api"
+    )
     tasks.enqueue(sub)
     return JsonResponse(_describe(request, sub), status=201)
 
@@ -79,7 +81,16 @@ def submission_detail(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _describe(request: HttpRequest, sub: Submission) -> dict:
-    return {"id": sub.pk, "lab": sub.lab, "exercise": sub.exercise, "status": sub.status, "done": sub.done,
-            "score": sub.score, "max_score": sub.max_score, "passed": sub.passed, "error": sub.error,
-            "report": sub.report if sub.status == Submission.Status.GRADED else None,
-            "url": request.build_absolute_uri(f"/submissions/{sub.pk}/")}
+    return {
+        "id": sub.pk,
+        "lab": sub.lab,
+        "exercise": sub.exercise,
+        "status": sub.status,
+        "done": sub.done,
+        "score": sub.score,
+        "max_score": sub.max_score,
+        "passed": sub.passed,
+        "error": sub.error,
+        "report": sub.report if sub.status == Submission.Status.GRADED else None,
+        "url": request.build_absolute_uri(f"/submissions/{sub.pk}/"),
+    }

@@ -13,8 +13,10 @@ def check_source(name: str, data: bytes) -> str:
     """The submitted text, or ValidationError naming the fix: size and type limits, UTF-8, a real notebook."""
     limit = settings.SUBMISSION_MAX_BYTES
     if len(data) > limit:
-        raise ValidationError(f"The file is {len(data) // 1024} KB; the limit is {limit // 1024} KB. "
-                              "Clear the notebook's outputs (Kernel > Restart & Clear Output) and try again.")
+        raise ValidationError(
+            f"The file is {len(data) // 1024} KB; the limit is {limit // 1024} KB. "
+            "Clear the notebook's outputs (Kernel > Restart & Clear Output) and try again."
+        )
     if name and not name.lower().endswith(ALLOWED_SUFFIXES):
         raise ValidationError("Upload the lab notebook (.ipynb) or a Python file (.py).")
     try:
@@ -37,15 +39,18 @@ def check_source(name: str, data: bytes) -> str:
 
 class SubmissionForm(forms.Form):
     exercise = forms.ChoiceField(required=False, label="Exercise")
-    notebook = forms.FileField(required=False, label="Notebook or .py file",
-                               widget=forms.ClearableFileInput(attrs={"accept": ".ipynb,.py"}))
-    code = forms.CharField(required=False, label="…or paste your code",
-                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))
+    notebook = forms.FileField(
+        required=False, label="Notebook or .py file", widget=forms.ClearableFileInput(attrs={"accept": ".ipynb,.py"})
+    )
+    code = forms.CharField(
+        required=False, label="…or paste your code", widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
+    )
 
     def __init__(self, *args, lab, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["exercise"].choices = [("", "All exercises of the lab")] + [
-            (e.slug, e.title) for e in lab.exercises]
+            (e.slug, e.title) for e in lab.exercises
+        ]
 
     def clean(self):
         data = super().clean()
@@ -54,8 +59,9 @@ class SubmissionForm(forms.Form):
             raise ValidationError("Upload a file or paste code, not both.")
         if upload:
             if upload.size > settings.SUBMISSION_MAX_BYTES:
-                raise ValidationError(f"The file is {upload.size // 1024} KB; the limit is "
-                                      f"{settings.SUBMISSION_MAX_BYTES // 1024} KB.")
+                raise ValidationError(
+                    f"The file is {upload.size // 1024} KB; the limit is {settings.SUBMISSION_MAX_BYTES // 1024} KB."
+                )
             data["source"] = check_source(upload.name, upload.read())
             data["source_name"] = upload.name[:200]
         elif code.strip():

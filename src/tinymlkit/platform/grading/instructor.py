@@ -36,8 +36,10 @@ def graded_items() -> list[Item]:
     for c in content.catalog().courses:
         for u in c.units:
             if u.lab:
-                items += [Item(c, u, "exercise", f"{u.lab.slug}/{e.slug}", e.title, (u.lab.slug, e.slug))
-                          for e in u.lab.exercises]
+                items += [
+                    Item(c, u, "exercise", f"{u.lab.slug}/{e.slug}", e.title, (u.lab.slug, e.slug))
+                    for e in u.lab.exercises
+                ]
             if u.quiz and u.quiz.questions:
                 items.append(Item(c, u, "quiz", f"{c.slug}/{u.slug}/quiz", f"Quiz: {u.title}", (c.slug, u.slug)))
     return items
@@ -68,22 +70,50 @@ def cohort(request: HttpRequest) -> HttpResponse:
     for item in graded_items():
         stats = [(u, s) for u in learners if (s := stat(item, u)) is not None]
         passed = sum(s.passed for _, s in stats)
-        rows.append({"item": item, "attempted": len(stats), "passed": passed,
-                     "pass_rate": round(100 * passed / len(stats)) if stats else None,
-                     "mean_best": round(100 * mean(s.best / s.max_score for _, s in stats if s.max_score))
-                     if any(s.max_score for _, s in stats) else None,
-                     "mean_attempts": round(mean(s.attempts for _, s in stats), 1) if stats else None})
-        struggling += [{"user": u, "item": item, "stat": s} for u, s in stats
-                       if not s.passed and s.attempts >= STRUGGLING_ATTEMPTS]
+        rows.append(
+            {
+                "item": item,
+                "attempted": len(stats),
+                "passed": passed,
+                "pass_rate": round(100 * passed / len(stats)) if stats else None,
+                "mean_best": round(100 * mean(s.best / s.max_score for _, s in stats if s.max_score))
+                if any(s.max_score for _, s in stats)
+                else None,
+                "mean_attempts": round(mean(s.attempts for _, s in stats), 1) if stats else None,
+            }
+        )
+        struggling += [
+            {"user": u, "item": item, "stat": s} for u, s in stats if not s.passed and s.attempts >= STRUGGLING_ATTEMPTS
+        ]
     pending = Submission.objects.exclude(status__in=Submission.FINAL).count()
     failed_jobs = Submission.objects.filter(status=Submission.Status.ERROR).defer("source", "report")[:50]
-    return render(request, "grading/cohort.html", {
-        "learners": len(learners), "rows": rows, "struggling": struggling, "pending": pending,
-        "failed_jobs": failed_jobs, "threshold": STRUGGLING_ATTEMPTS})
+    return render(
+        request,
+        "grading/cohort.html",
+        {
+            "learners": len(learners),
+            "rows": rows,
+            "struggling": struggling,
+            "pending": pending,
+            "failed_jobs": failed_jobs,
+            "threshold": STRUGGLING_ATTEMPTS,
+        },
+    )
 
 
-CSV_COLUMNS = ["username", "email", "course", "unit", "kind", "item", "attempts", "best_score", "max_score",
-               "passed", "last_attempt_utc"]
+CSV_COLUMNS = [
+    "username",
+    "email",
+    "course",
+    "unit",
+    "kind",
+    "item",
+    "attempts",
+    "best_score",
+    "max_score",
+    "passed",
+    "last_attempt_utc",
+]
 
 
 @login_required
@@ -100,9 +130,21 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     for user in learners:
         for item in items:
             s = stat(item, user) or progress.ItemStat()
-            writer.writerow([_safe(user.username), _safe(user.email), item.course.slug, item.unit.slug, item.kind,
-                             item.slug, s.attempts, s.best, s.max_score, int(s.passed),
-                             s.last_at.strftime("%Y-%m-%d %H:%M:%S") if s.last_at else ""])
+            writer.writerow(
+                [
+                    _safe(user.username),
+                    _safe(user.email),
+                    item.course.slug,
+                    item.unit.slug,
+                    item.kind,
+                    item.slug,
+                    s.attempts,
+                    s.best,
+                    s.max_score,
+                    int(s.passed),
+                    s.last_at.strftime("%Y-%m-%d %H:%M:%S") if s.last_at else "",
+                ]
+            )
     return response
 
 

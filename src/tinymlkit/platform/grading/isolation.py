@@ -43,19 +43,48 @@ def grade(lab: str, source: str, exercise: str | None, limits, hide: list[Path],
     if not can_isolate():
         return course.grade(lab, source, exercise=exercise, limits=limits)
     jobs_dir.mkdir(parents=True, exist_ok=True)
-    command = ["unshare", "--mount", "--pid", "--fork", "--mount-proc", "--propagation", "private", "--",
-               "sh", "-c", _HIDE_AND_RUN, "sh", str(jobs_dir), *[str(p) for p in hide], "--",
-               sys.executable, "-m", "tinymlkit.platform.grading.isolation"]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TMPDIR": str(jobs_dir),
-           "HOME": str(jobs_dir), "PYTHONPATH": str(Path(tinymlkit.__file__).resolve().parent.parent)}
+    command = [
+        "unshare",
+        "--mount",
+        "--pid",
+        "--fork",
+        "--mount-proc",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        _HIDE_AND_RUN,
+        "sh",
+        str(jobs_dir),
+        *[str(p) for p in hide],
+        "--",
+        sys.executable,
+        "-m",
+        "tinymlkit.platform.grading.isolation",
+    ]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(jobs_dir),
+        "HOME": str(jobs_dir),
+        "PYTHONPATH": str(Path(tinymlkit.__file__).resolve().parent.parent),
+    }
     for name in ("TINYML_COURSE_FAST",):
         if name in os.environ:
             env[name] = os.environ[name]
     job = json.dumps({"lab": lab, "source": source, "exercise": exercise, "limits": asdict(limits)})
     cgroup = _pids_cgroup(limits.processes)
     try:
-        done = subprocess.run(command, input=job, capture_output=True, text=True, env=env,
-                              timeout=limits.wall_s + 120, preexec_fn=(lambda: _join(cgroup)) if cgroup else None)
+        done = subprocess.run(
+            command,
+            input=job,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=limits.wall_s + 120,
+            preexec_fn=(lambda: _join(cgroup)) if cgroup else None,
+        )
     finally:
         if cgroup:
             _remove(cgroup)
@@ -68,8 +97,9 @@ def grade(lab: str, source: str, exercise: str | None, limits, hide: list[Path],
 def _pids_cgroup(max_pids: int) -> Path | None:
     """A new cgroup allowing ``max_pids`` processes, or None where cgroups cannot be written."""
     for root in PIDS_CGROUPS:
-        if not (root / "cgroup.procs").exists() or (root == PIDS_CGROUPS[0] and "pids" not in _read(
-                root / "cgroup.subtree_control")):
+        if not (root / "cgroup.procs").exists() or (
+            root == PIDS_CGROUPS[0] and "pids" not in _read(root / "cgroup.subtree_control")
+        ):
             continue
         _sweep(root)
         group = root / f"tinyml-grade-{os.getpid()}-{uuid.uuid4().hex[:8]}"

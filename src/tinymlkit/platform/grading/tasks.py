@@ -55,17 +55,25 @@ def enqueue(submission: Submission) -> None:
 @db_task()
 def grade_submission(submission_id: int) -> str:
     claimed = Submission.objects.filter(pk=submission_id, status=Submission.Status.QUEUED).update(
-        status=Submission.Status.RUNNING, started_at=timezone.now(), jobs=F("jobs") + 1)
+        status=Submission.Status.RUNNING, started_at=timezone.now(), jobs=F("jobs") + 1
+    )
     if not claimed:
         return "skipped"  # already graded, or taken by another worker
     sub = Submission.objects.get(pk=submission_id)
     try:
-        report = isolation.grade(sub.lab, sub.source, sub.exercise or None, grading_limits(),
-                                 hide=[Path(settings.DATA_DIR)], jobs_dir=Path(tempfile.gettempdir()) / JOBS_FOLDER)
+        report = isolation.grade(
+            sub.lab,
+            sub.source,
+            sub.exercise or None,
+            grading_limits(),
+            hide=[Path(settings.DATA_DIR)],
+            jobs_dir=Path(tempfile.gettempdir()) / JOBS_FOLDER,
+        )
     except Exception as exc:  # the grader itself failed: keep the submission, say why, allow a retry
         log.exception("grading submission %s failed", submission_id)
-        _finish(sub, error=f"The grader failed: {type(exc).__name__}: {exc}"[:2000],
-                detail=traceback.format_exc(limit=5))
+        _finish(
+            sub, error=f"The grader failed: {type(exc).__name__}: {exc}"[:2000], detail=traceback.format_exc(limit=5)
+        )
         return "error"
     try:
         _finish(sub, report=report)
@@ -105,7 +113,8 @@ def retry(sub: Submission) -> bool:
     """Queue a submission whose grading job failed again; False if it is not in the error state."""
     with transaction.atomic():
         n = Submission.objects.filter(pk=sub.pk, status=Submission.Status.ERROR).update(
-            status=Submission.Status.QUEUED, error="", report=None, started_at=None, finished_at=None)
+            status=Submission.Status.QUEUED, error="", report=None, started_at=None, finished_at=None
+        )
         if n:
             enqueue(sub)
     return bool(n)
@@ -120,9 +129,12 @@ def sweep_lost_jobs() -> int:
     """
     cutoff = timezone.now() - stale_after()
     lost = Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=cutoff).update(
-        status=Submission.Status.ERROR, finished_at=timezone.now(),
-        error="The grading job was lost (its worker stopped before finishing). Retry it.")
+        status=Submission.Status.ERROR,
+        finished_at=timezone.now(),
+        error="The grading job was lost (its worker stopped before finishing). Retry it.",
+    )
     for pk in Submission.objects.filter(status=Submission.Status.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True)[:100]:
+        "pk", flat=True
+    )[:100]:
         grade_submission(pk)
     return lost

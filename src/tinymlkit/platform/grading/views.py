@@ -31,8 +31,13 @@ def submit(request: HttpRequest, lab: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, error)
         return redirect("lab", lab=the_lab.slug)
-    sub = Submission.objects.create(user=request.user, lab=the_lab.slug, exercise=form.cleaned_data["exercise"],
-                                    source=form.cleaned_data["source"], source_name=form.cleaned_data["source_name"])
+    sub = Submission.objects.create(
+        user=request.user,
+        lab=the_lab.slug,
+        exercise=form.cleaned_data["exercise"],
+        source=form.cleaned_data["source"],
+        source_name=form.cleaned_data["source_name"],
+    )
     tasks.enqueue(sub)
     return redirect("submission", pk=sub.pk)
 
@@ -49,16 +54,25 @@ def submission_page(request: HttpRequest, pk: int) -> HttpResponse:
         report = GradeReport.from_dict(sub.report)
         titles = {e.slug: e.title for e in the_lab.exercises}
         results = [(titles.get(r.exercise, r.exercise), r) for r in report.results]
-    return render(request, "grading/submission.html", {"sub": sub, "lab": the_lab, "report": report,
-                                                        "results": results})
+    return render(
+        request, "grading/submission.html", {"sub": sub, "lab": the_lab, "report": report, "results": results}
+    )
 
 
 @login_required
 @require_GET
 def submission_status(request: HttpRequest, pk: int) -> JsonResponse:
     sub = visible_submission(request, pk)
-    return JsonResponse({"id": sub.pk, "status": sub.status, "done": sub.done, "score": sub.score,
-                         "max_score": sub.max_score, "passed": sub.passed})
+    return JsonResponse(
+        {
+            "id": sub.pk,
+            "status": sub.status,
+            "done": sub.done,
+            "score": sub.score,
+            "max_score": sub.max_score,
+            "passed": sub.passed,
+        }
+    )
 
 
 @login_required

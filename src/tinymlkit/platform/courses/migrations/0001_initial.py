@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LessonView',
+            name="LessonView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course', models.SlugField(max_length=80)),
-                ('unit', models.SlugField(max_length=80)),
-                ('lesson', models.SlugField(max_length=80)),
-                ('first_seen', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lesson_views', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("course", models.SlugField(max_length=80)),
+                ("unit", models.SlugField(max_length=80)),
+                ("lesson", models.SlugField(max_length=80)),
+                ("first_seen", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_views",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'course', 'unit', 'lesson'), name='one_view_per_lesson')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "course", "unit", "lesson"), name="one_view_per_lesson")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuizAttempt',
+            name="QuizAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('course', models.SlugField(max_length=80)),
-                ('unit', models.SlugField(max_length=80)),
-                ('answers', models.JSONField()),
-                ('score', models.FloatField()),
-                ('max_score', models.FloatField()),
-                ('report', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quiz_attempts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("course", models.SlugField(max_length=80)),
+                ("unit", models.SlugField(max_length=80)),
+                ("answers", models.JSONField()),
+                ("score", models.FloatField()),
+                ("max_score", models.FloatField()),
+                ("report", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quiz_attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', 'course', 'unit'], name='courses_qui_user_id_3a692b_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["user", "course", "unit"], name="courses_qui_user_id_3a692b_idx")],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,29 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lab', models.SlugField(max_length=80)),
-                ('exercise', models.SlugField(blank=True, help_text='Empty: every exercise of the lab', max_length=80)),
-                ('source', models.TextField()),
-                ('source_name', models.CharField(blank=True, max_length=200)),
-                ('via', models.CharField(default='web', max_length=10)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Grading'), ('graded', 'Graded'), ('error', 'Grader error')], default='queued', max_length=10)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('max_score', models.FloatField(blank=True, null=True)),
-                ('passed', models.BooleanField(default=False)),
-                ('report', models.JSONField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('jobs', models.PositiveIntegerField(default=0, help_text='Grading jobs started (retries included)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("lab", models.SlugField(max_length=80)),
+                ("exercise", models.SlugField(blank=True, help_text="Empty: every exercise of the lab", max_length=80)),
+                ("source", models.TextField()),
+                ("source_name", models.CharField(blank=True, max_length=200)),
+                ("via", models.CharField(default="web", max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Grading"),
+                            ("graded", "Graded"),
+                            ("error", "Grader error"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("max_score", models.FloatField(blank=True, null=True)),
+                ("passed", models.BooleanField(default=False)),
+                ("report", models.JSONField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("jobs", models.PositiveIntegerField(default=0, help_text="Grading jobs started (retries included)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', 'lab'], name='grading_sub_user_id_ea032f_idx'), models.Index(fields=['status', 'started_at'], name='grading_sub_status_ee3760_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["user", "lab"], name="grading_sub_user_id_ea032f_idx"),
+                    models.Index(fields=["status", "started_at"], name="grading_sub_status_ee3760_idx"),
+                ],
             },
         ),
     ]
