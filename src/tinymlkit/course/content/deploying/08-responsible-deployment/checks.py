@@ -56,15 +56,22 @@ def _templates() -> np.ndarray:
     return spoken_words(["yes"], 5, seed=3, voices="odd")[0]
 
 
-def _fake_listen(audio):
-    """A stand-in model whose answer depends on every sample: wrong mixing or missing clipping changes it."""
-    audio = np.asarray(audio, dtype=np.float64)
-    if audio.ndim != 2 or audio.shape[1] != 16000:
-        raise ValueError(f"listen() takes a batch of 1 s clips (n, 16000), got shape {audio.shape}")
-    label = np.floor(np.abs(audio).sum(axis=1) * 7).astype(int) % 4
-    p = np.full((len(audio), 4), 0.1)
-    p[np.arange(len(audio)), label] = 0.7
-    return p
+def _fake_listener(target: int):
+    """A stand-in model whose answer depends on every sample; a sample beyond [-1, 1] (which no microphone
+    records) makes it answer ``target``, so a missing clip shows."""
+
+    def listen(audio):
+        audio = np.asarray(audio, dtype=np.float64)
+        if audio.ndim != 2 or audio.shape[1] != 16000:
+            raise ValueError(f"listen() takes a batch of 1 s clips (n, 16000), got shape {audio.shape}")
+        label = np.floor(np.abs(audio).sum(axis=1) * 7).astype(int) % 4
+        label[np.abs(audio).max(axis=1) > 1.0] = target
+        top = 0.4 + 0.5 * (np.abs(audio[:, :100]).sum(axis=1) % 1.0)  # a different top score on every row
+        p = np.repeat(((1 - top) / 3)[:, None], 4, axis=1)
+        p[np.arange(len(audio)), label] = top
+        return p
+
+    return listen
 
 
 def check_success(t: Checker) -> None:
@@ -76,8 +83,9 @@ def check_success(t: Checker) -> None:
         clip = (t.rng.uniform(-1, 1, 16000) * loud).astype(np.float32)
         bgs = (t.rng.uniform(-1, 1, (n, 16000)) * t.rng.uniform(0.05, 0.5, (n, 1))).astype(np.float32)
         target = int(t.rng.integers(0, 4))
-        expected = float(np.mean(_fake_listen(np.clip(bgs + clip, -1, 1)).argmax(1) == target))
-        ok, got = t.call(f"runs with a fake listener on {name}", fn, _fake_listen, clip.copy(), bgs.copy(), target,
+        fake = _fake_listener(target)
+        expected = float(np.mean(fake(np.clip(bgs + clip, -1, 1)).argmax(1) == target))
+        ok, got = t.call(f"runs with a fake listener on {name}", fn, fake, clip.copy(), bgs.copy(), target,
                          hint=hint)
         if not ok or not t.close(f"success rate with a fake listener on {name}", got, expected, hint, atol=1e-9):
             return
