@@ -9,7 +9,7 @@ from tinymlkit.course.checks import Checker
 YES = 2  # index of "yes" in the pretrained model's labels (silence, unknown, yes, no)
 ATTACK_BAR = 0.8  # the attack must make the model hear "yes" in at least this share of trials
 DEFENDED_BAR = 0.2  # ... and the defence must bring the reference attack down to at most this share
-KEEP_BAR = 0.75  # ... while still accepting this share of the real "yes" the model hears
+KEEP_BAR = 0.6  # ... while still accepting this share of the real "yes" the model hears (the reference: about 85 %)
 
 
 @functools.cache
@@ -143,7 +143,7 @@ def check_defence(t: Checker) -> None:
            f"at most {DEFENDED_BAR:.0%} (before the defence: {before:.0%})", f"{after:.0%}",
            "noise has energy in the right bands but no pitch: look for a repeating period (autocorrelation) in "
            "the loud frames")
-    words, _ = spoken_words(["yes"], 24, seed=int(t.rng.integers(1 << 30)), voices="odd")
+    words, _ = spoken_words(["yes"], 30, seed=int(t.rng.integers(1 << 30)), voices="odd")
     words = np.clip(words + backgrounds(len(words), t.rng), -1, 1)
     heard = listen(words).argmax(1) == YES
     ok, voiced = t.call("runs on spoken yes", fn, words.copy())

@@ -24,7 +24,7 @@ def attack_clip(seed):
 
 
 # %% exercise="defence"
-def is_voiced(audio, frame=480, bar=0.4, need=3):
+def is_voiced(audio, frame=480, bar=0.6, need=2):
     voiced = []
     for clip in np.atleast_2d(np.asarray(audio, dtype=np.float64)):
         frames = clip[: len(clip) // frame * frame].reshape(-1, frame)
