@@ -120,7 +120,7 @@ def federated_round(model, global_weights, clients, epochs):
 # federated averaging, where no clip leaves its client. Both see every clip the same number of times.
 
 # %%
-ROUNDS, LOCAL_EPOCHS = (3, 1) if FAST else (40, 2)
+ROUNDS, LOCAL_EPOCHS = (3, 1) if FAST else (60, 1)
 
 
 def build_model():
