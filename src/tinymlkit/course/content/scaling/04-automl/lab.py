@@ -102,7 +102,7 @@ f, f_val = micro_features(x) / FEATURE_RANGE[1], micro_features(x_val) / FEATURE
 points = []
 for blocks, filters in survivors:
     model = build(blocks, filters)
-    model.fit(f, y, epochs=1 if FAST else 15, batch_size=32, verbose=0)
+    model.fit(f, y, epochs=1 if FAST else 50, batch_size=16, verbose=0)
     tflite = tm.to_int8(model, f[:100])
     accuracy = float(np.mean(tm.TFLMModel(tflite).predict(f_val).argmax(1) == y_val))
     points.append((f"b{blocks}-f{filters}", len(tflite), accuracy))
