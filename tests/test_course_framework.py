@@ -48,7 +48,7 @@ def test_every_lab_is_complete(lab):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.CHECKS) == set(slugs)
-    assert lab.course in {"fundamentals", "applications", "deploying"}
+    assert lab.course in {"fundamentals", "applications", "deploying", "scaling"}
     unit = course.catalog().unit_of(lab)
     assert unit.lab is lab and unit.quiz is not None and unit.lessons
 
