@@ -1,0 +1,131 @@
+"""Checks of the lab c3-cpp: the learner's C++ is compiled with g++ and compared with NumPy on random inputs."""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tinymlkit.course.checks import Checker
+
+HEADERS = "#include <cmath>\n#include <cstdint>\n#include <cstdio>\n"
+QUANTIZE_MAIN = """
+int main() {
+  float scale, x;
+  int zero_point;
+  if (scanf("%f %d", &scale, &zero_point) != 2) return 1;
+  while (scanf("%f", &x) == 1) printf("%d\\n", (int)quantize(x, scale, zero_point));
+}
+"""
+AVERAGE_MAIN = """
+int main() {
+  float x;
+  while (scanf("%f", &x) == 1) printf("%.9g\\n", push_sample(x));
+}
+"""
+
+
+class BuildError(Exception):
+    pass
+
+
+def _run(source: str, main: str, numbers, defines=()) -> np.ndarray:
+    """Compile ``source`` + ``main`` with g++, feed ``numbers`` (one per line) and return what it prints."""
+    gxx = shutil.which("g++")
+    if gxx is None:
+        raise BuildError("g++ is not installed on this computer")
+    with tempfile.TemporaryDirectory() as folder:
+        cpp, exe = Path(folder) / "program.cpp", Path(folder) / "program"
+        cpp.write_text(HEADERS + source + "\n" + main)
+        build = subprocess.run([gxx, "-std=c++17", "-O1", *(f"-D{d}" for d in defines), str(cpp), "-o", str(exe)],
+                               capture_output=True, text=True, timeout=120)
+        if build.returncode != 0:
+            errors = [line for line in build.stderr.splitlines() if "error" in line]
+            raise BuildError("; ".join(errors[:2])[:300] or build.stderr[:300])
+        text = "\n".join(v if isinstance(v, str) else repr(float(v)) for v in numbers) + "\n"
+        try:
+            run = subprocess.run([str(exe)], input=text, capture_output=True, text=True, timeout=10)
+        except subprocess.TimeoutExpired:
+            raise BuildError("the program did not finish within 10 seconds") from None
+        if run.returncode != 0:
+            raise BuildError(f"the program stopped with status {run.returncode}")
+    return np.array([float(v) for v in run.stdout.split()])
+
+
+def _source(t: Checker, name: str, function: str) -> str | None:
+    fn = t.function(name)
+    ok, src = t.call(f"{name}() returns the C++ source", fn, hint="return the C++ code as one string")
+    if not ok:
+        return None
+    if not t.true(f"{name}() returns the C++ source", isinstance(src, str) and function in src,
+                  f"a string defining {function}", repr(src)[:80], f"return a string that defines {function}"):
+        return None
+    return src
+
+
+def _compiled(t: Checker, src: str, main: str, numbers, defines=(), hint="") -> np.ndarray | None:
+    try:
+        out = _run(src, main, numbers, defines)
+    except BuildError as exc:
+        t.record("compiles and runs with g++", False, f"expected a program that builds and runs, got: {exc}",
+                 hint or "read the compiler's first error; the notebook's run_cpp prints it in full")
+        return None
+    except subprocess.TimeoutExpired:
+        t.record("compiles and runs with g++", False, "expected the build to finish, got a timeout", hint)
+        return None
+    t.record("compiles and runs with g++", True)
+    return out
+
+
+def _quantize(x: np.ndarray, scale: np.float32, zero_point: int) -> np.ndarray:
+    scaled = x.astype(np.float32) / np.float32(scale)  # float32 division, as the board computes it
+    rounded = np.sign(scaled) * np.floor(np.abs(scaled).astype(np.float64) + 0.5)  # halves away from zero
+    return np.clip(rounded + zero_point, -128, 127)
+
+
+def check_quantize(t: Checker) -> None:
+    src = _source(t, "quantize_cpp", "quantize")
+    if src is None:
+        return
+    scale = np.float32(t.rng.uniform(0.005, 0.05))
+    zero_point = int(t.rng.integers(-20, 20))
+    inside = t.rng.uniform(-120, 120, 60) * scale + 0.0  # within the int8 range
+    halves = (t.rng.integers(-100, 100, 12) + 0.5) * scale  # x / scale lands on a half
+    outside = np.concatenate([t.rng.uniform(140, 2000, 10), -t.rng.uniform(140, 2000, 10)]) * scale
+    groups = {"values inside the int8 range": inside.astype(np.float32),
+              "values halfway between two steps": halves.astype(np.float32),
+              "values beyond the int8 range (saturation)": outside.astype(np.float32)}
+    numbers = np.concatenate(list(groups.values()))
+    hint = "round(x / scale) with std::round or std::lround, add the zero point, clamp to [-128, 127], then convert"
+    out = _compiled(t, src, QUANTIZE_MAIN, [scale, str(zero_point), *numbers], hint=hint)
+    if out is None:
+        return
+    if not t.true("one output per input", len(out) == len(numbers), f"{len(numbers)} numbers", f"{len(out)}", hint):
+        return
+    start = 0
+    for name, x in groups.items():
+        got, want = out[start : start + len(x)], _quantize(x, scale, zero_point)
+        start += len(x)
+        t.equal(f"{name}, scale {float(scale):.4f}, zero point {zero_point}", got, want, hint)
+
+
+def check_moving_average(t: Checker) -> None:
+    src = _source(t, "moving_average_cpp", "push_sample")
+    if src is None:
+        return
+    window = int(t.rng.integers(3, 12))
+    samples = t.rng.normal(t.rng.uniform(-2, 2), 1.0, 12 * window).astype(np.float32)
+    hint = ("keep a static array of WINDOW samples, an index that wraps around (% WINDOW) and a count; "
+            "divide by the count until the buffer is full, then by WINDOW")
+    out = _compiled(t, src, AVERAGE_MAIN, samples, defines=[f"WINDOW={window}"], hint=hint)
+    if out is None:
+        return
+    want = np.array([samples[max(0, i + 1 - window) : i + 1].astype(np.float64).mean() for i in range(len(samples))])
+    if not t.true("one output per sample", len(out) == len(samples), f"{len(samples)} numbers", f"{len(out)}", hint):
+        return
+    t.close(f"means while the window of {window} fills", out[: window - 1], want[: window - 1], hint, atol=1e-3)
+    t.close(f"means once the window of {window} is full", out[window - 1 :], want[window - 1 :], hint, atol=1e-3)
+
+
+CHECKS = {"quantize": check_quantize, "moving-average": check_moving_average}
