@@ -57,3 +57,24 @@ float push_sample(float x) {
   return sum / count;
 }
 """
+
+
+# %% exercise="imu-test" variant=1 expect="sample rate of a still board"
+def imu_figures(table):  # n samples over the duration: one interval too many
+    table = np.asarray(table, dtype=np.float64)
+    rate_hz = len(table) * 1000.0 / (table[-1, 0] - table[0, 0])
+    return rate_hz, float(np.mean(np.linalg.norm(table[:, 1:4], axis=1)))
+
+
+# %% exercise="imu-test" variant=2 expect="mean acceleration of a board turning"
+def imu_figures(table):  # the magnitude of the mean vector: a turning board's readings cancel out
+    table = np.asarray(table, dtype=np.float64)
+    rate_hz = (len(table) - 1) * 1000.0 / (table[-1, 0] - table[0, 0])
+    return rate_hz, float(np.linalg.norm(table[:, 1:4].mean(axis=0)))
+
+
+# %% exercise="imu-test" variant=3 expect="mean acceleration of a still board"
+def imu_figures(table):  # takes the time and acceleration columns one place off (includes the time column)
+    table = np.asarray(table, dtype=np.float64)
+    rate_hz = (len(table) - 1) * 1000.0 / (table[-1, 0] - table[0, 0])
+    return rate_hz, float(np.mean(np.linalg.norm(table[:, 0:3], axis=1)))

@@ -128,4 +128,38 @@ def check_moving_average(t: Checker) -> None:
     t.close(f"means once the window of {window} is full", out[window - 1 :], want[window - 1 :], hint, atol=1e-3)
 
 
-CHECKS = {"quantize": check_quantize, "moving-average": check_moving_average}
+def _imu_table(t: Checker, turning: bool) -> np.ndarray:
+    """A recording drawn at check time: a board at a random rate, still (random orientation) or turning."""
+    n, rate = int(t.rng.integers(60, 300)), float(t.rng.uniform(50, 200))
+    times = np.round(np.arange(n) * 1000.0 / rate + t.rng.uniform(-0.3, 0.3, n), 1)
+    times[0], times[-1] = 0.0, round((n - 1) * 1000.0 / rate, 1)
+    if turning:  # gravity turns around the board as it rolls through up to a full turn
+        angle = np.linspace(0, t.rng.uniform(np.pi, 2 * np.pi), n)
+        gravity = np.stack([np.sin(angle), np.zeros(n), np.cos(angle)], axis=1)
+    else:
+        direction = t.rng.normal(size=3)
+        gravity = np.tile(direction / np.linalg.norm(direction), (n, 1))
+    accel = gravity * t.rng.uniform(0.97, 1.03) + t.rng.normal(0, 0.01, (n, 3))
+    gyro = t.rng.normal(0, 1.0, (n, 3)) + (40.0 if turning else 0.0)
+    return np.column_stack([times, accel, gyro])
+
+
+def check_imu_test(t: Checker) -> None:
+    fn = t.function("imu_figures")
+    hint = ("rate: (number of samples - 1) intervals over (last time - first time) ms, times 1000; gravity: the "
+            "mean over the samples of sqrt(ax**2 + ay**2 + az**2), columns 1-3")
+    for name, turning in [("a still board", False), ("a board turning", True)]:
+        table = _imu_table(t, turning)
+        ok, got = t.call(f"runs on {name}", fn, table.copy(), hint=hint)
+        if not ok:
+            return
+        rate = (len(table) - 1) * 1000.0 / (table[-1, 0] - table[0, 0])
+        gravity = np.mean(np.linalg.norm(table[:, 1:4], axis=1))
+        if not t.true(f"(rate_hz, gravity_g) for {name}", isinstance(got, list | tuple) and len(got) == 2,
+                      "a pair (rate_hz, gravity_g)", repr(got)[:80], hint):
+            return
+        t.close(f"sample rate of {name} ({len(table)} samples)", got[0], rate, hint, rtol=1e-6)
+        t.close(f"mean acceleration of {name}", got[1], gravity, hint, rtol=1e-6)
+
+
+CHECKS = {"quantize": check_quantize, "moving-average": check_moving_average, "imu-test": check_imu_test}

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from tinymlkit.capture.board_sim import SimulatedBoard
+from tinymlkit.capture.imu import imu_table
+from tinymlkit.capture.serial_link import BoardConnection
+
 FAST = os.environ.get("TINYML_COURSE_FAST") == "1"
 rng = np.random.default_rng(0)
 
@@ -105,9 +109,27 @@ print("first outputs, NumPy:", np.round(numpy[:8], 4))
 print(f"largest difference over {len(samples)} samples: {np.abs(mine - numpy).max():.2e}")
 
 # %% [markdown]
-# ## The board's sensors
-# Before a model runs on a board, each sensor is tested alone. `tinyml device` lists the simulated boards of
-# the toolkit and streams their readings (`tinyml device boards` lists the real boards the profiler knows). A
-# board at rest measures gravity: its accelerometer reads about 1 g along one axis, never all zeros.
-#
+# ## Exercise `imu-test`
+# Before a model runs on a board, each sensor is tested alone. The simulated Nano 33 BLE Sense below runs the
+# toolkit's capture sketch on a pseudo-terminal (`tinyml device simulate`; `tinyml record imu --port` reads a
+# real board the same way), and a person draws an "O" with it. `imu_table` gives one row per sample: time in ms,
+# ax, ay, az in g, gx, gy, gz in degrees per second. Write `imu_figures(table)` returning `(rate_hz, gravity_g)`:
+# the sample rate from the first and last timestamps (n samples span n - 1 intervals), and the mean of the
+# acceleration's magnitude over the samples. A board that reads about 0 g is not started or not wired; one far
+# from its stated rate loses samples.
+
+# %% exercise="imu-test"
+def imu_figures(table):
+    raise NotImplementedError  # your code here
+
+
+# %%
+with SimulatedBoard("imu", speed=float("inf"), seed=3) as board, BoardConnection(board.port) as conn:
+    header = conn.wait_header("imu")
+    table = imu_table(conn.record(2000, label="O"))
+rate_hz, gravity_g = imu_figures(table)
+print(f"{header.fields.get('board')} with {header.fields.get('imu')}: stated {header.rate_hz} Hz")
+print(f"{len(table)} samples: {rate_hz:.2f} Hz measured, acceleration {gravity_g:.3f} g on average")
+
+# %% [markdown]
 # **Try it**: replace `std::round` by a cast to `int` in your quantizer. Which inputs change, and by how much?

@@ -26,3 +26,11 @@ float push_sample(float x) {
   return sum / count;
 }
 """
+
+
+# %% exercise="imu-test"
+def imu_figures(table):
+    table = np.asarray(table, dtype=np.float64)
+    rate_hz = (len(table) - 1) * 1000.0 / (table[-1, 0] - table[0, 0])
+    gravity_g = float(np.mean(np.sqrt((table[:, 1:4] ** 2).sum(axis=1))))
+    return rate_hz, gravity_g
