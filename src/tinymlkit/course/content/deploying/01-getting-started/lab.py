@@ -1,10 +1,11 @@
 # %% [markdown]
-# # Lab: C++ beside NumPy: int8 quantization and a moving average
+# # Lab: C++ beside NumPy: int8 quantization, a moving average and a sensor test
 #
 # Two functions every sketch of the course has, written in C++ and compared with NumPy: the quantization that
 # turns a sensor's float reading into the model's int8 input, and a ring buffer that averages the last samples.
 # Each C++ function is compiled with this computer's `g++` into a small program that reads numbers on its
-# standard input and prints one answer per line, so NumPy can check every answer.
+# standard input and prints one answer per line, so NumPy can check every answer. Then a first test of the
+# board's motion sensor, on a simulated board.
 #
 # Cells marked **Exercise** are graded: `tinyml course check c3-cpp`.
 
