@@ -18,10 +18,10 @@ def _course_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TINYML_COURSE_WORKSPACE", str(tmp_path / "work"))
 
 
-def test_catalog_has_four_courses_two_complete():
+def test_catalog_has_four_complete_courses():
     cat = course.catalog()
     assert [c.number for c in cat.courses] == [1, 2, 3, 4]
-    assert [c.status for c in cat.courses] == ["complete", "complete", "complete", "coming"]
+    assert [c.status for c in cat.courses] == ["complete"] * 4
     for c in cat.courses:
         assert c.units and all(u.title for u in c.units)
     with pytest.raises(TinyMLError, match="no course"):
@@ -135,7 +135,7 @@ def test_cli_list_start_quiz_solution(tmp_path):
     env = {"TINYML_COURSE_HOME": str(tmp_path / "home"), "TINYML_COURSE_WORKSPACE": str(tmp_path / "work")}
     listed = tinyml("course", "list", env=env)
     assert listed.returncode == 0
-    for title in ("Course 1", "Course 2", "Course 3", "Course 4", "c1-first-neuron", "coming"):
+    for title in ("Course 1", "Course 2", "Course 3", "Course 4", "c1-first-neuron", "c4-federated", "complete"):
         assert title in listed.stdout
     started = tinyml("course", "start", "c1-first-neuron", env=env)
     assert started.returncode == 0 and "Lab written to" in started.stdout
