@@ -24,7 +24,7 @@ def signed_up(browser, site, name: str, width: int = 1280):  # noqa: F811
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("button[type=submit]")
-    assert f"Welcome, {name}" in page.content()
+    page.wait_for_selector(f"text=Welcome, {name}")  # after the redirect: content() during it can be empty
     return context, page
 
 

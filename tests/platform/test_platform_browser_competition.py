@@ -52,7 +52,7 @@ def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, 
     page.click("text=Competitions")
     assert page.locator("h1").inner_text() == "Competitions"
     page.click("text=Small person detection")
-    assert "No scored models yet." in page.locator("#public-board").inner_text()
+    assert site["learner"] not in page.locator("#public-board").inner_text()  # earlier runs' entries may stay
 
     # A float model: the worker rejects it and the page says why, in one line.
     page.set_input_files("#id_model", str(bad))
@@ -66,7 +66,7 @@ def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, 
     page.click("text=Back to the challenge")
     page.set_input_files("#id_model", str(good))
     page.click("text=Submit for scoring")
-    assert "updates by itself" in page.content()
+    page.wait_for_selector("text=updates by itself")
     page.wait_for_selector("#score", timeout=180_000)
     score = page.locator("#score").inner_text()
     assert "Public accuracy" in score and "fits the Arduino Nano 33 BLE Sense" in score
