@@ -325,36 +325,30 @@ def resolve_flags(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("forum-moderation")
 
 
-@moderator_only
-def lock(request: HttpRequest, pk: int) -> HttpResponse:
+def _toggle_thread(request: HttpRequest, pk: int, field: str, on: str, off: str) -> HttpResponse:
+    """Flip a thread's ``field`` (locked, hidden) and log it as ``on`` or ``off``, in one transaction."""
     thread = get_object_or_404(Thread, pk=pk)
     with transaction.atomic():
-        thread.locked = not thread.locked
-        thread.save(update_fields=["locked"])
+        setattr(thread, field, not getattr(thread, field))
+        thread.save(update_fields=[field])
         ModerationAction.objects.create(
             actor=request.user,
-            action=Kind.LOCK if thread.locked else Kind.UNLOCK,
+            action=on if getattr(thread, field) else off,
             thread=thread,
             target_user_id=thread.author_id,
             note=_note(request),
         )
     return redirect("forum-thread", pk=thread.pk)
+
+
+@moderator_only
+def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _toggle_thread(request, pk, "locked", Kind.LOCK, Kind.UNLOCK)
 
 
 @moderator_only
 def hide_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(Thread, pk=pk)
-    with transaction.atomic():
-        thread.hidden = not thread.hidden
-        thread.save(update_fields=["hidden"])
-        ModerationAction.objects.create(
-            actor=request.user,
-            action=Kind.HIDE_THREAD if thread.hidden else Kind.SHOW_THREAD,
-            thread=thread,
-            target_user_id=thread.author_id,
-            note=_note(request),
-        )
-    return redirect("forum-thread", pk=thread.pk)
+    return _toggle_thread(request, pk, "hidden", Kind.HIDE_THREAD, Kind.SHOW_THREAD)
 
 
 @moderator_only
