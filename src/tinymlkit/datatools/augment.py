@@ -17,12 +17,24 @@ from tinymlkit.data.audio import SAMPLE_RATE
 @dataclass(frozen=True)
 class AudioAugment:
     """Shift each clip by up to ``shift_ms`` and mix background noise into a ``noise_probability`` share of
-    clips at a volume drawn from [0, ``noise_volume``]; ``copies`` augmented copies of the training set."""
+    clips at a volume drawn from [0, ``noise_volume``]; ``copies`` augmented copies of the training set.
+
+    The other changes (:mod:`tinymlkit.datatools.acoustics`), off by default, each for its share of clips:
+    ``voice``: another vocal tract length (resampled by 0.88-1.15); ``room``: reverberation in a random room;
+    ``microphone``: a telephone, codec, laptop or cheap microphone's band; ``level``: a random level, clipped."""
 
     shift_ms: int = 100
     noise_probability: float = 0.8
     noise_volume: float = 0.1
     copies: int = 1
+    voice: float = 0.0
+    room: float = 0.0
+    microphone: float = 0.0
+    level: bool = False
+
+    @property
+    def acoustic(self) -> bool:
+        return bool(self.voice or self.room or self.microphone or self.level)
 
 
 def time_shift(clip: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
@@ -56,12 +68,24 @@ def augment_clips(
     clips: np.ndarray, noise: list[np.ndarray], config: AudioAugment, sample_rate: int, seed: int
 ) -> np.ndarray:
     """``config.copies`` augmented versions of every clip, stacked copy after copy."""
+    from tinymlkit.datatools import acoustics
+
     rng = np.random.default_rng(seed)
     max_shift = sample_rate * config.shift_ms // 1000
+    rooms = acoustics.room_impulse_responses(200, seed, sample_rate) if config.room else []
     out = []
     for _ in range(config.copies):
         for clip in clips:
+            if config.voice and rng.random() < config.voice:
+                clip = resampled(clip, _percent_step(rng.uniform(0.88, 1.15)), sample_rate)
             c = time_shift(clip, max_shift, rng)
+            if config.acoustic:
+                if rooms and rng.random() < config.room:
+                    c = acoustics.reverberate(c, rooms[rng.integers(len(rooms))])
+                if rng.random() < config.microphone:
+                    c = acoustics.microphone(c, rng, sample_rate)
+                if config.level:
+                    c = acoustics.level(c, rng)
             if rng.random() < config.noise_probability:
                 c = mix_noise(c, noise, float(rng.uniform(0, config.noise_volume)), rng)
             out.append(c)
@@ -109,11 +133,15 @@ def noise_op(clip: np.ndarray, rng: np.random.Generator, context: dict) -> tuple
 
 def speed_op(clip: np.ndarray, rng: np.random.Generator, context: dict) -> tuple[np.ndarray, dict]:
     """Faster or slower by up to 10 % (pitch moves with it, as on tape), kept at the clip's length."""
+    factor = _percent_step(rng.uniform(0.9, 1.1))
+    return resampled(clip, factor), {"speed": factor}
+
+
+def resampled(clip: np.ndarray, factor: float, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """``clip`` played ``factor`` times faster (pitch and formants move with it), centred at its length."""
     from tinymlkit.data.audio import resample
 
-    factor = _percent_step(rng.uniform(0.9, 1.1))
-    faster = resample(clip, int(round(SAMPLE_RATE * factor)), SAMPLE_RATE)
-    return _centred(faster, len(clip)), {"speed": factor}
+    return _centred(resample(clip, int(round(sample_rate * factor)), sample_rate), len(clip))
 
 
 def pitch_op(clip: np.ndarray, rng: np.random.Generator, context: dict) -> tuple[np.ndarray, dict]:
