@@ -165,6 +165,7 @@ def run(recipe: Recipe, config=None, progress: ProgressCallback = silent) -> Mod
     with watch("data"):
         real = load_real_test(recipe, config, real_folder, progress) if real_folder else None  # bad input: at once
         data, source = recipe.load_data(config, progress)
+        real = real or data.extras.get("real_test")  # e.g. your own clips held out of a mixed data set
         if real is not None:
             real = (match_labels(real[0], list(data.labels), real_folder), real[1])
     with watch("features"):

@@ -1,0 +1,95 @@
+"""Your own keyword clips mixed with the built-in voices (apps/kws/mix.py): when, how weighted, and your held-out
+clips measured apart in the report."""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinymlkit.apps.kws import mix
+from tinymlkit.apps.kws import recipe as kws
+from tinymlkit.datatools.augment import AudioAugment
+from tinymlkit.errors import TinyMLError
+from tinymlkit.train import TrainConfig
+
+from datagen import write_tone_dataset
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> tuple[Path, Path]:
+    """``mine``: 'yes' and 'no' by one speaker, 24 clips each (nothing else); ``builtin``: a stand-in for the
+    built-in set (yes, no and two other words by 12 speakers, noise)."""
+    root = tmp_path_factory.mktemp("mix")
+    builtin = write_tone_dataset(root / "builtin")
+    mine = root / "mine"
+    voice = write_tone_dataset(root / "voice", words=("yes", "no"), speakers=1, takes=24, seed=5)
+    for word in ("yes", "no"):
+        shutil.copytree(voice / word, mine / word)
+    return mine, builtin
+
+
+def config(mine: Path, tmp_path: Path, **changes) -> kws.KwsConfig:
+    return kws.KwsConfig(
+        words=["yes", "no"],
+        data=str(mine),
+        model="tiny_conv",
+        width=0.5,
+        train=TrainConfig(epochs=2, batch_size=32),
+        augment=AudioAugment(copies=0),
+        runs=str(tmp_path / "runs"),
+        **changes,
+    )
+
+
+def test_mixing_is_the_default_for_a_folder_of_one_or_two_speakers(folders, tmp_path):
+    mine, builtin = folders
+    assert mix.should_mix(None, mine, ["yes", "no"])
+    assert not mix.should_mix(None, builtin, ["yes", "no"])  # 12 speakers: a data set of its own
+    assert not mix.should_mix(None, tmp_path, ["yes", "no"])  # no clips: the loader says what is missing
+    assert mix.should_mix(True, builtin, ["yes", "no"]) and not mix.should_mix(False, mine, ["yes", "no"])
+
+
+def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
+    mine, builtin = folders
+    monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
+    data, source = kws.load_data(config(mine, tmp_path))
+    yours = data.meta[mix.SOURCE] == mix.YOURS
+    test, note = data.extras["real_test"]
+    assert "your held-out clips" in note and "each x" in source
+    assert len(test) >= 6 and set(test.split) == {"test"} and not np.any(data.split[yours] == "test")
+    train_keywords = (data.split == "train") & (data.y >= 2)
+    share = np.sum(yours & train_keywords) / np.sum(train_keywords)
+    assert 0.2 < share < 0.45  # about OWN_SHARE of the keyword training clips are yours, by repetition
+    assert {data.labels[i] for i in np.unique(data.y)} == {"silence", "unknown", "yes", "no"}
+    held_out = set(data.meta["path"][yours]) & set(test.meta["path"])
+    assert not held_out  # no held-out clip of yours is trained on
+
+
+def test_without_mixing_a_folder_of_keywords_is_refused(folders, tmp_path):
+    mine, _ = folders
+    with pytest.raises(TinyMLError, match="has no training clips"):
+        kws.load_data(config(mine, tmp_path, mix=False))
+
+
+def test_too_few_clips_to_train_on(folders, monkeypatch, tmp_path):
+    mine, builtin = folders
+    few = tmp_path / "few"
+    own = kws.load_speech_commands(mine, ["yes", "no"], check_classes=False, by_clip=True, **mix.OWN_SPLIT)
+    for path in own.meta["path"][own.split == "test"]:  # held-out clips only: nothing left to train on
+        (few / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(mine / path, few / path)
+    monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
+    with pytest.raises(TinyMLError, match="record more clips"):
+        kws.load_data(config(few, tmp_path))
+
+
+def test_a_mixed_run_reports_your_held_out_clips(folders, monkeypatch, tmp_path):
+    mine, builtin = folders
+    monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
+    report = kws.run(config(mine, tmp_path))
+    real = report.real_world
+    assert real is not None and "your held-out clips" in real.source
+    assert sum(real.counts.values()) >= 6 and 0.0 <= real.metrics["accuracy"] <= 1.0
+    alone = kws.load_speech_commands(builtin, ["yes", "no"]).counts()["test"]
+    assert report.data.counts["test"] == alone  # the test split: the built-in voices only, as without your clips
