@@ -3,17 +3,18 @@ their synthetic test split (issue 10). Real items never enter training: they are
 
 The real data comes from packages a fresh machine can install, no download of data sets:
 
-- keyword spotting: Debian's ``asterisk-core-sounds-en-wav`` (one real speaker, Allison, 8 kHz telephone prompts;
-  ``sudo apt-get install asterisk-core-sounds-en-wav``): the digits "one", "two", "three" as keywords, every other
-  number word (zero, four ... nineteen, twenty ... ninety) as a non-keyword that must not be accepted;
+- keyword spotting: Debian's ``asterisk-core-sounds-<lang>-wav`` (8 kHz telephone prompts, one real speaker per
+  language: en and es Allison, fr June, it Carlo; ``sudo apt-get install asterisk-core-sounds-en-wav``): three
+  number words as keywords ("one", "two", "three" by default), every other number word of 0-20 and the tens as a
+  non-keyword that must not be accepted; the model trained on the built-in voices of that language;
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
   real people and 100 crops without a face (25x25 pixels each, so blurred once scaled up to a camera frame);
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
-    PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--words one,two,three]
-                                                        [--epochs N] [--scenes N] [--runs DIR]
+    PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
+                        [--words one,two,three] [--epochs N] [--scenes N] [--family F] [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
 ``--scenes 16000`` gives the default person model.
@@ -30,37 +31,26 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-ASTERISK = ("/usr/share/asterisk/sounds/en_US_f_Allison", "/usr/share/asterisk/sounds/en")
-NUMBERS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+SOUNDS = "/usr/share/asterisk/sounds"
+VOICES = {  # language -> (folder of the asterisk prompts, Debian package): each a different real speaker
+    "en": ("en_US_f_Allison", "asterisk-core-sounds-en-wav"),
+    "es": ("es_MX_f_Allison", "asterisk-core-sounds-es-wav"),
+    "fr": ("fr_CA_f_June", "asterisk-core-sounds-fr-wav"),
+    "it": ("it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
 }
+TENS = (20, 30, 40, 50, 60, 70, 80, 90)
+NUMBER_WORDS = {  # the numbers 0-20 and the tens to 90, in order: the prompts digits/<n>.wav
+    "en": """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+        seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety""",
+    "es": """cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis
+        diecisiete dieciocho diecinueve veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa""",
+    "fr": """zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept
+        dix-huit dix-neuf vingt trente quarante cinquante soixante soixante-dix quatre-vingts quatre-vingt-dix""",
+    "it": """zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici
+        sedici diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta""",
+}
+NUMBERS = {lang: dict(zip(words.split(), [*range(21), *TENS[1:]], strict=True)) for lang, words in NUMBER_WORDS.items()}
+DEFAULT_WORDS = {"en": "one,two,three", "es": "uno,dos,tres", "fr": "un,deux,trois", "it": "uno,due,tre"}
 PERSON_PHOTOS = ("astronaut", "camera")
 OTHER_PHOTOS = (
     "coffee",
@@ -79,19 +69,17 @@ OTHER_PHOTOS = (
 )
 
 
-def asterisk_words(out: Path, sounds: str | None = None) -> Path:
-    """A Speech Commands-layout folder of the number words of the asterisk prompts: ``<word>/allison_nohash_0.wav``
-    (the loader resamples 8 kHz to 16 kHz)."""
-    roots = [Path(sounds)] if sounds else [Path(p) for p in ASTERISK]
-    digits = next((r / "digits" for r in roots if (r / "digits" / "1.wav").is_file()), None)
-    if digits is None:
-        sys.exit(
-            "no asterisk prompts found: sudo apt-get install asterisk-core-sounds-en-wav (or pass --asterisk "
-            "DIR, the folder holding digits/)"
-        )
-    for word, number in NUMBERS.items():
+def asterisk_words(out: Path, lang: str, sounds: str | None = None) -> Path:
+    """A Speech Commands-layout folder of the number words of one language's asterisk prompts:
+    ``<word>/<speaker>_nohash_0.wav`` (the loader resamples 8 kHz to 16 kHz)."""
+    folder, package = VOICES[lang]
+    digits = Path(sounds or Path(SOUNDS) / folder) / "digits"
+    if not (digits / "1.wav").is_file():
+        sys.exit(f"no asterisk prompts in {digits}: sudo apt-get install {package} (or pass --asterisk DIR)")
+    speaker = folder.rsplit("_", 1)[-1].lower()
+    for word, number in NUMBERS[lang].items():
         (out / word).mkdir(parents=True, exist_ok=True)
-        shutil.copy(digits / f"{number}.wav", out / word / "allison_nohash_0.wav")
+        shutil.copy(digits / f"{number}.wav", out / word / f"{speaker}_nohash_0.wav")
     return out
 
 
@@ -166,8 +154,10 @@ def false_accepts(report) -> tuple[str, str, str]:
 def run_kws(args, work: Path) -> None:
     from tinymlkit.apps.kws.recipe import KwsConfig, run
 
-    folder = asterisk_words(work / "asterisk", args.asterisk)
-    config = KwsConfig(words=args.words.split(","), runs=args.runs, real_test=str(folder))
+    folder = asterisk_words(work / f"asterisk-{args.lang}", args.lang, args.asterisk)
+    config = KwsConfig(
+        words=args.words.split(","), lang=args.lang, runs=args.runs, real_test=str(folder), model=args.family
+    )
     if args.epochs:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     start = time.perf_counter()
@@ -184,6 +174,7 @@ def run_kws(args, work: Path) -> None:
         f"  (streaming: {s.streams} recordings of {s.seconds / s.streams:.0f} s each, words in random order with "
         "gaps, in background noise; real: the real clips, keywords and non-keywords, in white noise)"
     )
+    print(f"  model: {report.model.flash_bytes:,} B flash, {report.model.arena_bytes:,} B arena (64-bit host)")
     print(f"  run folder: {report.run_dir}")
 
 
@@ -248,16 +239,19 @@ def run_wand(args, work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", default="person,kws,wand", help="comma-separated: person, kws, wand")
-    parser.add_argument("--words", default="one,two,three", help="keywords (number words of the asterisk prompts)")
+    parser.add_argument("--lang", default="en", choices=sorted(VOICES), help="kws: language (one real speaker each)")
+    parser.add_argument("--words", default=None, help="kws: keywords, number words of the prompts (one,two,three)")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: each app's)")
+    parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
-    parser.add_argument("--asterisk", default=None, help="folder of the asterisk prompts (holding digits/)")
+    parser.add_argument("--asterisk", default=None, help="kws: folder of the asterisk prompts (holding digits/)")
     parser.add_argument("--wand-strokes", default=None, help="real strokes: the course's JSON or an IMU folder")
     parser.add_argument("--runs", default=os.path.join(tempfile.gettempdir(), "tinyml-bench-runs"))
     args = parser.parse_args()
-    unknown = set(args.words.split(",")) - set(NUMBERS)
+    args.words = args.words or DEFAULT_WORDS[args.lang]
+    unknown = set(args.words.split(",")) - set(NUMBERS[args.lang])
     if unknown:
-        sys.exit(f"--words must be number words of the asterisk prompts, not {', '.join(sorted(unknown))}")
+        sys.exit(f"--words must be number words of the {args.lang} asterisk prompts, not {', '.join(sorted(unknown))}")
     runners = {"person": run_person, "kws": run_kws, "wand": run_wand}
     apps = args.apps.split(",")
     for app in apps:
