@@ -1,5 +1,7 @@
 """The ``tinyml`` command: help, errors as one line without a traceback, exit codes."""
 
+import pytest
+
 from clirun import tinyml
 
 
@@ -61,6 +63,7 @@ def test_old_command_names_work_with_a_notice():
     assert "'tinyml boards' is now 'tinyml device boards'" in result.stderr
 
 
+@pytest.mark.e2e
 def test_data_and_evaluate_verbs(tmp_path):
     import tinymlkit as tm
 
