@@ -1,5 +1,7 @@
 """The ``tinyml`` command: help, errors as one line without a traceback, exit codes."""
 
+import pytest
+
 from clirun import tinyml
 
 
@@ -61,6 +63,7 @@ def test_old_command_names_work_with_a_notice():
     assert "'tinyml boards' is now 'tinyml device boards'" in result.stderr
 
 
+@pytest.mark.e2e
 def test_data_and_evaluate_verbs(tmp_path):
     import tinymlkit as tm
 
@@ -73,3 +76,38 @@ def test_data_and_evaluate_verbs(tmp_path):
     result = tinyml_here("sine", "evaluate", "--model", model, "--data", str(tmp_path / "sine.csv"))
     assert result.returncode == 0, result.stderr
     assert "sine_mae" in result.stdout and "int8 model in TFLM" in result.stdout
+
+
+def test_old_option_names_work_with_a_notice(monkeypatch):
+    """Options renamed when the CLI was made from the configs: the former name sets the new option, with one
+    notice line, and stays out of --help; where the old name means something else (``kws evaluate --model``, the
+    model file), it keeps that meaning."""
+    import re
+
+    from tinymlkit.cli import app_commands
+
+    from clirun import tinyml_here
+
+    trained = []
+    monkeypatch.setattr(app_commands, "train", lambda app, config, after=None: trained.append(config))
+    cases = [
+        ("anomaly --threshold percentile", "--threshold-rule", lambda c: c.threshold_rule, "percentile"),
+        ("anomaly --k 3.5", "--threshold-k", lambda c: c.threshold_k, 3.5),
+        ("anomaly --percentile 95", "--threshold-percentile", lambda c: c.threshold_percentile, 95.0),
+        ("person --lr 0.01", "--learning-rate", lambda c: c.train.learning_rate, 0.01),
+        ("kws --model tiny_conv", "--family", lambda c: c.model, "tiny_conv"),
+    ]
+    for words, new, value, expected in cases:
+        app, old, given = words.split()
+        result = tinyml_here(app, "train", old, given)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == f"notice: {old} is now {new} (the old name goes in the next release)\n"
+        assert value(trained.pop()) == expected
+        shown = tinyml_here(app, "train", "--help").stdout
+        assert re.search(re.escape(new) + r"(?![\w-])", shown) and not re.search(re.escape(old) + r"(?![\w-])", shown)
+    # the old name's value is checked like the new one's
+    bad = tinyml_here("anomaly", "train", "--percentile", "150")
+    assert bad.returncode == 1 and "error: --threshold-percentile 150" in bad.stderr and not trained
+    evaluate = tinyml_here("kws", "evaluate", "--model", "no-such-model.tflite")
+    assert evaluate.returncode == 1 and "notice" not in evaluate.stderr
+    assert "model file no-such-model.tflite not found" in evaluate.stderr

@@ -113,6 +113,7 @@ def test_ranking_puts_fit_then_accuracy_then_size_then_speed():
     assert better > compete.rank_key(0.90, True, 20_000, 31.0, 0.005)  # then faster
 
 
+@pytest.mark.e2e
 def test_a_foreign_model_from_the_kws_pipeline_is_scored(tone_dataset):
     """A model trained by the toolkit's own keyword-spotting pipeline (tm API) on other data, scored on the
     built-in kws-yes-no challenge: the same accuracy as TFLM gives it directly; the CLI prints it too."""

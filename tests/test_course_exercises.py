@@ -39,9 +39,20 @@ def _with_cells(lab: course.Lab, replacements: dict[str, str]) -> str:
 
 
 LABS = sorted(course.catalog().labs)
+# Grading every lab's reference solution and wrong answers takes minutes (many checks train or convert models):
+# it runs end to end (``-m e2e``, and in CI). The fast lane grades one quick lab per course (under a second each).
+FAST_LABS = {"c1-will-it-fit", "c2-data", "c3-kws", "c4-versions"}
 
 
-@pytest.mark.parametrize("lab_slug", LABS)
+def _param(lab_slug: str, *values):
+    return pytest.param(lab_slug, *values, marks=[] if lab_slug in FAST_LABS else [pytest.mark.e2e])
+
+
+def test_fast_labs_are_one_per_course():
+    assert FAST_LABS <= set(LABS) and len({slug.split("-")[0] for slug in FAST_LABS}) == len(FAST_LABS)
+
+
+@pytest.mark.parametrize("lab_slug", [_param(slug) for slug in LABS])
 def test_reference_solution_passes(lab_slug):
     lab = course.catalog().lab(lab_slug)
     report = course.grade(lab_slug, lab.solved_ipynb())
@@ -61,7 +72,7 @@ def test_every_exercise_has_two_wrong_answers():
 def _cases():
     for lab_slug in LABS:
         for variant in sorted(_wrong_answers(lab_slug)):
-            yield lab_slug, variant
+            yield _param(lab_slug, variant)
 
 
 @pytest.mark.parametrize(("lab_slug", "variant"), list(_cases()))

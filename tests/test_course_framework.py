@@ -131,6 +131,7 @@ def test_progress_store_in_unwritable_place_is_a_clear_error(tmp_path):
         course.ProgressStore(blocker / "sub" / "p.sqlite")
 
 
+@pytest.mark.e2e
 def test_cli_list_start_quiz_solution(tmp_path):
     env = {"TINYML_COURSE_HOME": str(tmp_path / "home"), "TINYML_COURSE_WORKSPACE": str(tmp_path / "work")}
     listed = tinyml("course", "list", env=env)

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import tinymlkit as tm
 from tinymlkit.data.split import split_of
+
+pytestmark = pytest.mark.e2e  # a whole application, trained and checked
 
 SKETCH = """// {{ sketch }}: {{ title }} on the {{ board }}
 // {{ model_bytes }} model bytes, {{ arena_bytes }} arena bytes

@@ -32,7 +32,7 @@ from tinymlkit.runtime.model_file import read_model
 from tinymlkit.runtime.tflm import TFLMModel
 from tinymlkit.train import TrainConfig, fit, seed_everything
 
-from clirun import tinyml
+from clirun import tinyml, tinyml_here
 
 SHAPE = (49, 40)
 
@@ -244,7 +244,7 @@ def test_bad_sweeps_fail_before_any_work(tmp_path, config, message):
 
 
 def test_cli_rejects_bad_points_in_one_line(tmp_path):
-    result = tinyml("optimize", "--points", "tiny_conv@1.0,mobilenet@0.25", "--runs", str(tmp_path))
+    result = tinyml_here("optimize", "--points", "tiny_conv@1.0,mobilenet@0.25", "--runs", str(tmp_path))
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "unknown model 'mobilenet'" in result.stderr
     assert not list(tmp_path.iterdir())

@@ -19,19 +19,7 @@ import numpy as np
 from tinymlkit.apps.wand.data import MIN_SAMPLES, write_recording
 from tinymlkit.capture.protocol import ACCEL_UNITS, GYRO_UNITS, IMU_AXES
 from tinymlkit.capture.serial_link import BoardConnection, Recording
-from tinymlkit.capture.session import (
-    SessionResult,
-    Take,
-    auto_review,
-    check_label,
-    check_name,
-    next_index,
-    now_utc,
-    run_session,
-    split_counts,
-    update_metadata,
-    writable_folder,
-)
+from tinymlkit.capture.session import ExampleSession, SessionResult, Take, auto_review, split_counts
 from tinymlkit.data.split import SPLITS
 from tinymlkit.errors import TinyMLError
 
@@ -107,9 +95,7 @@ def record_gestures(
     ``trigger="host"`` asks the board for each recording of ``seconds``; ``"board"`` waits (up to
     ``wait_seconds``) for recordings the board starts itself (button or motion trigger).
     """
-    root = Path(root)
-    check_label(label)
-    check_name(subject, "--subject")
+    session = ExampleSession(root, label, subject, "--subject", ".csv")
     if hand not in ("", "left", "right"):
         raise TinyMLError(f"--hand must be left or right, not '{hand}'")
     if trigger not in ("host", "board"):
@@ -118,7 +104,6 @@ def record_gestures(
         raise TinyMLError(f"--seconds {seconds:g} is out of range; record 0.2 to 30 s per gesture")
     if board.header is None or board.header.sensor != "imu":
         board.wait_header("imu")
-    folder = writable_folder(root / label)
 
     def take(number: int, attempt: int) -> Take:
         if trigger == "host":
@@ -127,15 +112,7 @@ def record_gestures(
             rec = board.next_recording(wait_seconds)
         return gesture_take(rec, number, attempt)
 
-    def save(t: Take) -> str:
-        rel = f"{label}/{subject}_nohash_{next_index(folder, subject, '.csv')}.csv"
-        write_recording(root / rel, t.data)
-        update_metadata(
-            root, [{"path": rel, "label": label, "subject": subject, "hand": hand, **t.info, "recorded_at": now_utc()}]
-        )
-        return rel
-
-    return run_session(count, take, save, review, before_take, where=str(root))
+    return session.run(count, take, write_recording, {"hand": hand}, review, before_take)
 
 
 @dataclass

@@ -20,16 +20,12 @@ import numpy as np
 from tinymlkit.apps.kws.data import BACKGROUND_DIR, SILENCE, UNKNOWN
 from tinymlkit.capture.microphone import LevelCallback, Microphone, level_dbfs
 from tinymlkit.capture.session import (
+    ExampleSession,
     SessionResult,
     Take,
     auto_review,
-    check_label,
     check_name,
-    next_index,
-    now_utc,
-    run_session,
     split_counts,
-    update_metadata,
     writable_folder,
 )
 from tinymlkit.data.audio import SAMPLE_RATE, loudest_window, write_wav
@@ -130,30 +126,21 @@ def record_keywords(
     on_level: LevelCallback | None = None,
 ) -> SessionResult:
     """Record ``count`` clips of ``label`` spoken by ``speaker`` into ``root`` (see the module docstring)."""
-    root = Path(root)
-    check_label(label)
-    check_name(speaker, "--speaker")
+    session = ExampleSession(root, label, speaker, "--speaker", ".wav")
     if label.startswith("_"):
         raise TinyMLError(f"'{label}' is reserved; record background noise with 'tinyml record noise'")
     if seconds < 1.0:
         raise TinyMLError(f"--seconds {seconds:g} is shorter than the 1 s clip; use at least 1")
-    folder = writable_folder(root / label)
     if hasattr(mic, "label"):  # a board's microphone: tell the board what is being recorded
         mic.label = label
 
     def take(number: int, attempt: int) -> Take:
         return keyword_take(mic.record(seconds, on_level), label, number, attempt, mic.sample_rate)
 
-    def save(t: Take) -> str:
-        rel = f"{label}/{speaker}_nohash_{next_index(folder, speaker, '.wav')}.wav"
-        write_wav(root / rel, t.data, mic.sample_rate)
-        update_metadata(
-            root,
-            [{"path": rel, "label": label, "speaker": speaker, "device": mic.name, **t.info, "recorded_at": now_utc()}],
-        )
-        return rel
+    def write(path: Path, clip: np.ndarray) -> None:
+        write_wav(path, clip, mic.sample_rate)
 
-    return run_session(count, take, save, review, before_take, where=str(root))
+    return session.run(count, take, write, {"device": mic.name}, review, before_take)
 
 
 def record_noise(

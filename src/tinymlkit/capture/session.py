@@ -202,3 +202,40 @@ def run_session(
                         f"{len(result.saved)} saved so far: fix the setup and run the command again"
                     )
     return result
+
+
+class ExampleSession:
+    """A session that saves each kept take as ``<root>/<label>/<name>_nohash_<n><suffix>`` with its row in
+    ``<root>/metadata.csv``: path, label, the name (its column is ``option`` without the dashes: speaker,
+    subject), the recorder's fixed columns, the take's ``info`` and recorded_at.
+
+    Made before the recorder opens its source, so that a bad label or name is a one-line error at once; the
+    recorders of :mod:`tinymlkit.capture.kws` and :mod:`tinymlkit.capture.imu` differ only in their takes.
+    """
+
+    def __init__(self, root: str | Path, label: str, name: str, option: str, suffix: str) -> None:
+        self.root, self.suffix = Path(root), suffix
+        self.label, self.name = check_label(label), check_name(name, option)
+        self.column = option.lstrip("-")
+
+    def run(
+        self,
+        count: int,
+        take: Callable[[int, int], Take],
+        write: Callable[[Path, Any], object],
+        columns: dict[str, Any],
+        review: Review = auto_review,
+        before_take: Callable[[int, int], None] | None = None,
+    ) -> SessionResult:
+        """Record with :func:`run_session`; ``write(path, data)`` saves a kept take's data."""
+        root, label, name, suffix = self.root, self.label, self.name, self.suffix
+        folder = writable_folder(root / label)
+
+        def save(t: Take) -> str:
+            rel = f"{label}/{name}_nohash_{next_index(folder, name, suffix)}{suffix}"
+            write(root / rel, t.data)
+            row = {"path": rel, "label": label, self.column: name, **columns, **t.info, "recorded_at": now_utc()}
+            update_metadata(root, [row])
+            return rel
+
+        return run_session(count, take, save, review, before_take, where=str(root))

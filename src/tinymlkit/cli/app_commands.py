@@ -71,10 +71,12 @@ def add_app_commands(
     after_train=None,
     data_defaults: dict | None = None,
     old_data_name: str | None = None,
+    old_flags: dict[str, str] | None = None,
 ) -> None:
     """Register ``data``, ``train`` and ``evaluate`` on ``group``, their options made from ``config_type``.
     ``after_train(report)`` prints what the application adds to the report table; ``old_data_name`` is a former
-    name of ``data`` that keeps working for one release, with a notice."""
+    name of ``data`` and ``old_flags`` maps former option names to new ones (``{"--lr": "--learning-rate"}``):
+    they keep working for one release, with a notice."""
     out = inspect.Parameter(
         "out", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Path, default=typer.Argument(..., help=data_help)
     )
@@ -88,6 +90,7 @@ def add_app_commands(
             builtin_only=True,
             defaults=data_defaults,
             doc=doc,
+            old_flags=old_flags,
         )
     )
     if old_data_name:
@@ -97,13 +100,22 @@ def add_app_commands(
             write_data(app, config, out, force)
 
         group.command(old_data_name, hidden=True)(
-            config_command(config_type, old, before=(out, force), builtin_only=True, defaults=data_defaults, doc=doc)
+            config_command(
+                config_type,
+                old,
+                before=(out, force),
+                builtin_only=True,
+                defaults=data_defaults,
+                doc=doc,
+                old_flags=old_flags,
+            )
         )
     group.command("train")(
         config_command(
             config_type,
             lambda config: train(app, config, after_train),
             doc="Train, convert to int8, verify in TFLM and write the run folder (report, cards, deployment, sketch).",
+            old_flags=old_flags,
         )
     )
     group.command("evaluate")(
@@ -114,6 +126,7 @@ def add_app_commands(
             before=(MODEL_OPTION, LABELS_OPTION),
             builtin_only=True,
             doc="Measure an int8 model in TFLM on a data set's test split (the built-in one, or --data).",
+            old_flags=old_flags,
         )
     )
 

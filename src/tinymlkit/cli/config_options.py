@@ -105,6 +105,38 @@ def build_config(config_type: type, options: list[ConfigOption], values: dict[st
     return replace(config, **top)
 
 
+def old_flag_parameters(
+    options: list[ConfigOption], old_flags: dict[str, str] | None, before: tuple = ()
+) -> list[tuple[str, ConfigOption, inspect.Parameter]]:
+    """(old flag, the option it sets, a hidden parameter) for the former names of options (``old_flags``: old flag
+    -> new flag). An old name is offered only where its new one is an option and it names nothing else."""
+    taken = {o.flag for o in options} | {d for p in before for d in getattr(p.default, "param_decls", None) or ()}
+    out = []
+    for old, new in (old_flags or {}).items():
+        option = next((o for o in options if o.flag == new), None)
+        if option is None or old in taken:
+            continue
+        decls = [old] if option.kind is not bool else [f"{old}/--no-{old[2:]}"]
+        default = typer.Option(None, *decls, hidden=True)
+        parameter = inspect.Parameter(
+            f"{option.name}__old", inspect.Parameter.KEYWORD_ONLY, annotation=option.kind | None, default=default
+        )
+        out.append((old, option, parameter))
+    return out
+
+
+def flag_renamed(old: str, new: str) -> None:
+    """The one-line notice of an option given by its former name."""
+    from tinymlkit.cli.ui import errors
+
+    errors.print(
+        f"notice: {old} is now {new} (the old name goes in the next release)",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def config_command(
     config_type: type,
     body: Callable[..., None],
@@ -113,16 +145,25 @@ def config_command(
     builtin_only: bool = False,
     sources: bool = False,
     defaults: dict[str, Any] | None = None,
+    old_flags: dict[str, str] | None = None,
 ) -> Callable[..., None]:
     """A Typer command whose options are ``config_type``'s; it builds the config and calls
-    ``body(config, **other)`` where ``other`` are the parameters ``before`` (e.g. an output folder argument)."""
+    ``body(config, **other)`` where ``other`` are the parameters ``before`` (e.g. an output folder argument).
+    ``old_flags`` (old flag -> new flag): former option names that keep working for one release, with a notice,
+    hidden from ``--help``."""
     options = config_options(config_type, builtin_only, sources, defaults)
     own = {o.name for o in options}
+    old = old_flag_parameters(options, old_flags, before)
 
     def command(**values: Any) -> None:
+        for old_flag, option, parameter in old:
+            value = values.pop(parameter.name)
+            if value is not None:
+                flag_renamed(old_flag, option.flag)
+                values[option.name] = value
         config = build_config(config_type, options, {k: v for k, v in values.items() if k in own})
         body(config, **{k: v for k, v in values.items() if k not in own})
 
-    command.__signature__ = inspect.Signature([*before, *parameters(options)])
+    command.__signature__ = inspect.Signature([*before, *parameters(options), *(p for _, _, p in old)])
     command.__doc__ = doc
     return command

@@ -40,6 +40,7 @@ add_app_commands(
     AnomalyConfig,
     after_train=show_operating_points,
     data_help="Folder to create: <machine>/id_XX/{normal,abnormal}/*.wav, metadata.csv.",
+    old_flags={"--threshold": "--threshold-rule", "--k": "--threshold-k", "--percentile": "--threshold-percentile"},
 )
 
 

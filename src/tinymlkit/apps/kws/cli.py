@@ -39,6 +39,7 @@ add_app_commands(
     after_train=lambda report: show_streaming(report.details),
     data_help="Folder to create (Speech Commands layout).",
     old_data_name="synth",
+    old_flags={"--model": "--family"},
 )
 
 

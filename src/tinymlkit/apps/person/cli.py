@@ -18,6 +18,7 @@ add_app_commands(
     PersonConfig,
     data_defaults={"scenes": 200},
     data_help="Folder to create: person/ and no_person/ PNG frames, split lists.",
+    old_flags={"--lr": "--learning-rate"},
 )
 
 
