@@ -6,13 +6,15 @@ from tinymlkit.course.checks import Checker
 
 
 def _take(rng: np.random.Generator, seconds: float, word_ms: int, near_start: bool = False) -> np.ndarray:
-    """A take: room noise, and a burst of 'speech' (modulated tones) of ``word_ms`` somewhere inside it."""
+    """A take: room noise, and a burst of 'speech' (a tone, loudest a quarter in, as a word's first syllable) of
+    ``word_ms`` somewhere inside it: its loudest frame is not its middle."""
     n = int(seconds * 16000)
     take = rng.normal(0, rng.uniform(0.001, 0.01), n)
     length = word_ms * 16
     start = int(rng.integers(800, 2400)) if near_start else int(rng.integers(800, n - length - 800))
     t = np.arange(length) / 16000
-    word = np.sin(2 * np.pi * rng.uniform(100, 300) * t) * np.sqrt(np.abs(np.sin(np.pi * t / t[-1])))
+    envelope = np.interp(t, [0, 0.25 * t[-1], t[-1]], [0, 1, 0.4])  # a loud start, a long quieter end
+    word = np.sin(2 * np.pi * rng.uniform(100, 300) * t) * envelope
     take[start:start + length] += word * rng.uniform(0.1, 0.6)
     return take.astype(np.float32)
 

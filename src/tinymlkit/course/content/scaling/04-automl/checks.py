@@ -90,7 +90,8 @@ def check_pareto(t: Checker) -> None:
     cheapest = min(points, key=lambda p: (p[1], -p[2]))
     points += [("same-as-" + best[0], best[1], best[2]),  # an exact duplicate: neither dominates the other
                ("worse-than-" + cheapest[0], cheapest[1], round(cheapest[2] - 0.01, 2)),  # same cost, less accurate
-               ("pricier-than-" + best[0], best[1] + 500, best[2])]  # same accuracy, dearer
+               ("pricier-than-" + best[0], best[1] + 500, best[2]),  # same accuracy, dearer
+               ("budget", int(costs.min()) - 500, round(float(accuracy.min()) - 0.05, 2))]  # cheapest: on the front
     order = [points[int(i)] for i in t.rng.permutation(len(points))]
     ok, got = t.call("runs on random candidates", fn, list(order), hint=hint)
     if ok:
