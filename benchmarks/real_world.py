@@ -153,6 +153,7 @@ def false_accepts(report) -> tuple[str, str, str]:
 
 def run_kws(args, work: Path) -> None:
     from tinymlkit.apps.kws.recipe import KwsConfig, run
+    from tinymlkit.datatools.augment import AudioAugment
 
     folder = asterisk_words(work / f"asterisk-{args.lang}", args.lang, args.asterisk)
     config = KwsConfig(
@@ -160,10 +161,13 @@ def run_kws(args, work: Path) -> None:
     )
     if args.epochs:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
+    if args.augment == "plain":  # as before the acoustic augmentation: shift and noise only
+        config = replace(config, augment=AudioAugment(shift_ms=300, copies=2))
     start = time.perf_counter()
     report = run(config)
     side_by_side(
-        f"keyword spotting ({', '.join(config.words)}; {config.model}), {time.perf_counter() - start:.0f} s",
+        f"keyword spotting ({', '.join(config.words)}; {config.model}; {args.augment} augmentation), "
+        f"{time.perf_counter() - start:.0f} s",
         report,
         [false_accepts(report)],
     )
@@ -243,6 +247,9 @@ def main() -> None:
     parser.add_argument("--words", default=None, help="kws: keywords, number words of the prompts (one,two,three)")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: each app's)")
     parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
+    parser.add_argument(
+        "--augment", default="acoustic", choices=("acoustic", "plain"), help="kws: the default, or shift and noise only"
+    )
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
     parser.add_argument("--asterisk", default=None, help="kws: folder of the asterisk prompts (holding digits/)")
     parser.add_argument("--wand-strokes", default=None, help="real strokes: the course's JSON or an IMU folder")
