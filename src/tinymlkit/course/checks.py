@@ -26,6 +26,16 @@ FAST = os.environ.get("TINYML_COURSE_FAST") == "1"
 ARENA = 256 * 1024  # tensor arena for the small models of the exercises: enough for all, so no measuring run
 
 
+def as_pair(got: Any, kinds: tuple[type, type] = (float, float)) -> tuple | None:
+    """A learner's answer of two values converted by ``kinds`` (e.g. ``(int, float)``), or None if it is not two
+    such values."""
+    try:
+        a, b = got
+        return kinds[0](a), kinds[1](b)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass
 class CheckResult:
     name: str

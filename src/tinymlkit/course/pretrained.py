@@ -119,28 +119,24 @@ def save_backbone(backbone, path: Path = WEIGHTS) -> Path:
     return write_bytes(path, buffer.getvalue())
 
 
-if __name__ == "__main__":
-    from tinymlkit.fileio import write_bytes
-
-    if "--backbone" in sys.argv:
-        trained, acc = pretrain_backbone()
-        written = save_backbone(trained)
-        print(
-            f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
-            f"{written.stat().st_size:,} bytes in {written}"
-        )
-        sys.exit(0)
-
-    keyword_model, keyword_accuracy = pretrain_keyword_model()
-    write_bytes(KEYWORD_MODEL, keyword_model)
-    print(
-        f"yes/no keyword model: {len(keyword_model):,} bytes, {keyword_accuracy:.3f} TFLM accuracy on unseen "
-        f"voices ({', '.join(KEYWORD_LABELS)}); {KEYWORD_MODEL}"
-    )
+def _pretrain_and_save_backbone() -> None:
     trained, acc = pretrain_backbone()
     written = save_backbone(trained)
     print(
         f"backbone: {trained.count_params():,} parameters, {acc:.3f} accuracy on unseen users' digits; "
         f"{written.stat().st_size:,} bytes in {written}"
     )
+
+
+if __name__ == "__main__":
+    from tinymlkit.fileio import write_bytes
+
+    if "--backbone" not in sys.argv:
+        keyword_model, keyword_accuracy = pretrain_keyword_model()
+        write_bytes(KEYWORD_MODEL, keyword_model)
+        print(
+            f"yes/no keyword model: {len(keyword_model):,} bytes, {keyword_accuracy:.3f} TFLM accuracy on unseen "
+            f"voices ({', '.join(KEYWORD_LABELS)}); {KEYWORD_MODEL}"
+        )
+    _pretrain_and_save_backbone()
     sys.exit(0)

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from tinymlkit.course.checks import Checker
+from tinymlkit.course.checks import Checker, as_pair
 
 
 def _random_profile(rng):
@@ -49,14 +49,6 @@ def _made_up_layers(rng):
     return layers
 
 
-def _pair(got):
-    try:
-        index, value = got
-        return int(index), float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def check_bottleneck(t: Checker) -> None:
     fn = t.function("bottleneck")
     hint = "the layer with max(layer.latency_ms) (first on a tie); share = its latency_ms / sum of all latency_ms"
@@ -67,7 +59,7 @@ def check_bottleneck(t: Checker) -> None:
             return
         slowest = max(layers, key=lambda layer: layer.latency_ms)
         share = slowest.latency_ms / sum(layer.latency_ms for layer in layers)
-        pair = _pair(got)
+        pair = as_pair(got, (int, float))
         if not t.true(f"returns (index, share) on {name}", pair is not None, "a pair (index, share)", repr(got), hint):
             return
         if not t.equal(f"the bottleneck layer's index on {name}", pair[0], slowest.index, hint):
@@ -89,7 +81,7 @@ def check_largest_output(t: Checker) -> None:
         if not ok:
             return
         biggest = max(layers, key=_output_bytes)
-        pair = _pair(got)
+        pair = as_pair(got, (int, float))
         if not t.true(f"returns (index, bytes) on {name}", pair is not None, "a pair (index, bytes)", repr(got), hint):
             return
         if not t.equal(f"the largest output's layer on {name}", pair[0], biggest.index, hint):

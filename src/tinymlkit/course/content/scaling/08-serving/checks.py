@@ -1,6 +1,6 @@
 """Checks of the lab c4-serving: latency and energy of serving options drawn at random."""
 
-from tinymlkit.course.checks import Checker
+from tinymlkit.course.checks import Checker, as_pair
 
 
 def _budget(option):
@@ -20,14 +20,6 @@ def _option(rng, latency_ms=None, energy_mj=None):
     return option
 
 
-def _pair(got):
-    try:
-        a, b = got
-        return float(a), float(b)
-    except (TypeError, ValueError):
-        return None
-
-
 def check_budget(t: Checker) -> None:
     fn = t.function("serving_budget")
     hint = ("latency = compute_ms + network_ms + bytes * 8 / kbps (milliseconds); "
@@ -39,7 +31,7 @@ def check_budget(t: Checker) -> None:
         ok, got = t.call(f"runs on {name}", fn, dict(option), hint=hint)
         if not ok:
             return
-        pair = _pair(got)
+        pair = as_pair(got)
         if not t.true(f"returns (latency_ms, energy_mj) for {name}", pair is not None, "a pair of numbers", repr(got),
                       hint):
             return

@@ -3,20 +3,12 @@
 import tempfile
 from pathlib import Path
 
-from tinymlkit.course.checks import Checker
+from tinymlkit.course.checks import Checker, as_pair
 
 
 def _carbon(train_watts, train_hours, pue, grid, device_mw, latency_ms, inferences):
     training = train_watts * train_hours * pue / 1000 * grid / 1000
     return training, device_mw * latency_ms / 1000 * inferences / 3.6e9 * grid / 1000
-
-
-def _pair(got):
-    try:
-        a, b = got
-        return float(a), float(b)
-    except (TypeError, ValueError):
-        return None
 
 
 def check_carbon(t: Checker) -> None:
@@ -30,7 +22,7 @@ def check_carbon(t: Checker) -> None:
         ok, got = t.call(f"runs for {name}", fn, *args, hint=hint)
         if not ok:
             return
-        pair = _pair(got)
+        pair = as_pair(got)
         if not t.true(f"returns (training_kg, inference_kg) for {name}", pair is not None, "a pair of numbers",
                       repr(got), hint):
             return
