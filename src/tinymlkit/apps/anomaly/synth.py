@@ -156,10 +156,9 @@ def synthesize_machine_dataset(
     progress: ProgressCallback = silent,
     force: bool = False,
 ) -> str:
-    """Write recordings of each machine in the MIMII layout under ``root``; return a one-line summary.
-
-    ``root`` is built under a temporary name and must be new, empty or an unchanged earlier output (``force``:
-    written beside the user's files, which are kept)."""
+    """Write recordings of each machine in the MIMII layout under ``root`` (a new or empty folder, or this
+    command's earlier output; with ``force`` beside your files, never over them), built under a temporary name
+    so that it appears complete or not at all; return a one-line summary."""
     check_number("--ids", ids, 1, 100, integer=True)
     check_number("--normal", normal, 1, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
     check_number("--abnormal", abnormal, 0, 100_000, integer=True, why="about 3 GB of audio at 1 s each")
