@@ -66,6 +66,11 @@ def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
     assert not held_out  # no held-out clip of yours is trained on
 
 
+def test_mix_needs_a_folder():
+    with pytest.raises(TinyMLError, match="give the folder with --data"):
+        kws.KwsConfig(mix=True)
+
+
 def test_without_mixing_a_folder_of_keywords_is_refused(folders, tmp_path):
     mine, _ = folders
     with pytest.raises(TinyMLError, match="has no training clips"):

@@ -16,6 +16,7 @@ from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
 from tinymlkit.apps.kws.recognizer import RecognizerConfig
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.datatools.augment import AudioAugment, augment_clips
+from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
@@ -78,6 +79,8 @@ class KwsConfig:
 
     def __post_init__(self) -> None:
         validate(self)
+        if self.mix and not self.data:
+            raise TinyMLError("--mix mixes your clips with the built-in voices: give the folder with --data DIR")
 
 
 def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
@@ -387,7 +390,6 @@ def run(config: KwsConfig = KwsConfig(), progress: ProgressCallback = silent) ->
 
 def kws_model(model: bytes, labels: list[str] | None = None, name: str = "model"):
     """``model`` in TFLM, checked to take 49x40 micro features and give one score per label."""
-    from tinymlkit.errors import TinyMLError
     from tinymlkit.runtime.tflm import TFLMModel
 
     tflm = TFLMModel(model, name=name)
