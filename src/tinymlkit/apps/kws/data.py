@@ -43,14 +43,12 @@ def load_speech_commands(
     seed: int = 0,
     progress: ProgressCallback = silent,
     check_classes: bool = True,
-    by_clip: bool = False,
 ) -> Dataset:
     """Read the keyword clips under ``root`` into a :class:`Dataset` of 1 s clips at 16 kHz.
 
     ``unknown_percent`` and ``silence_percent`` size the two extra classes relative to the mean number of clips
     per keyword in each split (100 = as many as an average keyword), as the recipe's percentages do.
     ``check_classes`` False: a test-only folder, which need not hold training clips of every class.
-    ``by_clip``: without list files, split clips by a hash of each file, not of its speaker (one speaker's clips).
     One function on purpose: it follows TensorFlow's speech_commands recipe step by step (list, hash into splits,
     size unknown and silence, read), so the two can be compared.
     """
@@ -77,7 +75,7 @@ def load_speech_commands(
             fixes.add("skipped non-WAV files", others)
         for f in wavs:
             rel = f"{folder.name}/{f.name}"
-            split = _split(rel, listed, validation_percent, test_percent, rel if by_clip else speaker_of(rel))
+            split = _split(rel, listed, validation_percent, test_percent)
             if folder.name in words:
                 entries.append((f, folder.name, split))
             elif folder.name == SILENCE:
@@ -153,9 +151,9 @@ def _read_list(path: Path) -> set[str]:
     return {line.strip() for line in read_user_text(path).splitlines() if line.strip()}
 
 
-def _split(rel: str, listed: dict[str, set[str]], validation_percent: float, test_percent: float, group: str) -> str:
+def _split(rel: str, listed: dict[str, set[str]], validation_percent: float, test_percent: float) -> str:
     lists = {"validation": listed["validation"], "test": listed["testing"]}
-    return assigned_split(rel, lists, group, validation_percent, test_percent)
+    return assigned_split(rel, lists, speaker_of(rel), validation_percent, test_percent)
 
 
 def _background(root: Path, fixes: AudioFixes) -> list[np.ndarray]:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from tinymlkit.apps.kws import mix
-from tinymlkit.apps.kws.data import SILENCE, UNKNOWN, load_speech_commands
+from tinymlkit.apps.kws.data import SILENCE, UNKNOWN, keyword_labels, load_speech_commands
 from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
 from tinymlkit.apps.kws.recognizer import RecognizerConfig
 from tinymlkit.data.dataset import Dataset
+from tinymlkit.datatools import mix
 from tinymlkit.datatools.augment import AudioAugment, augment_clips
 from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent
@@ -79,13 +79,12 @@ class KwsConfig:
 
     def __post_init__(self) -> None:
         validate(self)
-        if self.mix and not self.data:
-            raise TinyMLError("--mix mixes your clips with the built-in voices: give the folder with --data DIR")
+        mix.check_mix(self.mix, self.data)
 
 
 def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
     """The data set of a run and a description of its source: a folder, the built-in synthesized set, or your
-    clips mixed with it (:mod:`tinymlkit.apps.kws.mix`; your held-out clips then in ``extras["real_test"]``)."""
+    clips mixed with it (:mod:`tinymlkit.datatools.mix`; your held-out clips then in ``extras["real_test"]``)."""
 
     def read(root: Path, **options) -> Dataset:
         kept = {"unknown_percent": config.unknown_percent, "silence_percent": config.silence_percent}
@@ -95,16 +94,16 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
         root = builtin_data(config, progress)
         return read(root), f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {root}"
     root = Path(config.data)
-    if not mix.should_mix(config.mix, root, config.words):
+    if not mix.should_mix(config.mix, root, config.words, ".wav"):
         return read(root), str(root)
-    own = read(root, check_classes=False, by_clip=True, **mix.OWN_SPLIT)
     builtin = builtin_data(config, progress)
-    data, yours_test, repeats = mix.mixed(own, read(builtin))
+    keywords = [i for i, label in enumerate(keyword_labels(config.words)) if label in config.words]
+    data, yours_test, repeats = mix.mixed(read(root, check_classes=False), read(builtin), keywords)
     data.extras["real_test"] = (yours_test, f"your held-out clips in {root}")
-    mine = int(np.sum(own.split == "train"))
+    mine = int(np.sum((data.meta[mix.SOURCE] == mix.YOURS) & (data.split == "train"))) // repeats
     return data, (
-        f"{root} ({mine} of your training clips, each x{repeats}; {len(yours_test)} held out, measured apart) "
-        f"mixed with built-in synthesized voices (eSpeak NG, lang={config.lang}) at {builtin}"
+        f"{root} (about {mine} of your training clips, each x{repeats}; {len(yours_test)} held out, measured "
+        f"apart) mixed with built-in synthesized voices (eSpeak NG, lang={config.lang}) at {builtin}"
     )
 
 

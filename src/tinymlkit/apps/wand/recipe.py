@@ -22,6 +22,8 @@ from tinymlkit.apps.wand.raster import model_input, rasterize
 from tinymlkit.apps.wand.stroke import WAND, StrokeConfig, longest_stroke, stroke_points
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
+from tinymlkit.datatools import mix
+from tinymlkit.errors import TinyMLError
 from tinymlkit.progress import ProgressCallback, silent, track
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
@@ -53,6 +55,11 @@ class WandConfig:
         help="Folder of IMU recordings (<gesture>/<subject>_nohash_<n>.csv) or a "
         "strokes .json file; default: built-in synthetic users.",
     )
+    mix: bool | None = setting(
+        None,
+        help="With --data: add the built-in synthetic users to your recordings, which are weighted up; default: "
+        "when fewer than 3 people recorded them.",
+    )
     users: int = setting(
         60,
         help="Built-in data: number of synthetic users.",
@@ -83,6 +90,7 @@ class WandConfig:
 
     def __post_init__(self) -> None:
         validate(self)
+        mix.check_mix(self.mix, self.data)
 
 
 def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Path:
@@ -107,13 +115,34 @@ def builtin_data(config: WandConfig, progress: ProgressCallback = silent) -> Pat
 
 
 def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
-    """The data set of a run (IMU recordings or strokes) and a description of its source."""
+    """The data set of a run (IMU recordings or strokes) and a description of its source: a folder, the built-in
+    users, or your recordings mixed with them (:mod:`tinymlkit.datatools.mix`; your held-out recordings then in
+    ``extras["real_test"]``)."""
+    if config.data and mix.should_mix(config.mix, config.data, config.gestures, ".csv"):
+        return mixed_data(config, progress)
     if config.data:
         return load_wand_data(config.data, config.gestures, progress), str(config.data)
     root = builtin_data(config, progress)
     gestures = builtin_gestures(config)
     data = load_wand_data(root, gestures, progress)
     return data, f"built-in synthetic users drawing {', '.join(gestures)} ({config.users} users) at {root}"
+
+
+def mixed_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
+    """Your recordings (``config.data``) mixed with the built-in users drawing the same gestures."""
+    own = load_wand_data(config.data, config.gestures, progress)
+    try:
+        builtin = builtin_data(replace(config, gestures=list(own.labels)), progress)
+    except TinyMLError as exc:
+        raise TinyMLError(f"{exc}; train on your recordings alone with --no-mix") from None
+    data, yours_test, repeats = mix.mixed(
+        own, load_wand_data(builtin, list(own.labels), progress), list(range(len(own.labels)))
+    )
+    data.extras["real_test"] = (yours_test, f"your held-out recordings in {config.data}")
+    return data, (
+        f"{config.data} (your recordings, each training one x{repeats}; {len(yours_test)} held out, measured apart) "
+        f"mixed with built-in synthetic users ({config.users} users)"
+    )
 
 
 def builtin_gestures(config: WandConfig) -> list[str]:
@@ -192,6 +221,9 @@ class WandRecipe(Recipe):
         """The recordings as strokes (as the board finds them), each split checked to hold every gesture."""
         raw, source = load_data(config, progress)
         data = to_strokes(raw, config.stroke, progress)
+        if "real_test" in raw.extras:  # your held-out recordings, as strokes too
+            yours, note = raw.extras["real_test"]
+            data.extras["real_test"] = (to_strokes(yours, config.stroke, progress), note)
         check_splits(data, source)
         return data, source
 
@@ -263,7 +295,6 @@ def run(config: WandConfig = WandConfig(), progress: ProgressCallback = silent) 
 
 def wand_model(model: bytes, labels: list[str] | None, name: str = "model", config: StrokeConfig = WAND):
     """``model`` loaded in TFLM, checked to take the stroke image and give one score per label."""
-    from tinymlkit.errors import TinyMLError
     from tinymlkit.runtime.tflm import TFLMModel
 
     tflm = TFLMModel(model, name=name)

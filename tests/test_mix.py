@@ -1,4 +1,4 @@
-"""Your own keyword clips mixed with the built-in voices (apps/kws/mix.py): when, how weighted, and your held-out
+"""Your own keyword clips mixed with the built-in voices (datatools/mix.py): when, how weighted, and your held-out
 clips measured apart in the report."""
 
 import shutil
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinymlkit.apps.kws import mix
 from tinymlkit.apps.kws import recipe as kws
+from tinymlkit.datatools import mix
 from tinymlkit.datatools.augment import AudioAugment
 from tinymlkit.errors import TinyMLError
 from tinymlkit.train import TrainConfig
@@ -44,10 +44,11 @@ def config(mine: Path, tmp_path: Path, **changes) -> kws.KwsConfig:
 
 def test_mixing_is_the_default_for_a_folder_of_one_or_two_speakers(folders, tmp_path):
     mine, builtin = folders
-    assert mix.should_mix(None, mine, ["yes", "no"])
-    assert not mix.should_mix(None, builtin, ["yes", "no"])  # 12 speakers: a data set of its own
-    assert not mix.should_mix(None, tmp_path, ["yes", "no"])  # no clips: the loader says what is missing
-    assert mix.should_mix(True, builtin, ["yes", "no"]) and not mix.should_mix(False, mine, ["yes", "no"])
+    words = ["yes", "no"]
+    assert mix.should_mix(None, mine, words, ".wav")
+    assert not mix.should_mix(None, builtin, words, ".wav")  # 12 speakers: a data set of its own
+    assert not mix.should_mix(None, tmp_path, words, ".wav")  # no clips: the loader says what is missing
+    assert mix.should_mix(True, builtin, words, ".wav") and not mix.should_mix(False, mine, words, ".wav")
 
 
 def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
@@ -67,7 +68,7 @@ def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
 
 
 def test_mix_needs_a_folder():
-    with pytest.raises(TinyMLError, match="give the folder with --data"):
+    with pytest.raises(TinyMLError, match="give your folder with --data"):
         kws.KwsConfig(mix=True)
 
 
@@ -80,12 +81,12 @@ def test_without_mixing_a_folder_of_keywords_is_refused(folders, tmp_path):
 def test_too_few_clips_to_train_on(folders, monkeypatch, tmp_path):
     mine, builtin = folders
     few = tmp_path / "few"
-    own = kws.load_speech_commands(mine, ["yes", "no"], check_classes=False, by_clip=True, **mix.OWN_SPLIT)
+    own = mix.split_by_example(kws.load_speech_commands(mine, ["yes", "no"], check_classes=False))
     for path in own.meta["path"][own.split == "test"]:  # held-out clips only: nothing left to train on
         (few / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(mine / path, few / path)
     monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
-    with pytest.raises(TinyMLError, match="record more clips"):
+    with pytest.raises(TinyMLError, match="none of your examples is left for training"):
         kws.load_data(config(few, tmp_path))
 
 
@@ -98,3 +99,44 @@ def test_a_mixed_run_reports_your_held_out_clips(folders, monkeypatch, tmp_path)
     assert sum(real.counts.values()) >= 6 and 0.0 <= real.metrics["accuracy"] <= 1.0
     alone = kws.load_speech_commands(builtin, ["yes", "no"]).counts()["test"]
     assert report.data.counts["test"] == alone  # the test split: the built-in voices only, as without your clips
+
+
+# --- gestures: the same mixing for the magic wand ---
+
+
+@pytest.fixture(scope="module")
+def wand_folders(tmp_path_factory) -> tuple[Path, Path]:
+    """``mine``: gestures 0, 1, 7 by one person, 12 recordings each; ``builtin``: 24 other synthetic users."""
+    from tinymlkit.apps.wand.synth import synthesize_wand_dataset
+
+    root = tmp_path_factory.mktemp("wand-mix")
+    synthesize_wand_dataset(root / "mine", ["0", "1", "7"], users=1, repetitions=12, seed=11)
+    synthesize_wand_dataset(root / "builtin", ["0", "1", "7"], users=24, repetitions=1, seed=3)
+    return root / "mine", root / "builtin"
+
+
+def test_a_mixed_wand_run_reports_your_held_out_recordings(wand_folders, monkeypatch, tmp_path):
+    from tinymlkit.apps.wand import recipe as wand
+
+    mine, builtin = wand_folders
+    assert mix.should_mix(None, mine, None, ".csv") and not mix.should_mix(None, builtin, None, ".csv")
+    monkeypatch.setattr(wand, "builtin_data", lambda config, progress=None: builtin)
+    config = wand.WandConfig(data=str(mine), train=TrainConfig(epochs=2, batch_size=32), runs=str(tmp_path / "runs"))
+    report = wand.run(config)
+    real = report.real_world
+    assert real is not None and "your held-out recordings" in real.source
+    assert sum(real.counts.values()) >= 3 and 0.0 <= real.metrics["accuracy"] <= 1.0
+    assert "mixed with built-in synthetic users" in report.data.source
+    with pytest.raises(TinyMLError, match="give your folder with --data"):
+        wand.WandConfig(mix=True)
+
+
+def test_gestures_the_built_in_users_cannot_draw(wand_folders, tmp_path):
+    from tinymlkit.apps.wand import recipe as wand
+
+    mine, _ = wand_folders
+    odd = tmp_path / "odd"
+    shutil.copytree(mine / "0", odd / "0")
+    shutil.copytree(mine / "1", odd / "circle")
+    with pytest.raises(TinyMLError, match="unknown gesture 'circle'.*alone with --no-mix"):
+        wand.load_data(wand.WandConfig(data=str(odd)))
