@@ -24,8 +24,8 @@ MICROPHONES = {
     "cheap": (250.0, 5000.0, 0.15),
     "flat": (None, None, 0.15),
 }
-"""Kinds of input: (low cut Hz, high cut Hz, share of clips). The real-world test clips of issue 10 are 8 kHz
-telephone prompts: a model that has only heard full-band voices has never seen their empty upper channels."""
+"""Kinds of input: (low cut Hz, high cut Hz, share of clips). The real speakers of benchmarks/real_world.py are
+8 kHz telephone prompts: a model that has only heard full-band voices has never seen their empty upper channels."""
 
 
 def room_impulse_responses(count: int, seed: int, sample_rate: int) -> list[np.ndarray]:

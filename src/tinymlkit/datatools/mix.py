@@ -1,6 +1,6 @@
 """Your own examples mixed with the built-in ones: the course's way to a model for your voice or your hand.
 
-A folder you recorded (``tinyml record kws|wand``: ``<label>/<you>_nohash_<n>.<ext>``) holds one or two
+A folder you recorded (``tinyml record kws|imu``: ``<label>/<you>_nohash_<n>.<ext>``) holds one or two
 people: too few to learn other people from, and often without the examples a model needs besides (other words,
 silence). Mixed with the application's built-in data set of the same labels, a run learns those from the built-in
 examples and your labels from both, your training examples repeated until they make :data:`OWN_SHARE` of their

@@ -140,7 +140,7 @@ def mixed_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple
     )
     data.extras["real_test"] = (yours_test, f"your held-out recordings in {config.data}")
     return data, (
-        f"{config.data} (your recordings, each training one x{repeats}; {len(yours_test)} held out, measured apart) "
+        f"{config.data} (your training recordings, each x{repeats}; {len(yours_test)} held out, measured apart) "
         f"mixed with built-in synthetic users ({config.users} users)"
     )
 
