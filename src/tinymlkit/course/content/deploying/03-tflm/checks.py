@@ -78,10 +78,12 @@ def check_resolver(t: Checker) -> None:
 
     fn = t.function("resolver_calls")
     ops = sorted(RESOLVER_METHODS)
-    layers = [ops[i] for i in t.rng.integers(0, len(ops), size=6)]
+    layers = [ops[i] for i in t.rng.choice(len(ops), size=6, replace=False)]
     layers = layers + [layers[int(i)] for i in t.rng.integers(0, 6, size=5)]  # some operators used again
-    t.rng.shuffle(layers)
-    expected = list(dict.fromkeys(RESOLVER_METHODS[op] for op in layers))
+    expected = sorted(RESOLVER_METHODS[op] for op in layers)
+    while expected == sorted(expected):  # first use must not be sorted order, so that sorting is caught here
+        t.rng.shuffle(layers)
+        expected = list(dict.fromkeys(RESOLVER_METHODS[op] for op in layers))
     ok, got = t.call("runs on random layers", fn, list(layers))
     if ok:
         hint = "one call per operator (skip the ones already listed), in the order the layers first use them"
