@@ -90,6 +90,7 @@ def test_too_few_clips_to_train_on(folders, monkeypatch, tmp_path):
         kws.load_data(config(few, tmp_path))
 
 
+@pytest.mark.e2e
 def test_a_mixed_run_reports_your_held_out_clips(folders, monkeypatch, tmp_path):
     mine, builtin = folders
     monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
@@ -115,6 +116,7 @@ def wand_folders(tmp_path_factory) -> tuple[Path, Path]:
     return root / "mine", root / "builtin"
 
 
+@pytest.mark.e2e
 def test_a_mixed_wand_run_reports_your_held_out_recordings(wand_folders, monkeypatch, tmp_path):
     from tinymlkit.apps.wand import recipe as wand
 
