@@ -112,9 +112,11 @@ def check_first_model(t: Checker) -> None:
     ):
         return
     slope, offset = t.rng.uniform(-3, 3), t.rng.uniform(-2, 2)
-    xs = t.rng.uniform(-1, 4, size=(640, 1))  # 20 batches per epoch: 300 small steps in 15 quick epochs
+    # 20 batches per epoch: 300 small steps in 15 quick epochs; inputs centred on 0, so that plain SGD fits the
+    # offset as fast as the slope (on [-1, 4] it was still 0.3 off for some lines)
+    xs = t.rng.uniform(-2.5, 2.5, size=(640, 1))
     model.fit(xs, slope * xs + offset, epochs=15, batch_size=32, verbose=0)
-    hidden = t.rng.uniform(-1, 4, size=(40, 1)).astype(np.float32)
+    hidden = t.rng.uniform(-2.5, 2.5, size=(40, 1)).astype(np.float32)
     expected = slope * hidden + offset
     int8 = to_int8(model, xs.astype(np.float32))
     got = TFLMModel(int8, arena_size=ARENA).predict(hidden)
