@@ -32,10 +32,6 @@ class AudioAugment:
     microphone: float = 0.0
     level: bool = False
 
-    @property
-    def acoustic(self) -> bool:
-        return bool(self.voice or self.room or self.microphone or self.level)
-
 
 def time_shift(clip: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Shift a clip left or right by up to ``max_shift`` samples, zero-filling the gap."""
@@ -79,13 +75,12 @@ def augment_clips(
             if config.voice and rng.random() < config.voice:
                 clip = resampled(clip, _percent_step(rng.uniform(0.88, 1.15)), sample_rate)
             c = time_shift(clip, max_shift, rng)
-            if config.acoustic:
-                if rooms and rng.random() < config.room:
-                    c = acoustics.reverberate(c, rooms[rng.integers(len(rooms))])
-                if rng.random() < config.microphone:
-                    c = acoustics.microphone(c, rng, sample_rate)
-                if config.level:
-                    c = acoustics.level(c, rng)
+            if rooms and rng.random() < config.room:
+                c = acoustics.reverberate(c, rooms[rng.integers(len(rooms))])
+            if config.microphone and rng.random() < config.microphone:
+                c = acoustics.microphone(c, rng, sample_rate)
+            if config.level:
+                c = acoustics.level(c, rng)
             if rng.random() < config.noise_probability:
                 c = mix_noise(c, noise, float(rng.uniform(0, config.noise_volume)), rng)
             out.append(c)

@@ -100,10 +100,9 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
     keywords = [i for i, label in enumerate(keyword_labels(config.words)) if label in config.words]
     data, yours_test, repeats = mix.mixed(read(root, check_classes=False), read(builtin), keywords)
     data.extras["real_test"] = (yours_test, f"your held-out clips in {root}")
-    mine = int(np.sum((data.meta[mix.SOURCE] == mix.YOURS) & (data.split == "train"))) // repeats
     return data, (
-        f"{root} (about {mine} of your training clips, each x{repeats}; {len(yours_test)} held out, measured "
-        f"apart) mixed with built-in synthesized voices (eSpeak NG, lang={config.lang}) at {builtin}"
+        f"{root} (your training clips, each x{repeats}; {len(yours_test)} held out, measured apart) mixed with "
+        f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {builtin}"
     )
 
 
