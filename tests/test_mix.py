@@ -45,10 +45,10 @@ def config(mine: Path, tmp_path: Path, **changes) -> kws.KwsConfig:
 def test_mixing_is_the_default_for_a_folder_of_one_or_two_speakers(folders, tmp_path):
     mine, builtin = folders
     words = ["yes", "no"]
-    assert mix.should_mix(None, mine, words, ".wav")
-    assert not mix.should_mix(None, builtin, words, ".wav")  # 12 speakers: a data set of its own
-    assert not mix.should_mix(None, tmp_path, words, ".wav")  # no clips: the loader says what is missing
-    assert mix.should_mix(True, builtin, words, ".wav") and not mix.should_mix(False, mine, words, ".wav")
+    assert mix.should_mix(None, mine, words, (".wav",))
+    assert not mix.should_mix(None, builtin, words, (".wav",))  # 12 speakers: a data set of its own
+    assert not mix.should_mix(None, tmp_path, words, (".wav",))  # no clips: the loader says what is missing
+    assert mix.should_mix(True, builtin, words, (".wav",)) and not mix.should_mix(False, mine, words, (".wav",))
 
 
 def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
@@ -121,7 +121,7 @@ def test_a_mixed_wand_run_reports_your_held_out_recordings(wand_folders, monkeyp
     from tinymlkit.apps.wand import recipe as wand
 
     mine, builtin = wand_folders
-    assert mix.should_mix(None, mine, None, ".csv") and not mix.should_mix(None, builtin, None, ".csv")
+    assert mix.should_mix(None, mine, None, (".csv",)) and not mix.should_mix(None, builtin, None, (".csv",))
     monkeypatch.setattr(wand, "builtin_data", lambda config, progress=None: builtin)
     config = wand.WandConfig(data=str(mine), train=TrainConfig(epochs=2, batch_size=32), runs=str(tmp_path / "runs"))
     report = wand.run(config)
@@ -142,3 +142,43 @@ def test_gestures_the_built_in_users_cannot_draw(wand_folders, tmp_path):
     shutil.copytree(mine / "1", odd / "circle")
     with pytest.raises(TinyMLError, match="unknown gesture 'circle'.*alone with --no-mix"):
         wand.load_data(wand.WandConfig(data=str(odd)))
+
+
+# --- photos: the same mixing for person detection ---
+
+
+@pytest.fixture(scope="module")
+def photo_folders(tmp_path_factory) -> tuple[Path, Path]:
+    """``mine``: 16 camera frames per class taken by one person (``me_nohash_<n>.png``); ``builtin``: a stand-in
+    for the built-in scene set (80 scenes)."""
+    from PIL import Image
+
+    from tinymlkit.apps.person.synth import render_scene, synthesize_person_scenes
+
+    root = tmp_path_factory.mktemp("person-mix")
+    for label, person in (("no_person", False), ("person", True)):
+        (root / "mine" / label).mkdir(parents=True)
+        for n in range(16):
+            frame = render_scene([77, 2 * n + person], person).frame
+            Image.fromarray(frame).save(root / "mine" / label / f"me_nohash_{n}.png")
+    return root / "mine", synthesize_person_scenes(root / "builtin", 80, seed=4)
+
+
+def test_your_photos_are_mixed_with_the_built_in_scenes_and_weighted_up(photo_folders, monkeypatch):
+    from tinymlkit.apps.person import recipe as person
+
+    mine, builtin = photo_folders
+    assert mix.should_mix(None, mine, None, (".png", ".jpg"))
+    monkeypatch.setattr(person, "builtin_data", lambda config, progress=None: builtin)
+    data, source = person.load_data(person.PersonConfig(data=str(mine)))
+    yours = data.meta["source"] == "yours"
+    held_out, _ = data.extras["real_test"]
+    assert len(data) - yours.sum() == 80 and len(held_out) + len(set(data.meta["path"][yours])) == 32
+    train = yours & (data.split == "train")
+    assert train.sum() / (data.split == "train").sum() == pytest.approx(mix.OWN_SHARE, abs=0.1)
+    assert set(data.split[~yours]) <= {"train", "validation", "test"} and "test" not in set(data.split[yours])
+    assert "your training photos" in source and "mixed with built-in synthetic scenes" in source
+    alone, _ = person.load_data(person.PersonConfig(data=str(mine), mix=False))
+    assert len(alone) == 32
+    with pytest.raises(TinyMLError, match="give your folder with --data"):
+        person.PersonConfig(mix=True)

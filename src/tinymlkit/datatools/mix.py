@@ -34,16 +34,17 @@ def check_mix(mix: bool | None, data: str | None) -> None:
         raise TinyMLError("--mix mixes your examples with the built-in ones: give your folder with --data DIR")
 
 
-def should_mix(mix: bool | None, root: str | Path, labels: list[str] | None, suffix: str) -> bool:
-    """``mix`` as given, or, by default, whether the ``suffix`` files in ``root``'s label folders (``labels``, or
-    all) come from fewer than :data:`FEW_PEOPLE` people (a recording session); no folder (or a single file): no."""
+def should_mix(mix: bool | None, root: str | Path, labels: list[str] | None, suffixes: tuple[str, ...]) -> bool:
+    """``mix`` as given, or, by default, whether the files with one of ``suffixes`` in ``root``'s label folders
+    (``labels``, or all) come from fewer than :data:`FEW_PEOPLE` people (a recording session); no folder (or a
+    single file): no."""
     if mix is not None:
         return mix
     root = Path(root)
     if not root.is_dir():
         return False
     folders = [root / label for label in labels] if labels else [p for p in root.iterdir() if p.name[0] not in "._"]
-    people = {speaker_of(f.name) for d in folders if d.is_dir() for f in d.iterdir() if f.suffix.lower() == suffix}
+    people = {speaker_of(f.name) for d in folders if d.is_dir() for f in d.iterdir() if f.suffix.lower() in suffixes}
     return 0 < len(people) < FEW_PEOPLE
 
 

@@ -94,7 +94,7 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
         root = builtin_data(config, progress)
         return read(root), f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {root}"
     root = Path(config.data)
-    if not mix.should_mix(config.mix, root, config.words, ".wav"):
+    if not mix.should_mix(config.mix, root, config.words, (".wav",)):
         return read(root), str(root)
     builtin = builtin_data(config, progress)
     keywords = [i for i, label in enumerate(keyword_labels(config.words)) if label in config.words]

@@ -9,15 +9,16 @@ shrunk to 96x96, ``pixel - 128`` as int8), so the test split is scored on exactl
 model. Labels are ``no_person`` and ``person``, the order of the TFLM example's outputs.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from tinymlkit.apps.person.camera import SIZE, model_input, read_image
+from tinymlkit.apps.person.camera import SIZE, SUFFIXES, model_input, read_image
 from tinymlkit.apps.person.data import LABELS, load_person_data
 from tinymlkit.data.dataset import Dataset
 from tinymlkit.data.split import SPLITS
+from tinymlkit.datatools import mix
 from tinymlkit.progress import ProgressCallback, silent
 from tinymlkit.recipe import CardText, Classification, Evaluation, Features, Recipe, Trained
 from tinymlkit.report import ModelReport
@@ -46,6 +47,11 @@ class PersonConfig:
     images: str | None = setting(
         None, source=True, help="Visual Wake Words: the folder of the COCO images (default: beside the .json)."
     )
+    mix: bool | None = setting(
+        None,
+        help="With --data: add the built-in synthetic scenes to your photos, which are weighted up; default: when "
+        "fewer than 3 people took them (file names <you>_nohash_<n>).",
+    )
     scenes: int = setting(
         16000,
         help="Built-in data: number of synthetic scenes (half with a person).",
@@ -72,6 +78,7 @@ class PersonConfig:
 
     def __post_init__(self) -> None:
         validate(self)
+        mix.check_mix(self.mix, self.data)
 
 
 def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> Path:
@@ -87,9 +94,19 @@ def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> P
 
 
 def load_data(config: PersonConfig, progress: ProgressCallback = silent) -> tuple[Dataset, str]:
-    """The data set of a run (96x96 images through the camera path) and a description of its source."""
+    """The data set of a run (96x96 images through the camera path) and a description of its source: a folder or
+    annotations, the built-in scenes, or your photos mixed with them (:mod:`tinymlkit.datatools.mix`; your held-out
+    photos then in ``extras["real_test"]``)."""
     from tinymlkit.apps.person.synth import load_scenes
 
+    if config.data and mix.should_mix(config.mix, config.data, None, SUFFIXES):
+        own = load_person_data(config.data, config.images, progress)
+        data, yours_test, repeats = mix.mixed(own, load_scenes(builtin_data(config, progress)), [0, 1])
+        data.extras["real_test"] = (yours_test, f"your held-out photos in {config.data}")
+        return data, (
+            f"{config.data} (your training photos, each x{repeats}; {len(yours_test)} held out, measured apart) "
+            f"mixed with built-in {SYNTHETIC_NOTE} ({config.scenes} scenes)"
+        )
     if config.data:
         return load_person_data(config.data, config.images, progress), str(config.data)
     root = builtin_data(config, progress)
@@ -178,6 +195,10 @@ class PersonRecipe(Recipe):
         from tinymlkit.apps.person.synth import write_scene_folder
 
         return str(write_scene_folder(out, config.scenes, config.seed, progress, force))
+
+    def for_model(self, config: PersonConfig, labels: list[str] | None) -> PersonConfig:
+        """A folder given to measure a model is read as it is (never mixed)."""
+        return replace(config, mix=False if config.data else config.mix)
 
     def load_real_test(
         self, config: PersonConfig, folder: Path, progress: ProgressCallback = silent

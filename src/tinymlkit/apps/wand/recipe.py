@@ -118,7 +118,7 @@ def load_data(config: WandConfig, progress: ProgressCallback = silent) -> tuple[
     """The data set of a run (IMU recordings or strokes) and a description of its source: a folder, the built-in
     users, or your recordings mixed with them (:mod:`tinymlkit.datatools.mix`; your held-out recordings then in
     ``extras["real_test"]``)."""
-    if config.data and mix.should_mix(config.mix, config.data, config.gestures, ".csv"):
+    if config.data and mix.should_mix(config.mix, config.data, config.gestures, (".csv",)):
         return mixed_data(config, progress)
     if config.data:
         return load_wand_data(config.data, config.gestures, progress), str(config.data)
