@@ -10,7 +10,9 @@ The real data comes from packages a fresh machine can install, no download of da
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
-  real people and 100 crops without a face (25x25 pixels each, so blurred once scaled up to a camera frame);
+  real people and 100 crops without a face (25x25 pixels each, so blurred once scaled up to a camera frame); a
+  third, when Debian's ``opencv-doc`` is installed: 4 photos with a person and 23 without from OpenCV's example
+  data and matplotlib's sample data (added after the scenes were designed);
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
@@ -118,6 +120,32 @@ def lfw_crops(out: Path) -> Path:
     return out
 
 
+OPENCV_DATA = "/usr/share/doc/opencv-doc/examples/data"
+MORE_PERSON_PHOTOS = ("basketball1.png", "left01.jpg", "messi5.jpg")  # + matplotlib's grace_hopper.jpg
+MORE_OTHER_PHOTOS = """aero1.jpg aero3.jpg aloeL.jpg apple.jpg baboon.jpg board.jpg box_in_scene.png building.jpg
+    butterfly.jpg chicky_512.png ela_original.jpg fruits.jpg home.jpg left.jpg leuvenA.jpg licenseplate_motion.jpg
+    orange.jpg rubberwhale1.png smarties.png squirrel_cls.jpg stuff.jpg sudoku.png text_defocus.jpg""".split()
+
+
+def more_photos(out: Path) -> Path | None:
+    """person/ (4) and no_person/ (23) photos from OpenCV's example data (Debian's ``opencv-doc``) and matplotlib's
+    sample data: a set added after the scenes were designed, to check transfer beyond the scikit-image photos.
+    None when opencv-doc is not installed."""
+    import matplotlib
+
+    if not Path(OPENCV_DATA, "messi5.jpg").is_file():
+        return None
+    hopper = Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / "grace_hopper.jpg"
+    for label, files in (
+        ("person", [*(Path(OPENCV_DATA) / n for n in MORE_PERSON_PHOTOS), hopper]),
+        ("no_person", [Path(OPENCV_DATA) / n for n in MORE_OTHER_PHOTOS]),
+    ):
+        (out / label).mkdir(parents=True, exist_ok=True)
+        for f in files:
+            shutil.copy(f, out / label / f"{Path(f).stem}_nohash_0{Path(f).suffix}")
+    return out
+
+
 def side_by_side(title: str, report, extra_rows: list[tuple[str, str, str]] = ()) -> None:
     """One table: each figure on the synthetic test split beside the real-world one."""
     real = report.real_world
@@ -209,16 +237,24 @@ def run_person(args, work: Path) -> None:
     start = time.perf_counter()
     report = run(config)
     side_by_side(f"person detection ({config.scenes} synthetic scenes), {time.perf_counter() - start:.0f} s", report)
-    faces, source = load_real_test(recipe, config, lfw_crops(work / "lfw"))
-    faces = match_labels(faces, report.data.labels, source)
     tflite = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
-    lfw = measure_real_world(
-        recipe, config, faces, "scikit-image lfw_subset (25x25 crops)", tflite, report.int8_metrics
-    )
-    print(
-        f"  second real set, {lfw.source}: accuracy {lfw.metrics['accuracy']:.3f}; recall "
-        + ", ".join(f"{k} {v:.3f}" for k, v in (lfw.per_class_recall or {}).items())
-    )
+    sets = [(lfw_crops(work / "lfw"), "scikit-image lfw_subset (25x25 crops)")]
+    more = more_photos(work / "more-photos")
+    if more:
+        sets.append((more, "OpenCV's and matplotlib's example photos"))
+    else:
+        print("  (OpenCV's example photos skipped: sudo apt-get install opencv-doc)")
+    for folder, name in sets:
+        photos, source = load_real_test(recipe, config, folder)
+        photos = match_labels(photos, report.data.labels, source)
+        other = measure_real_world(recipe, config, photos, name, tflite, report.int8_metrics)
+        print(
+            f"  another real set, {other.source}: accuracy {other.metrics['accuracy']:.3f}; recall "
+            + ", ".join(
+                f"{k} {v:.3f} ({round(v * other.counts[k])} of {other.counts[k]})"
+                for k, v in (other.per_class_recall or {}).items()
+            )
+        )
     print(f"  run folder: {report.run_dir}")
 
 

@@ -139,7 +139,7 @@ def test_sketch_camera_path_matches_python_bit_for_bit(harness, seed):
 def test_scenes_are_deterministic_and_labelled():
     a, b = render_scene([0, 5], True), render_scene([0, 5], True)
     assert np.array_equal(a.frame, b.frame) and a.frame.shape == (144, 176) and a.frame.dtype == np.uint8
-    assert a.person and a.people >= 1 and 72 <= a.height <= 140
+    assert a.person and a.people >= 1 and 30 <= a.height <= 320  # seen close, whole, or taller than the view
     empty = render_scene([0, 6], False)
     assert not empty.person and empty.people == 0 and empty.height == 0
     assert not np.array_equal(render_scene([1, 5], True).frame, a.frame)
@@ -153,11 +153,47 @@ def test_brightness_alone_does_not_give_the_class_away():
     assert abs(np.corrcoef(mean, person)[0, 1]) < 0.3
 
 
+def test_scenes_mix_photo_like_surfaces_and_views_in_both_classes():
+    scenes = [render_scene([4, i], i % 2 == 1) for i in range(200)]
+    for person in (False, True):
+        backgrounds = {s.background for s in scenes if s.person == person}
+        assert "backdrop" in backgrounds and len(backgrounds - {"backdrop"}) >= 4  # both classes on busy surfaces
+    assert {s.view for s in scenes if s.person} == {"close", "medium", "whole"}
+    assert {s.view for s in scenes if not s.person} == {""}
+    assert any("animal face" in s.objects for s in scenes if not s.person)  # the close-up near miss
+
+
+@pytest.mark.parametrize("kind", ["leaves", "granular", "tiles", "print", "sky", "dish"])
+def test_every_photo_like_surface_is_busy_and_deterministic(kind, monkeypatch):
+    from tinymlkit.apps.person import textures
+
+    monkeypatch.setattr(textures, "KINDS", (kind,))
+    image, got = textures.photo_background(np.random.default_rng(1))
+    again, _ = textures.photo_background(np.random.default_rng(1))
+    assert got == kind and image.shape == (144, 176) and np.array_equal(image, again)
+    edges = np.abs(np.diff(np.clip(image, 0, 255), axis=1))
+    assert image.std() > 5 and (edges > 12).mean() > 0.002  # detail, not a flat wall
+
+
+def test_a_close_person_is_a_face_above_shoulders_in_the_kept_square():
+    from tinymlkit.apps.person.canvas import Canvas
+    from tinymlkit.apps.person.closeups import CROP_LEFT, head_and_shoulders
+
+    canvas = Canvas(np.full((144, 176), 128.0))
+    height = head_and_shoulders(canvas, np.random.default_rng(3))
+    painted = np.asarray(canvas.image) != 128
+    columns = np.flatnonzero(painted.any(axis=0))
+    assert 30 < height <= 144 and painted[-1].any()  # from the head down to the bottom edge
+    assert CROP_LEFT - 60 < columns.mean() < CROP_LEFT + 144 + 60
+    assert painted[:, :CROP_LEFT].sum() + painted[:, CROP_LEFT + 144 :].sum() < painted.sum()
+
+
 def test_scene_set_and_scene_folder_give_the_same_images(tmp_path):
     synthesize_person_scenes(tmp_path / "set", 60, seed=2)
     data = load_scenes(tmp_path / "set")
     assert data.labels == ["no_person", "person"] and len(data) == 60 and data.x.shape == (60, 96, 96)
-    assert int(data.y.sum()) == 30 and set(data.meta) >= {"people", "person_height", "occluded", "objects"}
+    assert int(data.y.sum()) == 30
+    assert set(data.meta) >= {"people", "person_height", "occluded", "objects", "background", "view"}
     summary = write_scene_folder(tmp_path / "folder", 60, seed=2)
     assert "60 synthetic scenes (30 with a person)" in summary
     assert "not photographs" in (tmp_path / "folder" / "README.txt").read_text()
@@ -358,3 +394,27 @@ def test_person_end_to_end(tmp_path):
     cli = tinyml("person", "predict", str(image), "--model", str(deploy / "model.tflite"))
     assert cli.returncode == 0, cli.stderr
     assert "person scores" in cli.stdout and "zero point -128" in cli.stdout
+
+
+def test_installed_photos_without_people_become_backgrounds(tmp_path, monkeypatch):
+    from tinymlkit.apps.person import textures
+
+    folder = tmp_path / "nature"
+    folder.mkdir()
+    _png(folder / "meadow.png", size=(640, 400), seed=3)
+    (folder / "notes.txt").write_text("not a photo")
+    monkeypatch.setenv("TINYML_BACKGROUND_PHOTOS", str(folder))
+    monkeypatch.setattr(textures, "REAL_SHARE", 1.0)
+    textures.photo_library.cache_clear()
+    try:
+        assert len(textures.photo_library()) == 1 and max(textures.photo_library()[0].shape) == textures.PHOTO_SIDE
+        key = textures.library_key()
+        image, kind = textures.photo_background(np.random.default_rng(0))
+        assert kind == "photo" and image.shape == (144, 176) and image.std() > 5
+        _png(folder / "dune.png", seed=4)
+        assert textures.library_key() not in ("", key)  # another photo, other scenes: another cache entry
+        monkeypatch.setenv("TINYML_BACKGROUND_PHOTOS", str(tmp_path / "none"))
+        textures.photo_library.cache_clear()
+        assert textures.library_key() == "" and textures.photo_background(np.random.default_rng(0))[1] != "photo"
+    finally:
+        textures.photo_library.cache_clear()

@@ -69,7 +69,7 @@ class PersonConfig:
         why="wider models do not fit a microcontroller",
     )
     train: TrainConfig = field(
-        default_factory=lambda: TrainConfig(epochs=5, batch_size=64, learning_rate=4e-3, patience=2, decay=True)
+        default_factory=lambda: TrainConfig(epochs=10, batch_size=64, learning_rate=4e-3, patience=2, decay=True)
     )
     augment: int = setting(1, help="Extra mirrored copies of each training image.", min=0, max=64)
     real_test: str | None = real_test_setting()
@@ -84,11 +84,12 @@ class PersonConfig:
 def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthetic scene set (``scenes.npz`` in the cache), made once and then reused."""
     from tinymlkit.apps.person.synth import SYNTH_VERSION, synthesize_person_scenes
+    from tinymlkit.apps.person.textures import library_key
     from tinymlkit.cache import cached_dataset
 
     return cached_dataset(
         "person",
-        {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION},
+        {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION, "photos": library_key()},
         lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress),
     )
 

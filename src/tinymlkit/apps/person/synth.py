@@ -1,20 +1,25 @@
 """Built-in person-detection data: procedurally drawn grayscale scenes, with and without a person figure.
 
 These are synthetic scenes, not photographs. They exist so that the whole pipeline (camera path, training, int8
-in TFLM, deployment) runs offline in minutes; a model trained on them will not detect real people. Each scene is a
-176x144 camera frame: a lit background with clutter (buildings, windows, blobs, lines, texture), zero to five
-objects that are not people, and, for the ``person`` class, one or two human figures.
+in TFLM, deployment) runs offline in minutes, and they are drawn to carry over to photos as far as drawings can
+(docs/real_world.md measures how far). Each scene is a 176x144 camera frame: half of them a busy, photo-like
+surface (overlapping shapes of every size, gravel and grass, bricks and rows of coins, print, a night sky, a dish
+seen close: :mod:`tinymlkit.apps.person.textures`), the others a lit backdrop with clutter (buildings, windows,
+blobs, lines); then objects that are not people and, for the ``person`` class, a person.
 
-What makes a figure a person is its structure, not a cue such as brightness: a head on a neck above a torso, two
-arms and two legs, each of two segments, in human proportions (head about 1/7.5 of the height, legs about half)
-and in a varied pose (standing, walking, arms raised or bent, leaning, seen from the front or the side), at varied
-scale and position, in clothes whose brightness and texture come from the same distribution as the objects'.
-The objects include near misses: a four-legged animal (head, body and legs, but horizontal), a coat on a stand (a
-torso without head or limbs), a snowman-like stack, a lamp post with a round top, trees, plants with branching
-stems, chairs, tables, cars, bottles and boxes. Both classes hold the same number of things on average (a person
-scene has one object fewer), every thing contrasts with what is behind it by the same rule, people may be
-partly hidden behind an object (never the head), and the whole frame then gets lighting gradients, vignetting,
-gamma, blur and sensor noise. Every scene comes from its own seed, so a scene set is the same on every machine.
+What makes a figure a person is its structure, not a cue such as brightness or detail: seen whole or from the
+waist or knees up, a head on a neck above a torso, two arms and two legs, each of two segments, in human
+proportions (head about 1/7.5 of the height, legs about half) and in a varied pose (standing, walking, arms raised
+or bent, leaning, seen from the front or the side), at varied scale and position, in clothes whose brightness and
+texture come from the same distribution as the objects'; seen close, a face (eyes, brows, nose, mouth, hair, ears)
+on a neck above shoulders (:mod:`tinymlkit.apps.person.closeups`). The objects include near misses: an animal's
+face seen close (eyes, but ears on top, a muzzle, whiskers, no shoulders), a four-legged animal (head, body and
+legs, but horizontal), a coat on a stand (a torso without head or limbs), a snowman-like stack, a lamp post with a
+round top, trees, plants with branching stems, chairs, tables, cars, bottles and boxes. Both classes hold the same
+number of things on average (a person scene has one object fewer), every thing contrasts with what is behind it by
+the same rule, people may be partly hidden behind an object (never the head), and the whole frame then gets
+lighting gradients, vignetting, gamma, blur and sensor noise. Every scene comes from its own seed, so a scene set
+is the same on every machine.
 """
 
 from collections.abc import Callable
@@ -24,13 +29,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
-from tinymlkit.apps.person.camera import FRAME_HEIGHT, FRAME_WIDTH
+from tinymlkit.apps.person.canvas import XX, YY, Canvas, H, W, contrasting, smooth_noise, texture
+from tinymlkit.apps.person.closeups import BUSY, animal_face, head_and_shoulders
+from tinymlkit.apps.person.textures import busy_fabric, photo_background
 
-H, W = FRAME_HEIGHT, FRAME_WIDTH
 CROP_LEFT = (W - H) // 2  # the camera keeps columns CROP_LEFT .. CROP_LEFT + H
-_YY, _XX = np.mgrid[0:H, 0:W].astype(np.float32)
-_RADIUS2 = (((_XX - W / 2) / (W / 2)) ** 2 + ((_YY - H / 2) / (H / 2)) ** 2) / 2
+_RADIUS2 = (((XX - W / 2) / (W / 2)) ** 2 + ((YY - H / 2) / (H / 2)) ** 2) / 2
 PERSON_HEIGHT = (72.0, 140.0)  # frame pixels (the camera keeps 144 rows): half the view to all of it
+MEDIUM_HEIGHT = (150.0, 320.0)  # a person seen from the waist or the knees up: taller than the view
+PHOTO_LIKE = 0.5  # share of scenes on a photo-like busy background
+CLOSE = 0.3  # share of people seen close (head and shoulders), and of empty scenes with an animal's face close
+MEDIUM = 0.25  # share of people seen from the waist or the knees up
+SOFT = 0.15  # share of frames out of focus or scaled up from a small picture
 OBJECT_SIZE = (45.0, 130.0)
 OCCLUDED = 0.1  # share of people partly hidden
 CLUTTER = 3  # at most this many background shapes
@@ -44,81 +54,20 @@ class Scene:
     frame: np.ndarray  # (144, 176) uint8
     person: bool
     people: int
-    height: float  # height of the (first) person in frame pixels, 0 without one
+    height: float  # height of the (first) person in frame pixels (below the frame too), 0 without one
     occluded: bool
     objects: str  # the distractor kinds, comma-separated
+    background: str = "backdrop"  # "backdrop" (lit, with clutter) or the kind of photo-like surface
+    view: str = ""  # how the person is seen: "close", "medium" (waist or knees up) or "whole"; "" without one
 
 
-class _Canvas:
-    """A grayscale frame that shapes are painted into, through masks drawn with Pillow."""
-
-    def __init__(self, image: np.ndarray):
-        self.image = Image.fromarray(np.clip(np.round(image), 0, 255).astype(np.uint8))
-
-    @staticmethod
-    def mask(draw: Callable[[ImageDraw.ImageDraw], None]) -> Image.Image:
-        layer = Image.new("1", (W, H), 0)
-        draw(ImageDraw.Draw(layer))
-        return layer
-
-    def paint(self, mask: Image.Image, tone: float | np.ndarray) -> None:
-        if isinstance(tone, np.ndarray):
-            self.image.paste(Image.fromarray(np.clip(np.round(tone), 0, 255).astype(np.uint8)), (0, 0), mask)
-        else:
-            self.image.paste(int(np.clip(round(tone), 0, 255)), (0, 0, W, H), mask)
-
-    def shape(self, kind: str, xy: list[float], tone: float | np.ndarray, **options) -> None:
-        """Paint one Pillow shape (``"rectangle"``, ``"ellipse"``, ``"line"``...) at ``xy``."""
-        self.paint(self.mask(lambda d: getattr(d, kind)(xy, fill=1, **options)), tone)
-
-    def at(self, x: float, y: float) -> float:
-        """The tone at a point (clamped to the frame)."""
-        return float(self.image.getpixel((int(np.clip(x, 0, W - 1)), int(np.clip(y, 0, H - 1)))))
-
-    def behind(self, mask: Image.Image) -> float:
-        """The mean tone under a mask."""
-        from PIL import ImageStat
-
-        return float(ImageStat.Stat(self.image, mask).mean[0]) if mask.getbbox() else 128.0
-
-
-def _contrasting(rng: np.random.Generator, behind: float, gap: float = 35.0) -> float:
-    """A tone at least ``gap`` from ``behind``: the same rule for people and objects."""
-    while True:
-        tone = float(rng.uniform(15, 240))
-        if abs(tone - behind) >= gap:
-            return tone
-
-
-def _texture(rng: np.random.Generator, tone: float) -> float | np.ndarray:
-    """Flat, striped, checked or mottled fabric around ``tone``."""
-    kind = rng.integers(0, 5)
-    if kind <= 1:
-        return tone
-    amp = rng.uniform(12, 40)
-    period = rng.uniform(3.0, 8.0)
-    if kind == 2:
-        a = rng.uniform(0, np.pi)
-        wave = np.sin((_XX * np.cos(a) + _YY * np.sin(a)) * 2 * np.pi / period)
-        return tone + amp * np.sign(wave)
-    if kind == 3:
-        return tone + amp * np.sign(np.sin(_XX * np.pi / period) * np.sin(_YY * np.pi / period))
-    return tone + amp * _smooth_noise(rng, 12)
-
-
-def _smooth_noise(rng: np.random.Generator, cells: int) -> np.ndarray:
-    """Noise in [-1, 1] that varies over about ``W / cells`` pixels."""
-    grid = Image.fromarray(rng.uniform(0, 255, (cells * H // W + 2, cells + 2)).astype(np.uint8))
-    return np.asarray(grid.resize((W, H), Image.Resampling.BICUBIC), dtype=np.float32) / 127.5 - 1.0
-
-
-def _background(rng: np.random.Generator) -> _Canvas:
+def _background(rng: np.random.Generator) -> Canvas:
     """Sky/wall and ground tones split at a horizon, smooth shading, then clutter: buildings, windows, blobs."""
     top, bottom = rng.uniform(30, 225, 2)
-    horizon = rng.uniform(0.2, 0.8) * H + (_XX - W / 2) * rng.uniform(-0.3, 0.3)
-    image = np.where(_YY < horizon, top, bottom).astype(np.float32)
-    image += rng.uniform(5, 30) * _smooth_noise(rng, int(rng.integers(3, 9)))
-    canvas = _Canvas(image)
+    horizon = rng.uniform(0.2, 0.8) * H + (XX - W / 2) * rng.uniform(-0.3, 0.3)
+    image = np.where(YY < horizon, top, bottom).astype(np.float32)
+    image += rng.uniform(5, 30) * smooth_noise(rng, int(rng.integers(3, 9)))
+    canvas = Canvas(image)
     for _ in range(int(rng.integers(1, CLUTTER + 1))):
         x0, y0 = rng.uniform(-20, W), rng.uniform(-20, H)
         w, h = rng.uniform(8, 80), rng.uniform(8, 90)
@@ -126,7 +75,7 @@ def _background(rng: np.random.Generator) -> _Canvas:
         shape = rng.integers(0, 4)
         if shape == 0:  # a building with a grid of windows
             canvas.shape("rectangle", [x0, y0, x0 + w, y0 + h], tone)
-            win = _contrasting(rng, tone, 20)
+            win = contrasting(rng, tone, 20)
             step = rng.uniform(6, 14)
             size = step * rng.uniform(0.3, 0.7)
 
@@ -135,7 +84,7 @@ def _background(rng: np.random.Generator) -> _Canvas:
                     for wy in np.arange(y0 + 2, y0 + h - size, step):
                         d.rectangle([wx, wy, wx + size, wy + size], fill=1)
 
-            canvas.paint(_Canvas.mask(windows), win)
+            canvas.paint(Canvas.mask(windows), win)
         elif shape == 1:  # a blob
             canvas.shape("ellipse", [x0, y0, x0 + w, y0 + h * 0.6], tone)
         elif shape == 2:  # a line: a wire, a kerb, a shelf edge
@@ -143,7 +92,7 @@ def _background(rng: np.random.Generator) -> _Canvas:
             width = int(rng.integers(1, 4))
             canvas.shape("line", [x0, y0, x1, y1], tone, width=width)
         else:  # a slab with a texture
-            canvas.shape("rectangle", [x0, y0, x0 + w, y0 + h * 0.4], _texture(rng, tone))
+            canvas.shape("rectangle", [x0, y0, x0 + w, y0 + h * 0.4], texture(rng, tone))
     return canvas
 
 
@@ -162,7 +111,7 @@ def _limb(start: tuple[float, float], angle: float, bend: float, upper: float, l
     return joint, end
 
 
-def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, height: float) -> Image.Image:
+def _person(canvas: Canvas, rng: np.random.Generator, cx: float, foot: float, height: float) -> Image.Image:
     """Draw a human figure standing on ``foot`` at ``cx``; return its mask (for occlusion).
 
     One function on purpose: the body parts share the figure's proportions and pose, and the random draws happen
@@ -198,7 +147,7 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
     stride = rng.uniform(0.25, 0.5) if pose == 1 else rng.uniform(0.02, 0.18)
     legs = [(s, s * stride + rng.normal(0, 0.05), -s * rng.uniform(0, 0.35) if pose == 1 else 0.0) for s in (-1, 1)]
 
-    skin = _contrasting(
+    skin = contrasting(
         rng,
         canvas.behind(
             canvas.mask(
@@ -206,8 +155,8 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
             )
         ),
     )
-    shirt = _contrasting(rng, canvas.at(cx, neck[1] + torso_len / 2))
-    trousers = _contrasting(rng, canvas.at(cx, foot - leg_len / 2), 18)
+    shirt = contrasting(rng, canvas.at(cx, neck[1] + torso_len / 2))
+    trousers = contrasting(rng, canvas.at(cx, foot - leg_len / 2), 18)
     upper_leg, lower_leg = leg_len * rng.uniform(0.48, 0.54), leg_len * rng.uniform(0.46, 0.52)
 
     def draw_legs(d):
@@ -266,8 +215,8 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
         d.ellipse([head[0] - head_r, head[1] - ry, head[0] + head_r, head[1] + ry], fill=1)
 
     masks = []
-    trousers_tone = _texture(rng, trousers) if rng.random() < 0.3 else trousers
-    shirt_tone = _texture(rng, shirt)
+    trousers_tone = texture(rng, trousers) if rng.random() < 0.3 else trousers
+    shirt_tone = busy_fabric(rng, shirt) if rng.random() < BUSY else texture(rng, shirt)
     back_arm = rng.random() < 0.5 and side
     for draw, tone in (
         (draw_legs, trousers_tone),
@@ -281,7 +230,7 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
         canvas.paint(m, tone)
         masks.append(m)
     if rng.random() < 0.7:  # hair or a hat
-        hair = _contrasting(rng, skin, 30)
+        hair = contrasting(rng, skin, 30)
         cut = rng.uniform(0.2, 0.9)
         hat = rng.random() < 0.25
 
@@ -317,7 +266,7 @@ def _person(canvas: _Canvas, rng: np.random.Generator, cx: float, foot: float, h
     return union
 
 
-def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base: float, size: float) -> None:
+def _thing(canvas: Canvas, rng: np.random.Generator, kind: str, cx: float, base: float, size: float) -> None:
     """Draw one object that is not a person, standing on ``base`` at ``cx``, about ``size`` tall.
 
     One function on purpose: one short branch per kind of object, all drawing with the same tones, and the random
@@ -325,9 +274,9 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
     """
     s = size
     behind = canvas.at(cx, base - s / 2)
-    tone = _contrasting(rng, behind)
-    second = _contrasting(rng, behind)
-    fill = _texture(rng, tone) if rng.random() < 0.4 else tone
+    tone = contrasting(rng, behind)
+    second = contrasting(rng, behind)
+    fill = texture(rng, tone) if rng.random() < 0.4 else tone
     parts: list[tuple[Callable, float | np.ndarray]] = []
     if kind == "tree":
         trunk_w = s * rng.uniform(0.06, 0.12)
@@ -339,7 +288,7 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
                 ox, oy = rng.normal(0, crown * 0.3, 2)
                 d.ellipse([cx + ox - crown, base - s + oy, cx + ox + crown, base - s + oy + 2 * crown], fill=1)
 
-        parts.append((crown_draw, _texture(rng, second)))
+        parts.append((crown_draw, texture(rng, second)))
     elif kind == "lamp":
         pole = max(1.5, s * rng.uniform(0.03, 0.06))
         r = s * rng.uniform(0.06, 0.12)
@@ -488,23 +437,23 @@ def _thing(canvas: _Canvas, rng: np.random.Generator, kind: str, cx: float, base
 
 
 def _occluder(
-    canvas: _Canvas, rng: np.random.Generator, person: Image.Image, cx: float, height: float, foot: float
+    canvas: Canvas, rng: np.random.Generator, person: Image.Image, cx: float, height: float, foot: float
 ) -> bool:
     """Hide part of a person's body (never the head) behind a wall, a counter, a bush or a post."""
     shoulder = foot - height * 0.78
     kind = rng.integers(0, 3)
     behind = canvas.behind(person)
-    tone = _contrasting(rng, behind)
+    tone = contrasting(rng, behind)
     if kind == 0:  # a counter or wall in front of the lower body
         top = rng.uniform(shoulder + height * 0.25, foot - height * 0.15)
         box = [cx - height * rng.uniform(0.3, 1.0), top, cx + height * rng.uniform(0.3, 1.0), max(H + 5, top + 2)]
-        canvas.paint(canvas.mask(lambda d: d.rectangle(box, fill=1)), _texture(rng, tone))
+        canvas.paint(canvas.mask(lambda d: d.rectangle(box, fill=1)), texture(rng, tone))
     elif kind == 1:  # a bush
         r = height * rng.uniform(0.2, 0.3)
         y = foot - r * rng.uniform(0.6, 1.2)
         x = cx + rng.uniform(-0.2, 0.2) * height
         canvas.paint(
-            canvas.mask(lambda d: d.ellipse([x - r * 1.3, y - r, x + r * 1.3, y + r], fill=1)), _texture(rng, tone)
+            canvas.mask(lambda d: d.ellipse([x - r * 1.3, y - r, x + r * 1.3, y + r], fill=1)), texture(rng, tone)
         )
     else:  # a post or door frame at one side
         w = height * rng.uniform(0.06, 0.12)
@@ -519,11 +468,11 @@ def _finish(frame: Image.Image, rng: np.random.Generator) -> np.ndarray:
     """Lighting, vignetting, gamma, defocus and sensor noise: the camera's part."""
     from PIL import ImageFilter
 
-    blur = rng.uniform(0, 1.0)
+    blur = rng.uniform(0, 1.0) if rng.random() > SOFT else rng.uniform(1.2, 2.5)  # in focus, or soft
     if blur > 0.4:
         frame = frame.filter(ImageFilter.GaussianBlur(blur))
     a = rng.uniform(0, 2 * np.pi)
-    light = 1 + rng.uniform(0, 0.35) * ((_XX - W / 2) * np.cos(a) + (_YY - H / 2) * np.sin(a)) / (W / 2)
+    light = 1 + rng.uniform(0, 0.35) * ((XX - W / 2) * np.cos(a) + (YY - H / 2) * np.sin(a)) / (W / 2)
     vignette = 1 - rng.uniform(0, 0.35) * _RADIUS2
     image = np.asarray(frame, dtype=np.float32) * (light * vignette * rng.uniform(0.7, 1.25)) + rng.uniform(-25, 25)
     image = 255 * (np.clip(image, 0, 255) / 255) ** np.float32(rng.uniform(0.7, 1.4))
@@ -532,10 +481,22 @@ def _finish(frame: Image.Image, rng: np.random.Generator) -> np.ndarray:
 
 
 def render_scene(seed: int | list[int], person: bool) -> Scene:
-    """The scene drawn from ``seed``, with a person (in the central square the camera keeps) or without one."""
+    """The scene drawn from ``seed``, with a person (in the central square the camera keeps) or without one.
+
+    Half the scenes are drawn on a photo-like busy background (:mod:`tinymlkit.apps.person.textures`), the others
+    on a lit backdrop with clutter. A person is seen close (head and shoulders, :mod:`tinymlkit.apps.person.closeups`),
+    from the waist or knees up, or whole; an empty scene has, as often as a person is seen close, an animal's
+    face close instead.
+    """
     rng = np.random.default_rng(seed)
-    canvas = _background(rng)
-    things = int(rng.integers(1, 6)) - (1 if person else 0)
+    background = "backdrop"
+    if rng.random() < PHOTO_LIKE:
+        image, background = photo_background(rng)
+        canvas = Canvas(image)
+    else:
+        canvas = _background(rng)
+    view = rng.random()  # drawn for both classes, so both have the same things behind
+    things = int(rng.integers(0 if view < CLOSE else 1, 6)) - (1 if person else 0)
     horizon_base = rng.uniform(0.55, 1.0) * H
     kinds = [str(k) for k in rng.choice(KINDS, size=max(things, 0))]
     for kind in kinds:
@@ -544,24 +505,36 @@ def render_scene(seed: int | list[int], person: bool) -> Scene:
         base = min(H + size * 0.2, horizon_base + rng.uniform(-0.25, 0.3) * H)
         _thing(canvas, rng, kind, cx, base, size)
     people, first, occluded = 0, 0.0, False
-    if person:
+    if person and view < CLOSE:
+        people, first = 1, head_and_shoulders(canvas, rng)
+    elif person:
         people = 1 + int(rng.random() < 0.15)
         for i in range(people):
-            height = float(np.exp(rng.uniform(*np.log(PERSON_HEIGHT))))
+            if i == 0 and view < CLOSE + MEDIUM:  # the legs, or the legs and hips, out of view below
+                height = float(np.exp(rng.uniform(*np.log(MEDIUM_HEIGHT))))
+                foot = height + rng.uniform(3, 0.45 * H)
+                foot = max(foot, H + 1)
+            else:
+                height = float(np.exp(rng.uniform(*np.log(PERSON_HEIGHT))))
+                foot = rng.uniform(height + 3, min(H + height * 0.3, H + 40) + 1e-3)
+                foot = max(foot, height + 3)
             cx = CROP_LEFT + rng.uniform(0.12, 0.88) * H
-            foot = rng.uniform(height + 3, min(H + height * 0.3, H + 40) + 1e-3)
-            foot = max(foot, height + 3)
             mask = _person(canvas, rng, cx, foot, height)
             if i == 0:
                 first = height
                 if rng.random() < OCCLUDED:
                     occluded = _occluder(canvas, rng, mask, cx, height, foot)
-    return Scene(_finish(canvas.image, rng), person, people, round(first, 1), occluded, ",".join(kinds))
+    elif view < CLOSE:
+        animal_face(canvas, rng)
+        kinds.append("animal face")
+    seen = "" if not person else "close" if view < CLOSE else "medium" if view < CLOSE + MEDIUM else "whole"
+    frame = _finish(canvas.image, rng)
+    return Scene(frame, person, people, round(first, 1), occluded, ",".join(kinds), background, seen)
 
 
 # --- scene sets -------------------------------------------------------------------------------------------------
 
-SYNTH_VERSION = 1  # bump when the drawings change, so cached scene sets are made again
+SYNTH_VERSION = 2  # bump when the drawings change, so cached scene sets are made again
 
 
 def scene_seed(seed: int, index: int) -> list[int]:
@@ -624,6 +597,8 @@ def _columns(scenes: list[Scene]) -> dict[str, np.ndarray]:
         "person_height": np.array([s.height for s in scenes]),
         "occluded": np.array([s.occluded for s in scenes]),
         "objects": np.array([s.objects for s in scenes]),
+        "background": np.array([s.background for s in scenes]),
+        "view": np.array([s.view for s in scenes]),
     }
 
 
@@ -674,7 +649,7 @@ def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None
     out = check_output_dir(Path(out), force)
     _, scenes = render_scenes(count, seed, progress, frames=True)
     lists: dict[str, list[str]] = {"validation": [], "test": []}
-    rows = ["path,label,people,person_height,occluded,objects"]
+    rows = ["path,label,people,person_height,occluded,objects,background,view"]
     with building_dir(out, force) as tmp:
         for sub in ("person", "no_person"):
             (tmp / sub).mkdir()
@@ -684,7 +659,9 @@ def write_scene_folder(out: str | Path, count: int, seed: int = 0, progress=None
             split = split_of(f"scene{i:06d}")
             if split in lists:
                 lists[split].append(rel)
-            rows.append(f'{rel},{int(s.person)},{s.people},{s.height},{int(s.occluded)},"{s.objects}"')
+            rows.append(
+                f'{rel},{int(s.person)},{s.people},{s.height},{int(s.occluded)},"{s.objects}",{s.background},{s.view}'
+            )
         (tmp / "validation_list.txt").write_text("\n".join(lists["validation"]) + "\n")
         (tmp / "testing_list.txt").write_text("\n".join(lists["test"]) + "\n")
         (tmp / "metadata.csv").write_text("\n".join(rows) + "\n")
