@@ -102,23 +102,3 @@ def test_streaming_check_hears_the_background(monkeypatch, tmp_path):
 def test_bad_backgrounds_are_one_line(make, message):
     with pytest.raises(TinyMLError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         make()
-
-
-def test_talker_is_the_unknown_words_speech_and_sits_below_the_clip():
-    from tinymlkit.apps.kws.recipe import talker
-    from tinymlkit.datatools.augment import AudioAugment, augment_clips, behind
-
-    data = words_data()
-    talk = talker(data, seed=0)
-    assert len(talk) == pytest.approx(3 * 0.3 * RATE, abs=0.03 * RATE)  # the three unknown bursts, silences cut
-    spectrum = np.abs(np.fft.rfft(talk))
-    assert abs(np.argmax(spectrum) * RATE / len(talk) - 2100) < 5  # the unknown word's tone, no keyword's
-    clip = data.x[0]
-    mixed = behind(clip, np.tile(talk, 3), 10.0, np.random.default_rng(0))
-    added = mixed - clip
-    assert 20 * np.log10(np.sqrt(np.mean(clip**2)) / np.sqrt(np.mean(added**2))) == pytest.approx(10.0, abs=0.1)
-    plain = AudioAugment(copies=1)
-    same = augment_clips(data.x, [], plain, RATE, 0, talk=np.tile(talk, 3))  # talker 0: the talk is not used
-    assert np.array_equal(same, augment_clips(data.x, [], plain, RATE, 0))
-    talking = augment_clips(data.x, [], AudioAugment(copies=1, talker=1.0), RATE, 0, talk=np.tile(talk, 3))
-    assert not np.array_equal(talking, same)

@@ -21,8 +21,7 @@ class AudioAugment:
 
     The other changes (:mod:`tinymlkit.datatools.acoustics`), off by default, each for its share of clips:
     ``voice``: another vocal tract length (resampled by 0.88-1.15); ``room``: reverberation in a random room;
-    ``microphone``: a telephone, codec, laptop or cheap microphone's band; ``level``: a random level, clipped;
-    ``talker``: another voice talking behind the clip, 5-20 dB below it (a stretch of ``augment_clips``' ``talk``)."""
+    ``microphone``: a telephone, codec, laptop or cheap microphone's band; ``level``: a random level, clipped."""
 
     shift_ms: int = 100
     noise_probability: float = 0.8
@@ -32,7 +31,6 @@ class AudioAugment:
     room: float = 0.0
     microphone: float = 0.0
     level: bool = False
-    talker: float = 0.0
 
 
 def time_shift(clip: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
@@ -63,15 +61,9 @@ def mix_noise(clip: np.ndarray, noise: list[np.ndarray], volume: float, rng: np.
 
 
 def augment_clips(
-    clips: np.ndarray,
-    noise: list[np.ndarray],
-    config: AudioAugment,
-    sample_rate: int,
-    seed: int,
-    talk: np.ndarray | None = None,
+    clips: np.ndarray, noise: list[np.ndarray], config: AudioAugment, sample_rate: int, seed: int
 ) -> np.ndarray:
-    """``config.copies`` augmented versions of every clip, stacked copy after copy; ``talk`` is speech (longer than
-    a clip) heard behind ``config.talker`` of them."""
+    """``config.copies`` augmented versions of every clip, stacked copy after copy."""
     from tinymlkit.datatools import acoustics
 
     rng = np.random.default_rng(seed)
@@ -91,22 +83,8 @@ def augment_clips(
                 c = acoustics.level(c, rng)
             if rng.random() < config.noise_probability:
                 c = mix_noise(c, noise, float(rng.uniform(0, config.noise_volume)), rng)
-            if config.talker and talk is not None and len(talk) > len(c) and rng.random() < config.talker:
-                c = behind(c, talk, float(rng.uniform(5.0, 20.0)), rng)
             out.append(c)
     return np.stack(out).astype(np.float32) if out else np.zeros((0, clips.shape[1]), np.float32)
-
-
-def behind(clip: np.ndarray, talk: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
-    """``clip`` with a random stretch of ``talk`` behind it, ``snr_db`` below the clip's level, clipped."""
-    from tinymlkit.data import noise as noises
-
-    start = int(rng.integers(len(talk) - len(clip) + 1))
-    level = noises.rms_db(clip)
-    if not np.isfinite(level):
-        return clip
-    mixed = clip + noises.at_level(talk[start : start + len(clip)], level - snr_db, peak=1.0)
-    return np.clip(mixed, -1.0, 1.0).astype(np.float32)
 
 
 # Single-example operations for ``tinyml data augment``: each takes an example and a seeded generator and returns

@@ -131,25 +131,12 @@ def features(data: Dataset, config: KwsConfig, progress: ProgressCallback = sile
         clips, y = part.x, part.y
         if split == "train" and config.augment.copies > 0:
             noise = data.extras.get("background_noise", [])
-            talk = talker(part, config.seed) if config.augment.talker else None
-            augmented = augment_clips(clips, noise, config.augment, MICRO_SPEECH.sample_rate, config.seed, talk)
+            augmented = augment_clips(clips, noise, config.augment, MICRO_SPEECH.sample_rate, config.seed)
             clips = np.concatenate([clips, augmented])
             y = np.concatenate([y] + [y] * config.augment.copies)
         x = listening_features(clips, MICRO_SPEECH, seed=config.seed, progress=progress)
         out[split] = (x.reshape(len(x), MICRO_SPEECH.frames * MICRO_SPEECH.channels), y)
     return Features(out)
-
-
-def talker(train: Dataset, seed: int) -> np.ndarray | None:
-    """Speech that holds no keyword, for the ``talker`` augmentation: the training split's ``unknown`` clips (other
-    words in the built-in voices) cut to their speech and played one after another in random order."""
-    from tinymlkit.apps.kws.stream import speech_extent
-
-    clips = train.x[train.y == train.labels.index(UNKNOWN)] if UNKNOWN in train.labels else train.x[:0]
-    if not len(clips):
-        return None
-    order = np.random.default_rng([seed, 7]).permutation(len(clips))
-    return np.concatenate([clips[i][slice(*speech_extent(clips[i], MICRO_SPEECH.sample_rate))] for i in order])
 
 
 @dataclass
