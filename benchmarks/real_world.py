@@ -258,8 +258,6 @@ def run_kws(args, work: Path) -> None:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     if args.augment == "plain":  # as before the acoustic augmentation: shift and noise only
         config = replace(config, augment=AudioAugment(shift_ms=300, copies=2))
-    if args.augment == "talker":  # the default and another voice talking behind half the training copies
-        config = replace(config, augment=replace(config.augment, talker=0.5))
     data, source = load_real_test(recipe, config, folder)  # read first: a missing package fails before training
     sounds = backgrounds(args.lang, data.x, args.asterisk)
     start = time.perf_counter()
@@ -393,8 +391,8 @@ def main() -> None:
     parser.add_argument(
         "--augment",
         default="acoustic",
-        choices=("acoustic", "plain", "talker"),
-        help="kws: the default, shift and noise only, or the default with a voice talking behind half the copies",
+        choices=("acoustic", "plain"),
+        help="kws: the default, or shift and noise only",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
