@@ -3,10 +3,16 @@ their synthetic test split (issue 10). Real items never enter training: they are
 
 The real data comes from packages a fresh machine can install, no download of data sets:
 
-- keyword spotting: Debian's ``asterisk-core-sounds-<lang>-wav`` (8 kHz telephone prompts, one real speaker per
-  language: en and es Allison, fr June, it Carlo; ``sudo apt-get install asterisk-core-sounds-en-wav``): three
-  number words as keywords ("one", "two", "three" by default), every other number word of 0-20 and the tens as a
-  non-keyword that must not be accepted; the model trained on the built-in voices of that language;
+- keyword spotting: Debian's ``asterisk-core-sounds-<lang>-wav`` (8 kHz telephone prompts of one real speaker per
+  language: en and es Allison, fr June, it Carlo; ``sudo apt-get install asterisk-core-sounds-en-wav``, required),
+  and where installed more speakers of the language: ``asterisk-prompt-es-co`` (July, Colombian Spanish),
+  ``asterisk-prompt-fr-armelle`` (Armelle, French), ``asterisk-prompt-it-menardi-wav`` (Menardi, Italian); each
+  speaker is its own id in the file names and is also measured apart. Three number words are keywords ("one",
+  "two", "three" by default), every other number word of 0-20 and the tens a non-keyword that must not be accepted;
+  the model is trained on the built-in voices of that language. Streaming: recordings composed of the real clips
+  over white noise, over music (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core
+  speaker's other prompts, those whose transcript holds no number, one after another), the two real backgrounds
+  10 dB below the words; keywords found, false alarms and false alarms per minute of each background;
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -16,7 +22,7 @@ The real data comes from packages a fresh machine can install, no download of da
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
-                        [--words one,two,three] [--epochs N] [--scenes N] [--family F] [--runs DIR]
+                        [--words one,two,three] [--epochs N] [--streams N] [--scenes N] [--family F] [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
 ``--scenes 16000`` gives the default person model.
@@ -24,22 +30,48 @@ The default run is modest (person detection on 4,000 scenes instead of 16,000; e
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 SOUNDS = "/usr/share/asterisk/sounds"
-VOICES = {  # language -> (folder of the asterisk prompts, Debian package): each a different real speaker
-    "en": ("en_US_f_Allison", "asterisk-core-sounds-en-wav"),
-    "es": ("es_MX_f_Allison", "asterisk-core-sounds-es-wav"),
-    "fr": ("fr_CA_f_June", "asterisk-core-sounds-fr-wav"),
-    "it": ("it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
+MUSIC = "/usr/share/asterisk/moh"  # asterisk-moh-opsound-wav: five pieces of music on hold, 8 kHz
+TRANSCRIPTS = "/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz"  # what each prompt says
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """One real speaker's prompts: the id in the file names, the folder under SOUNDS holding digits/, the Debian
+    package, and the files' kind (``gsm``: headerless GSM 06.10 at 8 kHz, which soundfile reads as RAW)."""
+
+    name: str
+    folder: str
+    package: str
+    ext: str = "wav"
+
+
+SPEAKERS = {  # language -> its real speakers, the core one (required) first; the others are used when installed
+    "en": (Speaker("allison", "en_US_f_Allison", "asterisk-core-sounds-en-wav"),),
+    "es": (
+        Speaker("allison", "es_MX_f_Allison", "asterisk-core-sounds-es-wav"),
+        Speaker("july", "es", "asterisk-prompt-es-co", "gsm"),  # July E. Jimenez, Colombian Spanish
+    ),
+    "fr": (
+        Speaker("june", "fr_CA_f_June", "asterisk-core-sounds-fr-wav"),
+        Speaker("armelle", "fr", "asterisk-prompt-fr-armelle", "gsm"),  # Armelle Desjardins, French of France
+    ),
+    "it": (
+        Speaker("carlo", "it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
+        Speaker("menardi", "it_IT_f_Menardi", "asterisk-prompt-it-menardi-wav"),
+    ),
 }
+BACKGROUND_SNR_DB = 10.0  # music and speech this much below the words' speech (RMS): a radio or people nearby
 TENS = (20, 30, 40, 50, 60, 70, 80, 90)
 NUMBER_WORDS = {  # the numbers 0-20 and the tens to 90, in order: the prompts digits/<n>.wav
     "en": """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
@@ -71,18 +103,34 @@ OTHER_PHOTOS = (
 )
 
 
-def asterisk_words(out: Path, lang: str, sounds: str | None = None) -> Path:
-    """A Speech Commands-layout folder of the number words of one language's asterisk prompts:
-    ``<word>/<speaker>_nohash_0.wav`` (the loader resamples 8 kHz to 16 kHz)."""
-    folder, package = VOICES[lang]
-    digits = Path(sounds or Path(SOUNDS) / folder) / "digits"
-    if not (digits / "1.wav").is_file():
-        sys.exit(f"no asterisk prompts in {digits}: sudo apt-get install {package} (or pass --asterisk DIR)")
-    speaker = folder.rsplit("_", 1)[-1].lower()
-    for word, number in NUMBERS[lang].items():
-        (out / word).mkdir(parents=True, exist_ok=True)
-        shutil.copy(digits / f"{number}.wav", out / word / f"{speaker}_nohash_0.wav")
-    return out
+def asterisk_words(out: Path, lang: str, sounds: str | None = None) -> tuple[Path, list[str]]:
+    """A Speech Commands-layout folder of the number words of one language's asterisk prompts, every installed
+    speaker of the language: ``<word>/<speaker>_nohash_0.wav`` (the loader resamples 8 kHz to 16 kHz); and the
+    speakers used. The core speaker is required (``sounds`` overrides its folder); a missing other one is skipped."""
+    import soundfile as sf
+
+    from tinymlkit.data.audio import write_wav
+
+    used = []
+    for i, speaker in enumerate(SPEAKERS[lang]):
+        digits = Path(sounds if sounds and i == 0 else Path(SOUNDS) / speaker.folder) / "digits"
+        if not (digits / f"1.{speaker.ext}").is_file():
+            if i == 0:
+                sys.exit(f"no asterisk prompts in {digits}: sudo apt-get install {speaker.package} (or --asterisk DIR)")
+            print(
+                f"kws: speaker {speaker.name} skipped (no prompts in {digits}: sudo apt-get install {speaker.package})"
+            )
+            continue
+        for word, number in NUMBERS[lang].items():
+            (out / word).mkdir(parents=True, exist_ok=True)
+            source, target = digits / f"{number}.{speaker.ext}", out / word / f"{speaker.name}_nohash_0.wav"
+            if speaker.ext == "gsm":
+                audio, rate = sf.read(source, format="RAW", subtype="GSM610", samplerate=8000, channels=1)
+                write_wav(target, audio, rate)
+            else:
+                shutil.copy(source, target)
+        used.append(speaker.name)
+    return out, used
 
 
 def skimage_photos(out: Path) -> Path:
@@ -179,11 +227,58 @@ def false_accepts(report) -> tuple[str, str, str]:
     return ("non-keywords accepted", f"{fa}/{total}", f"{real.false_accepts}/{real.negatives}")
 
 
-def run_kws(args, work: Path) -> None:
-    from tinymlkit.apps.kws.recipe import KwsConfig, run
-    from tinymlkit.datatools.augment import AudioAugment
+def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
+    """The streaming test's backgrounds: white noise (None: as the training run's check makes it), the music on
+    hold of ``asterisk-moh-opsound-wav`` and the core speaker's other prompts (no number in them, by the package's
+    transcript) as continuous speech; music and speech BACKGROUND_SNR_DB below the real clips' speech."""
+    import gzip
 
-    folder = asterisk_words(work / f"asterisk-{args.lang}", args.lang, args.asterisk)
+    import numpy as np
+
+    from tinymlkit.apps.kws.stream import load_background, speech_extent
+
+    music = sorted(Path(MUSIC).glob("*.wav"))
+    if not music:
+        sys.exit(f"no music in {MUSIC} for the music background: sudo apt-get install asterisk-moh-opsound-wav")
+    speech = [np.sqrt(np.mean(np.square(c[slice(*speech_extent(c, 16000))]))) for c in clips]
+    rms = float(np.mean(speech)) * 10 ** (-BACKGROUND_SNR_DB / 20)
+    core = SPEAKERS[lang][0]
+    prompts = sorted(Path(sounds or Path(SOUNDS) / core.folder).glob("*.wav"))
+    # The core sets are one list of prompts translated, so English's transcript tells what another language's says.
+    transcripts = [Path(TRANSCRIPTS.format(lang=code)) for code in dict.fromkeys((lang, "en"))]
+    transcript = next((t for t in transcripts if t.is_file()), None)
+    if transcript:
+        numbers = set(NUMBERS[lang]) | set(NUMBERS["en"])
+        said = {}
+        for line in gzip.open(transcript, "rt", encoding="utf-8", errors="replace"):
+            name, _, text = line.partition(":")
+            said[name.strip()] = text
+        prompts = [
+            p
+            for p in prompts
+            if p.stem in said
+            and not any(ch.isdigit() for ch in said[p.stem])
+            and not numbers & set(re.findall(r"\w+", said[p.stem].lower()))
+        ]
+        if transcript != transcripts[0]:
+            print(f"kws: speech background: prompts chosen by {transcript} (no {transcripts[0].name} installed)")
+    else:
+        print(f"kws: no transcript {transcripts[0]}: the speech background may say a number word")
+    if not prompts:
+        sys.exit(f"no prompts of {core.name} for the speech background: sudo apt-get install {core.package}")
+    return {
+        "noise": None,
+        "music": load_background(music, rms, f"music on hold, {len(music)} pieces"),
+        "speech": load_background(prompts, rms, f"speech ({len(prompts)} prompts of {core.name})"),
+    }
+
+
+def run_kws(args, work: Path) -> None:
+    from tinymlkit.apps.kws.recipe import KwsConfig, recipe, run
+    from tinymlkit.datatools.augment import AudioAugment
+    from tinymlkit.evaluate.real_world import load_real_test, match_labels
+
+    folder, speakers = asterisk_words(work / f"asterisk-{args.lang}", args.lang, args.asterisk)
     config = KwsConfig(
         words=args.words.split(","), lang=args.lang, runs=args.runs, real_test=str(folder), model=args.family
     )
@@ -191,39 +286,85 @@ def run_kws(args, work: Path) -> None:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     if args.augment == "plain":  # as before the acoustic augmentation: shift and noise only
         config = replace(config, augment=AudioAugment(shift_ms=300, copies=2))
+    data, source = load_real_test(recipe, config, folder)  # read first: a missing package fails before training
+    sounds = backgrounds(args.lang, data.x, args.asterisk)
     start = time.perf_counter()
     report = run(config)
     side_by_side(
-        f"keyword spotting ({', '.join(config.words)}; {config.model}; {args.augment} augmentation), "
-        f"{time.perf_counter() - start:.0f} s",
+        f"keyword spotting ({', '.join(config.words)}; {config.model}; {args.augment} augmentation; real speakers "
+        f"{', '.join(speakers)}), {time.perf_counter() - start:.0f} s",
         report,
         [false_accepts(report)],
     )
-    s, real = report.details.streaming, real_streaming(report, config, folder)
-    print(f"  {'streaming: keywords found':28} {f'{s.hits}/{s.words}':>15} {f'{real.hits}/{real.words}':>12}")
-    print(f"  {'streaming: false alarms':28} {s.false_alarms:>15} {real.false_alarms:>12}")
+    data = match_labels(data, report.data.labels, source)
+    per_speaker(report, config, data, speakers)
+    s = report.details.streaming
     print(
-        f"  (streaming: {s.streams} recordings of {s.seconds / s.streams:.0f} s each, words in random order with "
-        "gaps, in background noise; real: the real clips, keywords and non-keywords, in white noise)"
+        f"  streaming, synthetic held-out voices in the built-in noise ({s.streams} recordings, {s.seconds:.0f} s): "
+        f"{s.hits} of {s.words} keywords found, {s.false_alarms} false alarms"
     )
+    print(
+        f"  streaming, the real clips (keywords and non-keywords in random order with gaps) over each background, "
+        f"{args.streams} recordings of 10 s each:"
+    )
+    print(f"  {'background':12} {'seconds':>8} {'keywords found':>15} {'false alarms':>13} {'per minute':>11}")
+    for name, background in sounds.items():
+        real = real_streaming(report, config, data, args.streams, background)
+        print(
+            f"  {name:12} {real.seconds:>8.0f} {f'{real.hits}/{real.words}':>15} {real.false_alarms:>13} "
+            f"{real.false_alarms * 60 / real.seconds:>11.2f}"
+        )
+    for name, background in sounds.items():
+        if background is not None:
+            print(
+                f"  ({name}: {background.name}, {len(background.audio) / 16000:.0f} s of it, RMS {background.rms:.4f}, "
+                f"{BACKGROUND_SNR_DB:.0f} dB below the words)"
+            )
+    print("  (noise: white noise, as before; each keyword recording starts at a random place of the background)")
     print(f"  model: {report.model.flash_bytes:,} B flash, {report.model.arena_bytes:,} B arena (64-bit host)")
     print(f"  run folder: {report.run_dir}")
 
 
-def real_streaming(report, config, folder: Path):
+def per_speaker(report, config, data, speakers: list[str]) -> None:
+    """Each real speaker's clips apart: keywords right, non-keywords accepted. The int8 model in TFLM scores the
+    whole set as the run's real-world section does (features as a listening device computes them, clip after
+    clip, so a clip's neighbours count), and its answers are then counted per speaker."""
+    import numpy as np
+
+    from tinymlkit.apps.kws.data import SILENCE, UNKNOWN
+    from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
+    from tinymlkit.apps.kws.recipe import kws_model
+
+    tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), data.labels)
+    x = listening_features(data.x, MICRO_SPEECH, seed=config.seed)
+    predicted = np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1)
+    keywords = [data.labels.index(w) for w in config.words]
+    negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
+    for speaker in speakers:
+        mine = data.group == speaker
+        right = {
+            w: int(np.sum(mine & (data.y == k) & (predicted == k))) for w, k in zip(config.words, keywords, strict=True)
+        }
+        said = {w: int(np.sum(mine & (data.y == k))) for w, k in zip(config.words, keywords, strict=True)}
+        accepted = int(np.sum(mine & negative & np.isin(predicted, keywords)))
+        print(
+            f"  speaker {speaker}: keywords right {sum(right.values())} of {sum(said.values())} ("
+            + ", ".join(f"{w} {right[w]}/{said[w]}" for w in config.words)
+            + f"), non-keywords accepted {accepted} of {int(np.sum(mine & negative))}"
+        )
+
+
+def real_streaming(report, config, data, streams: int, background=None):
     """The run's int8 model and recognizer listening to recordings composed of the real clips (keywords and
-    non-keywords, which must not fire) in noise, as the training run's streaming check does with held-out voices."""
-    from tinymlkit.apps.kws.recipe import recipe, streaming_check
+    non-keywords, which must not fire) in white noise or over ``background``, as the training run's streaming
+    check does with held-out voices."""
+    from tinymlkit.apps.kws.recipe import streaming_check
     from tinymlkit.apps.kws.recognizer import RecognizerConfig
-    from tinymlkit.evaluate.real_world import load_real_test, match_labels
     from tinymlkit.runtime.tflm import TFLMModel
 
-    data, source = load_real_test(recipe, config, folder)
-    data = match_labels(data, report.data.labels, source)
     tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
     recognizer = RecognizerConfig(**report.details.streaming.recognizer)
-    s = report.details.streaming
-    return streaming_check(data, tflm, config.words, recognizer, config.seed, s.streams, s.seconds / s.streams)
+    return streaming_check(data, tflm, config.words, recognizer, config.seed, streams, 10.0, background=background)
 
 
 def run_person(args, work: Path) -> None:
@@ -279,13 +420,17 @@ def run_wand(args, work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", default="person,kws,wand", help="comma-separated: person, kws, wand")
-    parser.add_argument("--lang", default="en", choices=sorted(VOICES), help="kws: language (one real speaker each)")
+    parser.add_argument("--lang", default="en", choices=sorted(SPEAKERS), help="kws: language (its real speakers)")
     parser.add_argument("--words", default=None, help="kws: keywords, number words of the prompts (one,two,three)")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: each app's)")
     parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
     parser.add_argument(
-        "--augment", default="acoustic", choices=("acoustic", "plain"), help="kws: the default, or shift and noise only"
+        "--augment",
+        default="acoustic",
+        choices=("acoustic", "plain"),
+        help="kws: the default, or shift and noise only",
     )
+    parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
     parser.add_argument("--asterisk", default=None, help="kws: folder of the asterisk prompts (holding digits/)")
     parser.add_argument("--wand-strokes", default=None, help="real strokes: the course's JSON or an IMU folder")

@@ -165,17 +165,21 @@ def score_streams(
     streams: int = 10,
     seconds: float = 10.0,
     progress: ProgressCallback = silent,
+    background=None,
 ) -> list[ScoredStream]:
-    """Compose ``streams`` recordings of held-out clips in background noise, keywords and other words (which must
-    not fire) in random order, and score them with the int8 model in TFLM every 20 ms, as the board does. The
-    words spoken are the keywords only."""
+    """Compose ``streams`` recordings of held-out clips in background noise (or over ``background``, a
+    :class:`~tinymlkit.apps.kws.stream.Background`), keywords and other words (which must not fire) in random
+    order, and score them with the int8 model in TFLM every 20 ms, as the board does. The words spoken are the
+    keywords only."""
     from tinymlkit.apps.kws.stream import compose_stream
     from tinymlkit.apps.kws.streaming import stream_scores
     from tinymlkit.progress import track
 
     scored = []
     for i in track(range(streams), "Listening to held-out recordings", progress):
-        audio, spoken = compose_stream(held_out, [*words, UNKNOWN], seconds=seconds, seed=seed + i)
+        audio, spoken = compose_stream(
+            held_out, [*words, UNKNOWN], seconds=seconds, seed=seed + i, background=background
+        )
         scored.append((*stream_scores(audio, tflm), [w for w in spoken if w.label in words]))
     return scored
 
@@ -233,10 +237,12 @@ def streaming_check(
     streams: int = 10,
     seconds: float = 10.0,
     progress: ProgressCallback = silent,
+    background=None,
 ) -> StreamingCheck:
     """Run the int8 model in TFLM with the command recognizer over ``streams`` recordings made of held-out clips
-    (keywords and other words) in background noise, and count hits, misses and false alarms."""
-    scored = score_streams(held_out, tflm, words, seed, streams, seconds, progress)
+    (keywords and other words) in background noise, or over ``background`` (music, speech: a
+    :class:`~tinymlkit.apps.kws.stream.Background`), and count hits, misses and false alarms."""
+    scored = score_streams(held_out, tflm, words, seed, streams, seconds, progress, background)
     hits, misses, false_alarms = count_detections(scored, held_out.labels, words, recognizer)
     total = hits + misses
     return StreamingCheck(
