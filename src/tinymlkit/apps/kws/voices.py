@@ -224,8 +224,12 @@ class _Festival:
     def say(self, voice: str, text: str, stretch: float, pitch: float, out: Path) -> None:
         if voice != self.voice:
             self.voice = ""
-            # Keep the voice's own pitch model and HTS settings, so each utterance can start from them.
-            self.command(f"(voice_{voice})(set! tinyml-lr int_lr_params)(set! tinyml-hts hts_engine_params)")
+            # Keep the voice's own pitch model and HTS settings, so each utterance can start from them (defvar:
+            # bound, to nil, where no voice of that kind was loaded yet).
+            self.command(
+                f"(voice_{voice})(defvar int_lr_params nil)(defvar hts_engine_params nil)"
+                "(set! tinyml-lr int_lr_params)(set! tinyml-hts hts_engine_params)"
+            )
             self.voice = voice
         quoted = text.replace("\\", "\\\\").replace('"', '\\"')
         self.command(
