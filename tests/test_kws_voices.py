@@ -74,8 +74,8 @@ def test_no_tools_means_espeak_only(tmp_path, monkeypatch):
     voices.installed.cache_clear()
     try:
         assert voices.installed() == () and synth.extra_voices_for("en") == []
-        assert kws._synth_options(kws.KwsConfig())["extra_voices"] == []
-        assert kws.synthesizers(kws.KwsConfig()) == "eSpeak NG"
+        assert kws._synth_options(kws.KwsConfig(extra_voices=True))["extra_voices"] == []
+        assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == "eSpeak NG"
         with pytest.raises(TinyMLError, match="install flite or festival"):
             synth.extra_voices_for("en", ["flite-slt"])
     finally:
@@ -93,14 +93,15 @@ def test_cache_key_names_the_extra_voices(monkeypatch):
     monkeypatch.setattr(voices, "installed", lambda: FAKES)
     keys = []
     monkeypatch.setattr("tinymlkit.cache.cached_dataset", lambda kind, settings, build: keys.append(settings))
-    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))
-    kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=False))
-    kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it"))
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=True))
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # off by default
+    kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it", extra_voices=True))
     with_extra, without, italian = keys
     assert with_extra["extra_voices"] == [v.variant for v in FAKES if v.lang == "en"]
     assert "extra_voices" not in without  # the key of an eSpeak-only set is what it always was
     assert italian["extra_voices"] == ["festival-pc_diphone"]
-    assert kws.synthesizers(kws.KwsConfig()) == (
+    assert kws.synthesizers(kws.KwsConfig()) == "eSpeak NG"
+    assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == (
         "eSpeak NG + flite (awb, kal16, rms, slt), Festival (cmu_us_slt_arctic_hts, kal_diphone)"
     )
     with pytest.raises(TinyMLError, match="speaks 'it', not 'en'"):

@@ -74,9 +74,9 @@ class KwsConfig:
         builtin=True,
     )
     extra_voices: bool = setting(
-        True,
+        False,
         help="Built-in data: add the flite and Festival voices installed here that speak the language "
-        "(docs/kws.md); without them, eSpeak NG only.",
+        "(off by default: more real keywords found, but more false accepts; docs/kws.md).",
         builtin=True,
     )
     real_test: str | None = real_test_setting()

@@ -16,10 +16,11 @@ in one accent of the language, with a pitch and speed persona; it says each keyw
 changes of speed, pitch and intonation. Validation and test voices are chosen by a stable hash of the variant
 name (about 10 % of the variants each, mixing genders), and every voice of a held-out variant is held out: the
 test set measures how the model does on timbres it never heard. Where flite or Festival is installed, their
-voices of the language join in (:mod:`tinymlkit.apps.kws.voices`; variants such as "flite-slt"), each with
-:data:`EXTERNAL_PERSONAS` pitch and speed personas; they are held out among themselves by the recorded person
-behind them, so one person's voices of both tools share a split. Background noise is not mixed into the keyword
-clips (each only gets a faint noise floor so it is never digitally silent): the training loader mixes it in.
+voices of the language can join in (``extra_voices``; :mod:`tinymlkit.apps.kws.voices`; variants such as
+"flite-slt"), each with :data:`EXTERNAL_PERSONAS` pitch and speed personas; they are held out with the eSpeak
+variants by the recorded person behind them, so one person's voices of both tools share a split.
+Background noise is not mixed into the keyword clips (each only gets a faint noise floor so it is never digitally
+silent): the training loader mixes it in.
 
 eSpeak keeps a little state between utterances, so the speech is made in worker processes that each start
 fresh and render a fixed share of the clips in a fixed order (:mod:`tinymlkit.apps.kws.synth_render`): the same
@@ -333,9 +334,8 @@ def synthesize_keyword_dataset(
     built-in list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds);
     ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
     pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
-    variants go to validation and as many to test. ``extra_voices`` names flite/Festival voices to add
-    ("flite-slt", :func:`tinymlkit.apps.kws.voices.installed`); default: every installed one that speaks ``lang``
-    with the default eSpeak variants, none when ``variants`` picks the voices; () for eSpeak NG only. The same
+    variants go to validation and as many to test. ``extra_voices`` names installed flite/Festival voices of
+    ``lang`` to add ("flite-slt"; :func:`extra_voices_for` lists them all); default: eSpeak NG only. The same
     arguments give identical files. An existing ``root`` is replaced only if it is empty or an unchanged earlier
     output; ``force`` writes beside the user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
     Long because its many arguments are each checked at the edge before any audio is made; the work itself is in
@@ -366,7 +366,7 @@ def synthesize_keyword_dataset(
     n_voices = DEFAULT_PERSONAS * len(variant_list) if voices is None else _check_int("voices", voices, 3, MAX_VOICES)
     if len(variant_list) < 3:
         raise TinyMLError("give at least 3 voice variants, so that training, validation and test each get one")
-    extra = extra_voices_for(lang, extra_voices) if extra_voices is not None or variants is None else []
+    extra = extra_voices_for(lang, extra_voices) if extra_voices is not None else []
     root = check_output_dir(Path(root), force)
 
     voice_list = _make_voices(n_voices, variant_list, accent_list, rate_range, pitch_range, holdout, seed, extra)

@@ -1,9 +1,9 @@
 """Optional voices of other offline synthesizers for the built-in keyword data: flite and Festival, found at run time.
 
 eSpeak NG (:mod:`tinymlkit.apps.kws.espeak`) is a formant synthesizer and always there. Where a system package
-brings another synthesizer, its voices join the built-in data for the languages they speak: most were made from
-recordings of real people (flite's awb, rms and slt; Festival's diphone and HTS voices), so they sound closer to
-real speech. Nothing is downloaded; on a machine without them the data is eSpeak NG only::
+brings another synthesizer, its voices can join the built-in data for the languages they speak (``tinyml kws train
+--extra-voices``): most were made from recordings of real people (flite's awb, rms and slt; Festival's diphone and
+HTS voices), so they sound closer to real speech. Nothing is downloaded; without them the data is eSpeak NG only::
 
     sudo apt-get install flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
 
