@@ -3,8 +3,8 @@
 A *job* is one clip: what to say (``text``), with which voice (``engine``: "espeak" by default, or "flite",
 "festival" of :mod:`tinymlkit.apps.kws.voices`; ``lang``, ``variant``, ``rate``, ``pitch``, ``range``, ``seed``),
 how loud (``level_db``), where in the second (``offset``, 0-1), over how faint a noise floor (``floor_db``), and
-where to write it (``path``, relative to the data set). A *stream* is one voice
-reading ``sentences`` for the babble noise.
+where to write it (``path``, relative to the data set). A *stream* is one voice reading ``sentences`` for the
+babble noise.
 
 eSpeak carries a little state from one utterance to the next, so the same jobs rendered after other speech
 come out slightly different. :func:`render_all` therefore runs the jobs in new worker processes
