@@ -73,6 +73,12 @@ class KwsConfig:
         why="more voices only slow synthesis",
         builtin=True,
     )
+    extra_voices: bool = setting(
+        False,
+        help="Built-in data: add the flite and Festival voices installed here that speak the language "
+        "(off by default: more real keywords found, but more false accepts; docs/kws.md).",
+        builtin=True,
+    )
     real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
@@ -92,7 +98,7 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 
     if not config.data:
         root = builtin_data(config, progress)
-        return read(root), f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {root}"
+        return read(root), f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}) at {root}"
     root = Path(config.data)
     if not mix.should_mix(config.mix, root, config.words, (".wav",)):
         return read(root), str(root)
@@ -102,8 +108,25 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
     data.extras["real_test"] = (yours_test, f"your held-out clips in {root}")
     return data, (
         f"{root} (your training clips, each x{repeats}; {len(yours_test)} held out, measured apart) mixed with "
-        f"built-in synthesized voices (eSpeak NG, lang={config.lang}) at {builtin}"
+        f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}) at {builtin}"
     )
+
+
+def _synth_options(config: KwsConfig) -> dict:
+    """The arguments of the built-in data's synthesis that follow from the config (beyond words, lang, seed)."""
+    from tinymlkit.apps.kws.synth import extra_voices_for
+
+    options: dict = {} if config.voices is None else {"voices": config.voices}
+    options["extra_voices"] = [v.variant for v in extra_voices_for(config.lang)] if config.extra_voices else []
+    return options
+
+
+def synthesizers(config: KwsConfig) -> str:
+    """The synthesizers of the run's built-in data: "eSpeak NG", plus the flite/Festival voices used."""
+    from tinymlkit.apps.kws.voices import describe
+
+    extra = _synth_options(config)["extra_voices"]
+    return "eSpeak NG" + (f" + {describe(extra)}" if extra else "")
 
 
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
@@ -111,13 +134,15 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
     from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
     from tinymlkit.cache import cached_dataset
 
+    options = _synth_options(config)
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
-    extra = {} if config.voices is None else {"voices": config.voices}
+    if options["extra_voices"]:  # a machine with flite or Festival never reuses a set made without them
+        settings["extra_voices"] = options["extra_voices"]
     return cached_dataset(
         "kws",
         settings,
         lambda root: synthesize_keyword_dataset(
-            root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **extra
+            root, words=config.words, lang=config.lang, seed=config.seed, progress=progress, **options
         ),
     )
 
@@ -336,10 +361,10 @@ class KwsRecipe(Recipe):
     def synthesize(self, out: Path, config: KwsConfig, progress: ProgressCallback = silent, force: bool = False) -> str:
         from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
 
-        extra = {} if config.voices is None else {"voices": config.voices}
+        options = _synth_options(config)
         return str(
             synthesize_keyword_dataset(
-                out, words=config.words, lang=config.lang, seed=config.seed, progress=progress, force=force, **extra
+                out, words=config.words, lang=config.lang, seed=config.seed, progress=progress, force=force, **options
             )
         )
 

@@ -15,8 +15,12 @@ A *voice* (the "speaker" in the file names) is an eSpeak voice variant (the timb
 in one accent of the language, with a pitch and speed persona; it says each keyword a few times with small
 changes of speed, pitch and intonation. Validation and test voices are chosen by a stable hash of the variant
 name (about 10 % of the variants each, mixing genders), and every voice of a held-out variant is held out: the
-test set measures how the model does on timbres it never heard. Background noise is not mixed into the keyword
-clips (each only gets a faint noise floor so it is never digitally silent): the training loader mixes it in.
+test set measures how the model does on timbres it never heard. Where flite or Festival is installed, their
+voices of the language can join in (``extra_voices``; :mod:`tinymlkit.apps.kws.voices`; variants such as
+"flite-slt"), each with :data:`EXTERNAL_PERSONAS` pitch and speed personas; they are held out with the eSpeak
+variants by the recorded person behind them, so one person's voices of both tools share a split.
+Background noise is not mixed into the keyword clips (each only gets a faint noise floor so it is never digitally
+silent): the training loader mixes it in.
 
 eSpeak keeps a little state between utterances, so the speech is made in worker processes that each start
 fresh and render a fixed share of the clips in a fixed order (:mod:`tinymlkit.apps.kws.synth_render`): the same
@@ -39,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from tinymlkit.apps.kws import espeak
+from tinymlkit.apps.kws import voices as external
 from tinymlkit.apps.kws.data import BACKGROUND_DIR, SILENCE, UNKNOWN
 from tinymlkit.apps.kws.scripts import check_script
 from tinymlkit.apps.kws.synth_render import CLIP_SAMPLES, render_all
@@ -65,6 +70,8 @@ EXCLUDED_VARIANTS = {
 """Variants left out of the default voice set, and why (pass ``variants=`` to use them anyway)."""
 
 DEFAULT_PERSONAS = 3
+EXTERNAL_PERSONAS = 12
+"""Voices per flite/Festival voice: few voices, from real recordings, so each speaks as several personas."""
 MAX_VOICES = 2000  # more synthetic speakers only lengthen synthesis; real variety comes from real recordings
 MAX_CLIPS = 100_000  # per word: about 3 GB of audio, beyond any laptop run
 """Voices per variant by default: the same timbre at different pitches, speeds and accents."""
@@ -151,6 +158,7 @@ class Voice:
     pitch: int  # 0-100
     range_: int  # pitch range, 0-100
     split: str
+    engine: str = "espeak"  # or "flite", "festival" (:mod:`tinymlkit.apps.kws.voices`)
 
 
 @dataclass
@@ -170,6 +178,7 @@ class SynthSummary:
     seconds: float = 0.0
     espeak_version: str = ""
     notes: list[str] = field(default_factory=list)
+    extra_voices: list[str] = field(default_factory=list)  # flite/Festival voices used, e.g. "flite-slt"
 
     @property
     def total(self) -> int:
@@ -179,11 +188,13 @@ class SynthSummary:
         labels = list(self.counts["train"])
         width = max(len(label) for label in labels)
         accents = f"{len(self.accents)} accent{'s' * (len(self.accents) != 1)}"
+        variants = sum(len(v) for v in self.variants.values()) - len(self.extra_voices)
+        extra = f" and {len(self.extra_voices)} of {external.describe(self.extra_voices)}" if self.extra_voices else ""
         lines = [
             f"{self.total} clips in {self.root}, spoken by "
             + ", ".join(f"{len(self.voices[s])} {s}" for s in SPLITS)
-            + f" voices ({sum(len(v) for v in self.variants.values())} eSpeak NG {self.espeak_version} variants"
-            + f" in {accents} of '{self.lang}'), made in {self.seconds:.1f} s",
+            + f" voices ({variants} eSpeak NG {self.espeak_version} variants"
+            + f" in {accents} of '{self.lang}'{extra}), made in {self.seconds:.1f} s",
             f"{'':{width}}  " + "  ".join(f"{s:>10}" for s in SPLITS),
         ]
         lines += [f"{label:{width}}  " + "  ".join(f"{self.counts[s][label]:>10}" for s in SPLITS) for label in labels]
@@ -313,6 +324,7 @@ def synthesize_keyword_dataset(
     workers: int = 2,
     progress: ProgressCallback = silent,
     force: bool = False,
+    extra_voices: Sequence[str] | None = None,
 ) -> SynthSummary:
     """Write a keyword-spotting data set spoken by synthetic eSpeak NG voices to ``root`` (see the module notes).
 
@@ -322,10 +334,12 @@ def synthesize_keyword_dataset(
     built-in list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds);
     ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
     pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
-    variants go to validation and as many to test. The same arguments give identical files. An existing
-    ``root`` is replaced only if it is empty or an unchanged earlier output; ``force`` writes beside the
-    user's own files there, which are kept (see :mod:`tinymlkit.fileio`). Long because its many arguments are
-    each checked at the edge before any audio is made; the work itself is in the helpers it calls.
+    variants go to validation and as many to test. ``extra_voices`` names installed flite/Festival voices of
+    ``lang`` to add ("flite-slt"; :func:`extra_voices_for` lists them all); default: eSpeak NG only. The same
+    arguments give identical files. An existing ``root`` is replaced only if it is empty or an unchanged earlier
+    output; ``force`` writes beside the user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
+    Long because its many arguments are each checked at the edge before any audio is made; the work itself is in
+    the helpers it calls.
     """
     started = time.perf_counter()
     words = _check_words(words)
@@ -352,9 +366,10 @@ def synthesize_keyword_dataset(
     n_voices = DEFAULT_PERSONAS * len(variant_list) if voices is None else _check_int("voices", voices, 3, MAX_VOICES)
     if len(variant_list) < 3:
         raise TinyMLError("give at least 3 voice variants, so that training, validation and test each get one")
+    extra = extra_voices_for(lang, extra_voices) if extra_voices is not None else []
     root = check_output_dir(Path(root), force)
 
-    voice_list = _make_voices(n_voices, variant_list, accent_list, rate_range, pitch_range, holdout, seed)
+    voice_list = _make_voices(n_voices, variant_list, accent_list, rate_range, pitch_range, holdout, seed, extra)
     vocabulary = unknown_vocabulary(lang, words, unknown_words)
     jobs = _speech_jobs(words, voice_list, clips_per_word, vocabulary, unknown_count, seed)
     babble = _babble_streams(voice_list, vocabulary, noise_seconds, seed)
@@ -382,10 +397,25 @@ def synthesize_keyword_dataset(
             trimmed=sum(r["trimmed"] for r in results.values()),
             espeak_version=espeak.version(),
             notes=notes,
+            extra_voices=[v.variant for v in extra],
         )
         _write_index(tmp, rows, summary, seed)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def extra_voices_for(lang: str, names: Sequence[str] | None = None) -> list[external.ExternalVoice]:
+    """The flite/Festival voices a data set of ``lang`` uses: ``names`` (each installed and speaking ``lang``), or
+    by default every installed voice of ``lang`` (none on a machine without the tools)."""
+    if names is None:
+        return external.for_language(lang)
+    if isinstance(names, str):
+        raise TinyMLError(f"give the extra voices as a list, e.g. extra_voices={names.split(',')!r}")
+    chosen = [external.find(n) for n in dict.fromkeys(names)]
+    for voice in chosen:
+        if voice.lang != lang.split("-")[0].lower():
+            raise TinyMLError(f"{voice.variant} speaks '{voice.lang}', not '{lang}'; leave it out")
+    return chosen
 
 
 def _stable_int(text: str) -> int:
@@ -424,7 +454,11 @@ def _make_voices(
     pitch_range: tuple[int, int],
     holdout: float,
     seed: int,
+    extra: Sequence[external.ExternalVoice] = (),
 ) -> list[Voice]:
+    """``n`` eSpeak voices over ``variants``, then :data:`EXTERNAL_PERSONAS` voices per flite/Festival voice of
+    ``extra``. The held-out variants are drawn from the eSpeak variants and the people behind the ``extra`` voices
+    together, by the same stable hash: one person's voices of both tools share a split."""
     genders = {v.name: v.gender for v in espeak.variant_info()}
     # With fewer voices than variants, take variants in the interleaved-gender hash order.
     order = holdout_splits(variants, genders, holdout)
@@ -433,7 +467,8 @@ def _make_voices(
         raise TinyMLError("need at least 3 voices, so that training, validation and test each get one")
     if len({_safe(v).lower() for v in used}) < len(used):
         raise TinyMLError("two voice variants differ only in case or punctuation; list just one of them")
-    split_of = holdout_splits(used, genders, holdout)
+    people = {_person(e): e.gender for e in extra}
+    split_of = holdout_splits([*used, *people], {**genders, **people}, holdout)
     voices = []
     for i in range(n):
         variant, k = used[i % len(used)], i // len(used)
@@ -451,7 +486,44 @@ def _make_voices(
                 split=split_of[variant],
             )
         )
+    return voices + _external_voices(extra, rate_range, pitch_range, split_of, seed)
+
+
+def _person(voice: external.ExternalVoice) -> str:
+    """The name a flite/Festival voice's recorded person is held out by (never an eSpeak variant's name)."""
+    return f"recorded:{voice.speaker}"
+
+
+def _external_voices(
+    extra: Sequence[external.ExternalVoice],
+    rate_range: tuple[int, int],
+    pitch_range: tuple[int, int],
+    split_of: dict[str, str],
+    seed: int,
+) -> list[Voice]:
+    """:data:`EXTERNAL_PERSONAS` voices per flite/Festival voice, in the split of the person behind it."""
+    voices = []
+    for ext in extra:
+        for k in range(EXTERNAL_PERSONAS):
+            rng = np.random.default_rng([seed, _stable_int(f"voice/{ext.variant}/{k}")])
+            voices.append(
+                Voice(
+                    id=f"{ext.engine}-{_safe(ext.name)}-{k}",
+                    lang=ext.lang,
+                    variant=ext.variant,
+                    gender=ext.gender,
+                    rate=int(rng.integers(rate_range[0], rate_range[1] + 1)),
+                    pitch=int(rng.integers(pitch_range[0], pitch_range[1] + 1)),
+                    range_=50,
+                    split=split_of[_person(ext)],
+                    engine=ext.engine,
+                )
+            )
     return voices
+
+
+def _can_say(voice: Voice, texts: Sequence[str]) -> bool:
+    return voice.engine == "espeak" or all(external.readable(voice.engine, t) for t in texts)
 
 
 def _speech_jobs(
@@ -462,11 +534,12 @@ def _speech_jobs(
     plan = [(w, per_word, [w]) for w in words] + ([(UNKNOWN, unknown_count, vocabulary)] if unknown_count else [])
     for label, count, texts in plan:
         rng = np.random.default_rng([seed, _stable_int(f"plan/{label}")])
-        speakers = rng.permutation(len(voices))
+        able = [v for v in voices if _can_say(v, texts)]  # flite/Festival cannot read eSpeak's phoneme input
+        speakers = rng.permutation(len(able))
         text_order = rng.permutation(len(texts))
         taken: Counter[str] = Counter()
         for j in range(count):
-            voice = voices[int(speakers[j % len(voices)])]
+            voice = able[int(speakers[j % len(able)])]
             path = f"{label}/{voice.id}_nohash_{taken[voice.id]}.wav"
             taken[voice.id] += 1
             r = np.random.default_rng([seed, _stable_int(path)])
@@ -477,6 +550,7 @@ def _speech_jobs(
                     "label": label,
                     "text": texts[int(text_order[j % len(texts)])] + ending,
                     "speaker": voice.id,
+                    "engine": voice.engine,
                     "lang": voice.lang,
                     "variant": voice.variant,
                     "rate": int(np.clip(round(voice.rate * r.uniform(0.9, 1.1)), *espeak.RATE_RANGE)),
@@ -494,7 +568,7 @@ def _speech_jobs(
 def _babble_streams(voices: list[Voice], vocabulary: list[str], seconds: int, seed: int) -> list[dict]:
     """Speech streams for the babble noise: eight training voices reading random words."""
     rng = np.random.default_rng([seed, _stable_int("babble")])
-    train = [v for v in voices if v.split == "train"]
+    train = [v for v in voices if v.split == "train" and _can_say(v, vocabulary)]
     picked = [train[i] for i in rng.choice(len(train), size=min(8, len(train)), replace=False)]
     streams = []
     for voice in picked:
@@ -504,6 +578,7 @@ def _babble_streams(voices: list[Voice], vocabulary: list[str], seconds: int, se
         ]
         streams.append(
             {
+                "engine": voice.engine,
                 "lang": voice.lang,
                 "variant": voice.variant,
                 "rate": voice.rate,
@@ -652,5 +727,6 @@ def _write_index(root: Path, rows: list[dict], summary: SynthSummary, seed: int)
         "sped_up": summary.sped_up,
         "trimmed": summary.trimmed,
         "notes": summary.notes,
+        "extra_voices": summary.extra_voices,
     }
     (root / "synth_kws.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,9 +1,10 @@
 """Rendering synthesized speech for :mod:`tinymlkit.apps.kws.synth`: clips and babble, in fresh processes.
 
-A *job* is one clip: what to say (``text``), with which eSpeak voice (``lang``, ``variant``, ``rate``,
-``pitch``, ``range``, ``seed``), how loud (``level_db``), where in the second (``offset``, 0-1), over how
-faint a noise floor (``floor_db``), and where to write it (``path``, relative to the data set). A *stream* is
-one voice reading ``sentences`` for the babble noise.
+A *job* is one clip: what to say (``text``), with which voice (``engine``: "espeak" by default, or "flite",
+"festival" of :mod:`tinymlkit.apps.kws.voices`; ``lang``, ``variant``, ``rate``, ``pitch``, ``range``, ``seed``),
+how loud (``level_db``), where in the second (``offset``, 0-1), over how faint a noise floor (``floor_db``), and
+where to write it (``path``, relative to the data set). A *stream* is one voice reading ``sentences`` for the
+babble noise.
 
 eSpeak carries a little state from one utterance to the next, so the same jobs rendered after other speech
 come out slightly different. :func:`render_all` therefore runs the jobs in new worker processes
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinymlkit.apps.kws import espeak
+from tinymlkit.apps.kws import espeak, voices
 from tinymlkit.data import noise
 from tinymlkit.data.audio import SAMPLE_RATE, write_wav
 from tinymlkit.errors import TinyMLError
@@ -51,27 +52,34 @@ def trim_silence(audio: np.ndarray, threshold_db: float = -40.0, margin_ms: int 
     return audio[max(0, loud[0] * frame - margin) : min(len(audio), (loud[-1] + 1) * frame + margin)]
 
 
+PITCH_SEMITONES = 4.0
+"""flite/Festival: the pitch shift, in semitones, at the ends of eSpeak's 0-100 pitch scale (50: none)."""
+
+
+def say(spec: dict, text: str, rate: int) -> np.ndarray:
+    """``text`` spoken with the voice of a job or stream at ``rate``: eSpeak NG, or an installed flite/Festival
+    voice (which keeps its own intonation: ``range`` and ``seed`` are eSpeak's)."""
+    if spec.get("engine", "espeak") != "espeak":
+        return voices.synthesize(spec["variant"], text, rate, (spec["pitch"] - 50) / 50 * PITCH_SEMITONES)
+    return espeak.synthesize(text, spec["lang"], spec["variant"], rate, spec["pitch"], spec["range"], seed=spec["seed"])
+
+
 def spoken_word(job: dict) -> tuple[np.ndarray, int, bool, bool]:
     """The trimmed speech of a job, fitted into :data:`MAX_SPEECH_S`: (audio, rate used, sped up, trimmed)."""
     limit = int(MAX_SPEECH_S * SAMPLE_RATE)
     rate, sped_up, trimmed = job["rate"], False, False
 
-    def say(rate: int) -> np.ndarray:
-        audio = espeak.synthesize(
-            job["text"], job["lang"], job["variant"], rate, job["pitch"], job["range"], seed=job["seed"]
-        )
-        return trim_silence(audio)
-
-    speech = say(rate)
+    speech = trim_silence(say(job, job["text"], rate))
     if len(speech) > limit and rate < espeak.RATE_RANGE[1]:
         rate = min(espeak.RATE_RANGE[1], math.ceil(rate * len(speech) / limit * 1.1))
-        speech, sped_up = say(rate), True
+        speech, sped_up = trim_silence(say(job, job["text"], rate)), True
     if len(speech) > limit:
         speech, trimmed = speech[:limit].copy(), True
         fade = SAMPLE_RATE // 50
         speech[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
     if speech.size == 0:
-        raise TinyMLError(f"eSpeak NG said nothing for {job['text']!r} in '{job['lang']}'; use words it can read")
+        who = "eSpeak NG" if job.get("engine", "espeak") == "espeak" else job["variant"]
+        raise TinyMLError(f"{who} said nothing for {job['text']!r} in '{job['lang']}'; use words it can read")
     return speech, rate, sped_up, trimmed
 
 
@@ -98,17 +106,7 @@ def render_stream(stream: dict) -> np.ndarray:
     rng = np.random.default_rng(stream["seed"])
     parts, total = [], 0
     for sentence in stream["sentences"]:
-        audio = trim_silence(
-            espeak.synthesize(
-                sentence,
-                stream["lang"],
-                stream["variant"],
-                stream["rate"],
-                stream["pitch"],
-                stream["range"],
-                seed=stream["seed"],
-            )
-        )
+        audio = trim_silence(say(stream, sentence, stream["rate"]))
         gap = np.zeros(int(rng.uniform(0.05, 0.4) * SAMPLE_RATE), np.float32)
         parts += [audio, gap]
         total += len(audio) + len(gap)
@@ -221,13 +219,16 @@ def _last_line(text: str) -> str:
 
 def _work(task: dict) -> None:
     root = Path(task["root"])
-    for job in task["jobs"]:
-        print(json.dumps(render_clip(job, root)), flush=True)
-    if task["streams"]:
-        streams = [render_stream(s) for s in task["streams"]]
-        out = Path(task["scratch"] + ".npz")
-        np.savez(out, **{f"s{i}": s for i, s in enumerate(streams)})
-        print(json.dumps({"streams": str(out), "n": len(streams)}), flush=True)
+    try:
+        for job in task["jobs"]:
+            print(json.dumps(render_clip(job, root)), flush=True)
+        if task["streams"]:
+            streams = [render_stream(s) for s in task["streams"]]
+            out = Path(task["scratch"] + ".npz")
+            np.savez(out, **{f"s{i}": s for i, s in enumerate(streams)})
+            print(json.dumps({"streams": str(out), "n": len(streams)}), flush=True)
+    finally:
+        voices.close()  # the worker's Festival, if a job started one
 
 
 def main() -> int:

@@ -1,0 +1,198 @@
+"""flite and Festival as optional voices of the built-in keyword data: detection (with fake tools), the cache key,
+the holdout by recorded person, and real synthesis where the tools are installed (skipped elsewhere)."""
+
+import csv
+import shutil
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinymlkit.apps.kws import recipe as kws
+from tinymlkit.apps.kws import synth, voices
+from tinymlkit.apps.kws.voices import ExternalVoice
+from tinymlkit.data.audio import SAMPLE_RATE
+from tinymlkit.errors import TinyMLError
+
+FAKES = (
+    ExternalVoice("festival", "cmu_us_slt_arctic_hts", "en", "slt", "female"),
+    ExternalVoice("festival", "kal_diphone", "en", "kal", "male"),
+    ExternalVoice("festival", "pc_diphone", "it", "pc", "male"),
+    ExternalVoice("flite", "awb", "en", "awb", "male"),
+    ExternalVoice("flite", "kal16", "en", "kal", "male"),
+    ExternalVoice("flite", "rms", "en", "rms", "male"),
+    ExternalVoice("flite", "slt", "en", "slt", "female"),
+)
+
+
+@pytest.fixture
+def fake_tools(tmp_path, monkeypatch):
+    """A PATH holding only a fake flite (which lists its voices), festival and stdbuf, and a fake Festival voice
+    folder with English, American, Italian and unknown-language voices."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    scripts = {"flite": "#!/bin/sh\necho 'Voices available: kal awb_time kal16 slt'\n", "festival": "", "stdbuf": ""}
+    for name, text in scripts.items():
+        path = bin_dir / name
+        path.write_text(text or "#!/bin/sh\nexit 0\n")
+        path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    base = tmp_path / "festival-voices"
+    for folder in ("english/kal_diphone", "us/cmu_us_slt_arctic_hts", "italian/pc_diphone", "klingon/kor_diphone"):
+        (base / folder / "festvox").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(voices, "FESTIVAL_VOICE_DIRS", [base, tmp_path / "missing"])
+    voices.installed.cache_clear()
+    yield
+    voices.installed.cache_clear()
+
+
+def test_detection_finds_voices_languages_and_people(fake_tools):
+    found = {v.variant: v for v in voices.installed()}
+    assert sorted(found) == [
+        "festival-cmu_us_slt_arctic_hts",
+        "festival-kal_diphone",
+        "festival-pc_diphone",
+        "flite-kal",
+        "flite-kal16",
+        "flite-slt",
+    ]  # flite's limited-domain awb_time and Festival's unknown "klingon" folder are left out
+    assert {found[v].speaker for v in ("flite-kal", "flite-kal16", "festival-kal_diphone")} == {"kal"}
+    assert found["festival-cmu_us_slt_arctic_hts"].speaker == found["flite-slt"].speaker == "slt"
+    assert found["flite-slt"].gender == "female" and found["festival-pc_diphone"].lang == "it"
+    assert [v.variant for v in voices.for_language("it")] == ["festival-pc_diphone"]
+    assert len(voices.for_language("en-us")) == 5 and voices.for_language("es") == []
+    with pytest.raises(TinyMLError, match="no installed voice 'flite-nope'.*flite-kal16"):
+        voices.find("flite-nope")
+    assert voices.describe(["flite-slt", "festival-kal_diphone", "flite-kal"]) == (
+        "flite (slt, kal), Festival (kal_diphone)"
+    )
+
+
+def test_no_tools_means_espeak_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    voices.installed.cache_clear()
+    try:
+        assert voices.installed() == () and synth.extra_voices_for("en") == []
+        assert kws._synth_options(kws.KwsConfig(extra_voices=True))["extra_voices"] == []
+        assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == "eSpeak NG"
+        with pytest.raises(TinyMLError, match="install flite or festival"):
+            synth.extra_voices_for("en", ["flite-slt"])
+    finally:
+        voices.installed.cache_clear()
+
+
+def test_readable_texts():
+    assert voices.readable("flite", "yes?") and voices.readable("festival", "perché")
+    assert not voices.readable("flite", "perché") and not voices.readable("festival", "नमस्ते")
+    assert not voices.readable("festival", "[[ba'tu]]")  # eSpeak phoneme input
+    assert voices.speaker_of("cmu_us_slt_arctic_hts") == "slt" and voices.speaker_of("kal16") == "kal"
+
+
+def test_cache_key_names_the_extra_voices(monkeypatch):
+    monkeypatch.setattr(voices, "installed", lambda: FAKES)
+    keys = []
+    monkeypatch.setattr("tinymlkit.cache.cached_dataset", lambda kind, settings, build: keys.append(settings))
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=True))
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # off by default
+    kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it", extra_voices=True))
+    with_extra, without, italian = keys
+    assert with_extra["extra_voices"] == [v.variant for v in FAKES if v.lang == "en"]
+    assert "extra_voices" not in without  # the key of an eSpeak-only set is what it always was
+    assert italian["extra_voices"] == ["festival-pc_diphone"]
+    assert kws.synthesizers(kws.KwsConfig()) == "eSpeak NG"
+    assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == (
+        "eSpeak NG + flite (awb, kal16, rms, slt), Festival (cmu_us_slt_arctic_hts, kal_diphone)"
+    )
+    with pytest.raises(TinyMLError, match="speaks 'it', not 'en'"):
+        synth.extra_voices_for("en", ["festival-pc_diphone"])
+
+
+def test_voices_held_out_by_person_and_only_for_words_they_can_read():
+    variants = synth.default_variants()
+    extra = [v for v in FAKES if v.lang == "en"]
+    made = synth._make_voices(3 * len(variants), variants, ["en"], (120, 220), (20, 80), 0.1, 0, extra)
+    espeak_only = synth._make_voices(3 * len(variants), variants, ["en"], (120, 220), (20, 80), 0.1, 0)
+    outside = [v for v in made if v.engine != "espeak"]
+    assert len(outside) == synth.EXTERNAL_PERSONAS * len(extra) and len({v.id for v in made}) == len(made)
+    person = {v.variant: v.speaker for v in extra}
+    split_of: dict[str, set[str]] = {}
+    for v in outside:
+        split_of.setdefault(person[v.variant], set()).add(v.split)
+        assert v.lang == "en" and v.gender in ("male", "female")
+    assert all(len(s) == 1 for s in split_of.values())  # flite's and Festival's slt (and kal) share a split
+    assert {v.id for v in espeak_only} <= {v.id for v in made}
+    jobs = synth._speech_jobs(["yes"], made, 400, ["[[ba'tu]]", "[[ki'lo]]"], 200, 0)
+    engines = {label: {j["engine"] for j in jobs if j["label"] == label} for label in ("yes", "unknown")}
+    assert engines == {"yes": {"espeak", "flite", "festival"}, "unknown": {"espeak"}}
+
+
+needs_flite = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed")
+needs_festival = pytest.mark.skipif(
+    not voices.for_language("en") or all(v.engine != "festival" for v in voices.installed()),
+    reason="Festival with a voice is not installed",
+)
+
+
+@needs_flite
+def test_flite_speaks_reproducibly_with_rate_and_pitch():
+    slow = voices.synthesize("flite-slt", "seven", rate=120)
+    fast = voices.synthesize("flite-slt", "seven", rate=240)
+    assert slow.dtype == np.float32 and np.abs(slow).max() > 0.05
+    assert len(slow) > 1.5 * len(fast)
+    assert np.array_equal(slow, voices.synthesize("flite-slt", "seven", rate=120))
+    low, high = (voices.synthesize("flite-kal16", "aah", semitones=s) for s in (-4, 4))
+    assert _pitch(high) > 1.3 * _pitch(low)
+
+
+@needs_festival
+def test_festival_speaks_reproducibly():
+    """Each installed Festival voice, each first in a fresh Festival (a diphone voice must not need an HTS one)."""
+    try:
+        for voice in (v for v in voices.installed() if v.engine == "festival"):
+            voices.close()
+            word = "seven" if voice.lang == "en" else "sette"
+            first = voices.synthesize(voice.variant, word, rate=150)
+            assert np.abs(first).max() > 0.05 and len(first) > SAMPLE_RATE // 5, voice
+            assert np.array_equal(first, voices.synthesize(voice.variant, word, rate=150))
+        with pytest.raises(TinyMLError, match="cannot read"):
+            voices.synthesize(voice.variant, "[[ba'tu]]")
+    finally:
+        voices.close()
+
+
+def _pitch(audio: np.ndarray) -> float:
+    """The strongest autocorrelation pitch (Hz) of the loudest 40 ms."""
+    n = SAMPLE_RATE // 25
+    start = int(np.argmax([np.sum(audio[i : i + n] ** 2) for i in range(0, len(audio) - n, n // 2)])) * (n // 2)
+    frame = audio[start : start + n].astype(np.float64)
+    ac = np.correlate(frame, frame, "full")[n - 1 :]
+    low, high = SAMPLE_RATE // 400, SAMPLE_RATE // 60
+    return SAMPLE_RATE / (low + int(np.argmax(ac[low:high])))
+
+
+@needs_flite
+def test_dataset_with_flite_voices(tmp_path):
+    extra = ["flite-awb", "flite-kal16", "flite-rms", "flite-slt"]
+    summary = synth.synthesize_keyword_dataset(
+        tmp_path / "kws",
+        ["yes"],
+        "en",
+        variants=["m1", "f3", "klatt4", "Annie", "m3", "f1"],
+        voices=6,
+        clips_per_word=30,
+        unknown_count=8,
+        silence_count=3,
+        noise_seconds=2,
+        holdout=0.3,
+        extra_voices=extra,
+    )
+    rows = list(csv.DictReader(Path(tmp_path / "kws" / "metadata.csv").open()))
+    flite = [r for r in rows if r["variant"].startswith("flite-")]
+    assert {r["variant"] for r in flite} <= set(extra) and len(flite) >= 10
+    assert all(r["speaker"].startswith("flite-") and float(r["speech_s"]) > 0.1 for r in flite)
+    split_of: dict[str, set[str]] = {}
+    for r in flite:
+        split_of.setdefault(r["variant"], set()).add(r["split"])
+    assert all(len(s) == 1 for s in split_of.values())
+    assert summary.extra_voices == extra and "6 eSpeak NG" in str(summary) and "4 of flite (awb, kal16" in str(summary)
