@@ -27,7 +27,10 @@ from tinymlkit.train import TrainConfig
 
 INPUT_RANGE = (0.0, 1.0)  # float input = pixel / 255, so the int8 input is pixel - 128 (scale 1/255, zero -128)
 INPUT_SHAPE = (SIZE, SIZE, 1)
-SYNTHETIC_NOTE = "synthetic scenes, not photographs: a model trained on them will not detect real people"
+SYNTHETIC_NOTE = (
+    "synthetic scenes, not photographs: a model trained on them gets only part of real photos right (measure it with "
+    "--real-test)"
+)
 
 TEMPLATES = Path(__file__).parent / "templates"  # the Arduino sketch
 
