@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from tinymlkit.apps.person.camera import FRAME_HEIGHT, FRAME_WIDTH
 
 H, W = FRAME_HEIGHT, FRAME_WIDTH
+CROP_LEFT = (W - H) // 2  # the camera keeps columns CROP_LEFT .. CROP_LEFT + H
 YY, XX = np.mgrid[0:H, 0:W].astype(np.float32)
 
 

@@ -9,10 +9,9 @@ person has and it has not: ears on top of the head, a muzzle, whiskers, fur, and
 
 import numpy as np
 
-from tinymlkit.apps.person.canvas import Canvas, H, W, contrasting, lit, texture
+from tinymlkit.apps.person.canvas import CROP_LEFT, Canvas, H, contrasting, lit, texture
 from tinymlkit.apps.person.textures import busy_fabric
 
-CROP_LEFT = (W - H) // 2
 BUSY = 0.35  # share of clothes as busy as a photo-like surface
 
 
@@ -96,7 +95,7 @@ def _face(canvas: Canvas, rng: np.random.Generator, cx: float, cy: float, w: flo
         brow_y = eye_y - h * rng.uniform(0.08, 0.12)
         canvas.shape(
             "line",
-            [(x - eye_r * 1.6, brow_y + side * 0), (x + eye_r * 1.6, brow_y)],
+            [(x - eye_r * 1.6, brow_y), (x + eye_r * 1.6, brow_y)],
             dark,
             width=max(1, int(h * 0.025)),
         )

@@ -29,11 +29,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
-from tinymlkit.apps.person.canvas import XX, YY, Canvas, H, W, contrasting, smooth_noise, texture
+from tinymlkit.apps.person.canvas import CROP_LEFT, XX, YY, Canvas, H, W, contrasting, smooth_noise, texture
 from tinymlkit.apps.person.closeups import BUSY, animal_face, head_and_shoulders
 from tinymlkit.apps.person.textures import busy_fabric, photo_background
 
-CROP_LEFT = (W - H) // 2  # the camera keeps columns CROP_LEFT .. CROP_LEFT + H
 _RADIUS2 = (((XX - W / 2) / (W / 2)) ** 2 + ((YY - H / 2) / (H / 2)) ** 2) / 2
 PERSON_HEIGHT = (72.0, 140.0)  # frame pixels (the camera keeps 144 rows): half the view to all of it
 MEDIUM_HEIGHT = (150.0, 320.0)  # a person seen from the waist or the knees up: taller than the view
