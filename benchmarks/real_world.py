@@ -286,6 +286,13 @@ def run_kws(args, work: Path) -> None:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     if args.augment == "plain":  # as before the acoustic augmentation: shift and noise only
         config = replace(config, augment=AudioAugment(shift_ms=300, copies=2))
+    if args.music != "default":
+        config = replace(config, music=args.music == "on")
+    if config.music:
+        from tinymlkit.apps.kws.music import music_files
+
+        if any(Path(MUSIC) in f.resolve().parents for f in music_files()):
+            sys.exit(f"the training music includes the test music in {MUSIC}; set TINYML_BACKGROUND_MUSIC elsewhere")
     data, source = load_real_test(recipe, config, folder)  # read first: a missing package fails before training
     sounds = backgrounds(args.lang, data.x, args.asterisk)
     start = time.perf_counter()
@@ -429,6 +436,12 @@ def main() -> None:
         default="acoustic",
         choices=("acoustic", "plain"),
         help="kws: the default, or shift and noise only",
+    )
+    parser.add_argument(
+        "--music",
+        default="default",
+        choices=["default", "on", "off"],
+        help="kws: real music behind the built-in data (on where installed; default: the recipe's)",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")

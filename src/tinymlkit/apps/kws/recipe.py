@@ -79,6 +79,12 @@ class KwsConfig:
         "(off by default: more real keywords found, but more false accepts; docs/kws.md).",
         builtin=True,
     )
+    music: bool = setting(
+        True,
+        help="Built-in data: add installed real music (drascula-music, or $TINYML_BACKGROUND_MUSIC) to the "
+        "background noise and silence clips (docs/kws.md).",
+        builtin=True,
+    )
     real_test: str | None = real_test_setting()
     runs: str = runs_setting()
     seed: int = seed_setting()
@@ -98,7 +104,9 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 
     if not config.data:
         root = builtin_data(config, progress)
-        return read(root), f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}) at {root}"
+        return read(root), (
+            f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}){_backgrounds(config)} at {root}"
+        )
     root = Path(config.data)
     if not mix.should_mix(config.mix, root, config.words, (".wav",)):
         return read(root), str(root)
@@ -108,16 +116,18 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
     data.extras["real_test"] = (yours_test, f"your held-out clips in {root}")
     return data, (
         f"{root} (your training clips, each x{repeats}; {len(yours_test)} held out, measured apart) mixed with "
-        f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}) at {builtin}"
+        f"built-in synthesized voices ({synthesizers(config)}, lang={config.lang}){_backgrounds(config)} at {builtin}"
     )
 
 
 def _synth_options(config: KwsConfig) -> dict:
     """The arguments of the built-in data's synthesis that follow from the config (beyond words, lang, seed)."""
+    from tinymlkit.apps.kws.music import music_files
     from tinymlkit.apps.kws.synth import extra_voices_for
 
     options: dict = {} if config.voices is None else {"voices": config.voices}
     options["extra_voices"] = [v.variant for v in extra_voices_for(config.lang)] if config.extra_voices else []
+    options["music"] = music_files() if config.music else []
     return options
 
 
@@ -129,8 +139,15 @@ def synthesizers(config: KwsConfig) -> str:
     return "eSpeak NG" + (f" + {describe(extra)}" if extra else "")
 
 
+def _backgrounds(config: KwsConfig) -> str:
+    """The built-in data's backgrounds beyond its synthetic noise, for the data source line: "" or real music."""
+    music = _synth_options(config)["music"]
+    return f", with {len(music)} pieces of real music behind" if music else ""
+
+
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized data set for the run's words and language, made once and then cached."""
+    from tinymlkit.apps.kws.music import library_key
     from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
     from tinymlkit.cache import cached_dataset
 
@@ -138,6 +155,8 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
     if options["extra_voices"]:  # a machine with flite or Festival never reuses a set made without them
         settings["extra_voices"] = options["extra_voices"]
+    if options["music"]:  # nor one made with other music, or none
+        settings["music"] = library_key(options["music"])
     return cached_dataset(
         "kws",
         settings,

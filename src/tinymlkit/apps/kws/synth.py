@@ -19,6 +19,9 @@ test set measures how the model does on timbres it never heard. Where flite or F
 voices of the language can join in (``extra_voices``; :mod:`tinymlkit.apps.kws.voices`; variants such as
 "flite-slt"), each with :data:`EXTERNAL_PERSONAS` pitch and speed personas; they are held out with the eSpeak
 variants by the recorded person behind them, so one person's voices of both tools share a split.
+Where real music is installed (``music``; :mod:`tinymlkit.apps.kws.music`), :data:`MUSIC_PIECES` medleys of it
+join the background noise and :data:`MUSIC_SILENCE_SHARE` of the silence clips are cut from them, at louder levels
+than the noise (music playing in the room, no word said).
 Background noise is not mixed into the keyword clips (each only gets a faint noise floor so it is never digitally
 silent): the training loader mixes it in.
 
@@ -43,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from tinymlkit.apps.kws import espeak
+from tinymlkit.apps.kws import music as music_library
 from tinymlkit.apps.kws import voices as external
 from tinymlkit.apps.kws.data import BACKGROUND_DIR, SILENCE, UNKNOWN
 from tinymlkit.apps.kws.scripts import check_script
@@ -84,6 +88,14 @@ NOISE_FILES = {
     "fan": "fan.wav",
     "babble": "babble.wav",
 }
+
+MUSIC_PIECES = 6
+"""Music medleys among the background recordings when music is given: as many as the synthetic noises, so half the
+noise mixed into training clips is music."""
+MUSIC_SILENCE_SHARE = 3
+"""With music, the silence clips cycle through the noises and then this many music turns (a third of them)."""
+MUSIC_LEVEL_DB = (-50.0, -20.0)
+"""RMS level of the music silence clips (the noise ones are at -65 to -35 dB): from far off to a radio near by."""
 
 # Common short words per language for the ``unknown`` class (keywords and their homophones are removed).
 # English includes the other words of the Speech Commands vocabulary, so a model trained here meets them.
@@ -179,6 +191,7 @@ class SynthSummary:
     espeak_version: str = ""
     notes: list[str] = field(default_factory=list)
     extra_voices: list[str] = field(default_factory=list)  # flite/Festival voices used, e.g. "flite-slt"
+    music: list[str] = field(default_factory=list)  # names of the music files behind the background medleys
 
     @property
     def total(self) -> int:
@@ -200,6 +213,8 @@ class SynthSummary:
         lines += [f"{label:{width}}  " + "  ".join(f"{self.counts[s][label]:>10}" for s in SPLITS) for label in labels]
         if self.sped_up or self.trimmed:
             lines.append(f"{self.sped_up} words said faster and {self.trimmed} cut to fit in 1 s")
+        if self.music:
+            lines.append(f"background: synthetic noise and {len(self.music)} pieces of real music")
         return "\n".join(lines + self.notes)
 
 
@@ -325,21 +340,24 @@ def synthesize_keyword_dataset(
     progress: ProgressCallback = silent,
     force: bool = False,
     extra_voices: Sequence[str] | None = None,
+    music: Sequence[str | Path] = (),
 ) -> SynthSummary:
     """Write a keyword-spotting data set spoken by synthetic eSpeak NG voices to ``root`` (see the module notes).
 
-    ``voices`` is the number of synthetic speakers (default: :data:`DEFAULT_PERSONAS` per variant), spread over
-    ``variants`` (default: :func:`default_variants`) and ``accents`` (default: :func:`accents_of` ``lang``).
-    Each keyword gets ``clips_per_word`` clips; ``unknown_count`` clips say other words (``unknown_words``, or a
-    built-in list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds);
-    ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
-    pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
-    variants go to validation and as many to test. ``extra_voices`` names installed flite/Festival voices of
-    ``lang`` to add ("flite-slt"; :func:`extra_voices_for` lists them all); default: eSpeak NG only. The same
-    arguments give identical files. An existing ``root`` is replaced only if it is empty or an unchanged earlier
-    output; ``force`` writes beside the user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
-    Long because its many arguments are each checked at the edge before any audio is made; the work itself is in
-    the helpers it calls.
+        ``voices`` is the number of synthetic speakers (default: :data:`DEFAULT_PERSONAS` per variant), spread over
+        ``variants`` (default: :func:`default_variants`) and ``accents`` (default: :func:`accents_of` ``lang``).
+        Each keyword gets ``clips_per_word`` clips; ``unknown_count`` clips say other words (``unknown_words``, or a
+        built-in list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds);
+        ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
+        pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
+        variants go to validation and as many to test. ``extra_voices`` names installed flite/Festival voices of
+        ``lang`` to add ("flite-slt"; :func:`extra_voices_for` lists them all); default: eSpeak NG only. ``music`` lists
+    audio files of real music to add to the background noise and silence (:func:`tinymlkit.apps.kws.music.music_files`
+    finds the installed ones); default: none. The same
+        arguments give identical files. An existing ``root`` is replaced only if it is empty or an unchanged earlier
+        output; ``force`` writes beside the user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
+        Long because its many arguments are each checked at the edge before any audio is made; the work itself is in
+        the helpers it calls.
     """
     started = time.perf_counter()
     words = _check_words(words)
@@ -367,6 +385,12 @@ def synthesize_keyword_dataset(
     if len(variant_list) < 3:
         raise TinyMLError("give at least 3 voice variants, so that training, validation and test each get one")
     extra = extra_voices_for(lang, extra_voices) if extra_voices is not None else []
+    if isinstance(music, str | Path):
+        raise TinyMLError(f"give the music files as a list, e.g. music=[{str(music)!r}]")
+    music_files = [Path(f) for f in dict.fromkeys(music)]
+    for f in music_files:
+        if not f.is_file():
+            raise TinyMLError(f"music file {f} not found; check the path")
     root = check_output_dir(Path(root), force)
 
     voice_list = _make_voices(n_voices, variant_list, accent_list, rate_range, pitch_range, holdout, seed, extra)
@@ -382,7 +406,8 @@ def synthesize_keyword_dataset(
             (tmp / label).mkdir(exist_ok=True)
         results, streams = render_all(jobs, babble, tmp, workers, progress)
         rows = _speech_rows(jobs, results, {v.id: v for v in voice_list})
-        rows += _write_noise(tmp, streams, silence_count, noise_seconds, holdout, seed, progress)
+        pieces = music_library.medleys(music_files, MUSIC_PIECES, noise_seconds, seed) if music_files else []
+        rows += _write_noise(tmp, streams, silence_count, noise_seconds, holdout, seed, progress, pieces)
         counts = _counts(rows, [*words, UNKNOWN, SILENCE])
         summary = SynthSummary(
             root=root,
@@ -392,12 +417,13 @@ def synthesize_keyword_dataset(
             counts=counts,
             voices={s: sorted(v.id for v in voice_list if v.split == s) for s in SPLITS},
             variants={s: sorted({v.variant for v in voice_list if v.split == s}, key=str.lower) for s in SPLITS},
-            noise_files=[f"{BACKGROUND_DIR}/{name}" for name in NOISE_FILES.values()],
+            noise_files=[f"{BACKGROUND_DIR}/{name}" for name in [*NOISE_FILES.values(), *_music_names(pieces)]],
             sped_up=sum(r["sped_up"] for r in results.values()),
             trimmed=sum(r["trimmed"] for r in results.values()),
             espeak_version=espeak.version(),
             notes=notes,
             extra_voices=[v.variant for v in extra],
+            music=[f.name for f in music_files],
         )
         _write_index(tmp, rows, summary, seed)
     summary.seconds = round(time.perf_counter() - started, 2)
@@ -604,10 +630,14 @@ def _write_noise(
     holdout: float,
     seed: int,
     progress: ProgressCallback,
+    music: Sequence[np.ndarray] = (),
 ) -> list[dict]:
-    """Write the background-noise files and the silence clips; return the silence clips' metadata rows."""
+    """Write the background-noise files (and the ``music`` medleys) and the silence clips; return the silence
+    clips' metadata rows."""
     folder = root / BACKGROUND_DIR
     folder.mkdir()
+    for name, piece in zip(_music_names(music), music, strict=True):
+        write_wav(folder / name, noise.at_level(piece, -18.0))
     total = len(NOISE_FILES) + silence_count
     progress(ProgressEvent("Making noise", 0, total))
     n = seconds * SAMPLE_RATE
@@ -625,7 +655,7 @@ def _write_noise(
     rows = []
     if silence_count:
         (root / SILENCE).mkdir()
-    kinds = list(NOISE_FILES)
+    kinds = list(NOISE_FILES) + ["music"] * (MUSIC_SILENCE_SHARE if music else 0)
     ids = [f"noise-{kinds[j % len(kinds)]}-{(j // len(kinds)) % 10}" for j in range(silence_count)]
     split_of = holdout_splits(ids, {}, holdout)
     taken: Counter[str] = Counter()
@@ -634,12 +664,15 @@ def _write_noise(
         path = f"{SILENCE}/{speaker}_nohash_{taken[speaker]}.wav"
         taken[speaker] += 1
         rng = np.random.default_rng([seed, _stable_int(path)])
-        if kind == "babble":
-            start = int(rng.integers(len(sources[kind]) - CLIP_SAMPLES))
-            clip = sources[kind][start : start + CLIP_SAMPLES]
+        low, high = -65.0, -35.0
+        if kind in ("babble", "music"):
+            source = sources[kind] if kind == "babble" else music[int(rng.integers(len(music)))]
+            start = int(rng.integers(len(source) - CLIP_SAMPLES))
+            clip = source[start : start + CLIP_SAMPLES]
+            low, high = MUSIC_LEVEL_DB if kind == "music" else (low, high)
         else:
             clip = noise.GENERATORS[kind](CLIP_SAMPLES, rng, SAMPLE_RATE)
-        level = round(float(rng.uniform(-65.0, -35.0)), 2)
+        level = round(float(rng.uniform(low, high)), 2)
         write_wav(root / path, noise.at_level(clip, level))
         rows.append(
             {
@@ -654,6 +687,10 @@ def _write_noise(
         if (j + 1) % 50 == 0 or j + 1 == silence_count:
             progress(ProgressEvent("Making noise", len(NOISE_FILES) + j + 1, total))
     return rows
+
+
+def _music_names(pieces: Sequence[np.ndarray]) -> list[str]:
+    return [f"music_{i + 1}.wav" for i in range(len(pieces))]
 
 
 def _speech_rows(jobs: list[dict], results: dict[str, dict], voices: dict[str, Voice]) -> list[dict]:
@@ -728,5 +765,6 @@ def _write_index(root: Path, rows: list[dict], summary: SynthSummary, seed: int)
         "trimmed": summary.trimmed,
         "notes": summary.notes,
         "extra_voices": summary.extra_voices,
+        "music": summary.music,
     }
     (root / "synth_kws.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
