@@ -61,3 +61,38 @@ def test_op_table_names_the_missing_kernel():
     assert resolver_methods(["CONV_2D", "SOFTMAX"]) == ["AddConv2D", "AddSoftmax"]
     with pytest.raises(TinyMLError, match="no kernel for LSTM"):
         resolver_methods(["LSTM"])
+
+
+def test_large_batches_run_in_worker_processes_with_the_same_results(sine_float_model, monkeypatch):
+    import tinymlkit.runtime.tflm as tflm_module
+
+    x = np.linspace(0, 2 * np.pi, 300, dtype=np.float32).reshape(-1, 1)
+    alone = TFLMModel(sine_float_model).predict(x)  # under PARALLEL_MIN: in this process
+    monkeypatch.setattr(tflm_module, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(tflm_module, "_cores", lambda: 2)
+    tflm = TFLMModel(sine_float_model)
+    events = []
+    shared = tflm.predict(x, events.append)
+    workers = list(tflm._workers)
+    assert len(workers) == 2 and all(w.poll() is None for w in workers)  # they ran it and wait for more
+    assert np.array_equal(shared, alone)
+    assert [e.completed for e in events] == [75, 150, 225, 300] and events[-1].total == 300
+    assert np.array_equal(tflm.predict(x[:150]), alone[:150]) and tflm._workers == workers  # kept and reused
+    workers[1].kill()  # a worker that dies: the batch runs here instead, with the same results
+    workers[1].wait()
+    assert np.array_equal(tflm.predict(x), alone) and tflm._workers == []
+    assert all(w.wait(timeout=10) is not None for w in workers)  # none left behind
+
+
+def test_workers_that_cannot_start_leave_the_batch_to_this_process(sine_float_model, monkeypatch):
+    import tinymlkit.runtime.tflm as tflm_module
+
+    def no_processes(self):
+        raise OSError("no more processes")
+
+    x = np.linspace(0, 2 * np.pi, 300, dtype=np.float32).reshape(-1, 1)
+    alone = TFLMModel(sine_float_model).predict(x)
+    monkeypatch.setattr(tflm_module, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(tflm_module, "_cores", lambda: 2)
+    monkeypatch.setattr(TFLMModel, "_start_workers", no_processes)
+    assert np.array_equal(TFLMModel(sine_float_model).predict(x), alone)

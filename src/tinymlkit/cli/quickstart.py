@@ -37,7 +37,8 @@ def quickstart(
     demo = Path(report.run_dir) / "listen_demo.wav"
     write_wav(demo, audio, SAMPLE_RATE)
     model = Path(report.run_dir) / "deploy" / "model.tflite"
-    detections = listen(audio, TFLMModel(model.read_bytes()), data.labels, recognizer_of_run(model))
+    tflm = TFLMModel(model.read_bytes(), arena_size=report.model.arena_bytes)  # measured by the run
+    detections = listen(audio, tflm, data.labels, recognizer_of_run(model))
     score = match_detections(detections, truth, config.words)
     found = {id(w): d for w, d in score.hits}
     rows = [

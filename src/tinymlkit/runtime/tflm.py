@@ -9,6 +9,7 @@ The host build of TFLM uses 64-bit pointers, so its arena is a little larger tha
 """
 
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,9 @@ from tinymlkit.runtime.model_file import ModelFile, read_model
 HOST_POINTER_NOTE = "measured in the host build of TFLM (64-bit pointers); a 32-bit MCU needs slightly less"
 MAX_ARENA = 64 * 1024 * 1024
 _PROBE_TIMEOUT_S = 300
+PARALLEL_MIN = 256  # examples from which a batch is shared among worker processes (fewer: not worth starting them)
+_HEADER = struct.Struct("<q")  # the worker protocol's lengths (runtime/_worker.py)
+_STATE_OPS = {"VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE", "CALL_ONCE"}
 _CRASHES = 3  # consecutive worker crashes at growing arena sizes after which the model is judged to crash TFLM
 
 
@@ -113,7 +117,7 @@ def _first_working_size(path: Path, info: ModelFile) -> int:
 
 
 def _run_probe(path: Path, lo: int, hi: int) -> tuple[list[tuple[bool, int]], str]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    env = _worker_env()
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "tinymlkit.runtime._probe", str(path), str(lo), str(hi)],
@@ -175,13 +179,17 @@ class TFLMModel:
         self._interp = runtime.Interpreter.from_bytes(model, arena_size=self.arena_size)
         self.input = _spec(self._interp.get_input_details(0))
         self.output = _spec(self._interp.get_output_details(0))
+        self._workers: list[subprocess.Popen] = []  # the processes sharing large batches (invoke)
+        self._stateful = any(op in _STATE_OPS for op in self.info.op_names)  # its examples must run in order
 
     def predict(self, x: np.ndarray, progress: ProgressCallback = silent) -> np.ndarray:
         """Run every example of the batch ``x`` (real values) and return dequantized real outputs."""
         return self.output.dequantize(self.invoke(self.input.quantize(x), progress))
 
     def invoke(self, q: np.ndarray, progress: ProgressCallback = silent) -> np.ndarray:
-        """Run a batch of already-quantized inputs; return the raw output tensors (one per example)."""
+        """Run a batch of already-quantized inputs; return the raw output tensors (one per example). A batch of
+        at least ``PARALLEL_MIN`` examples is shared among worker processes, one per core (the results are the
+        same: each example runs alone, in the same interpreter build)."""
         per_example = int(np.prod(self.input.shape))
         q = np.asarray(q, dtype=self.input.dtype)
         if q.size % per_example:
@@ -190,6 +198,10 @@ class TFLMModel:
                 "use the features the model was trained on"
             )
         q = q.reshape((-1, *self.input.shape))
+        if len(q) >= PARALLEL_MIN and _cores() > 1 and not self._stateful:
+            out = self._invoke_in_workers(q, progress)
+            if out is not None:
+                return out
         out = np.empty((len(q), *self.output.shape[1:]), dtype=self.output.dtype)
         step = max(1, len(q) // 100)
         for i, example in enumerate(q):
@@ -200,9 +212,81 @@ class TFLMModel:
                 progress(ProgressEvent("Running int8 model in TFLM", i + 1, len(q)))
         return out
 
+    def _invoke_in_workers(self, q: np.ndarray, progress: ProgressCallback) -> np.ndarray | None:
+        """``invoke`` shared among this model's worker processes (started on first use, kept for the model's life),
+        a few slices at a time for the progress; None when they cannot start or one dies, so the caller runs the
+        batch here instead."""
+        out = np.empty((len(q), *self.output.shape[1:]), dtype=self.output.dtype)
+        per_example = out[0].nbytes
+        try:
+            workers = self._start_workers()
+            done = 0
+            for part in np.array_split(np.arange(len(q)), min(len(q) // len(workers), 4)):
+                slices = np.array_split(part, len(workers))
+                for worker, c in zip(workers, slices, strict=True):
+                    worker.stdin.write(_HEADER.pack(len(c)) + q[c[0] : c[-1] + 1].tobytes())
+                    worker.stdin.flush()
+                for worker, c in zip(workers, slices, strict=True):
+                    data = worker.stdout.read(len(c) * per_example)
+                    if len(data) != len(c) * per_example:
+                        raise OSError("a TFLM worker process stopped")
+                    out[c[0] : c[-1] + 1] = np.frombuffer(data, dtype=out.dtype).reshape((len(c), *out.shape[1:]))
+                done += len(part)
+                progress(ProgressEvent("Running int8 model in TFLM", done, len(q)))
+        except OSError:
+            self._stop_workers()
+            return None
+        return out
+
+    def _start_workers(self) -> list[subprocess.Popen]:
+        if not self._workers:
+            import weakref
+
+            for _ in range(_cores()):
+                worker = subprocess.Popen(
+                    [sys.executable, "-m", "tinymlkit.runtime._worker"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=_worker_env(),
+                )
+                self._workers.append(worker)
+                worker.stdin.write(_HEADER.pack(self.arena_size) + _HEADER.pack(len(self.model)) + self.model)
+                worker.stdin.flush()
+            weakref.finalize(self, _stop, list(self._workers))
+        return self._workers
+
+    def _stop_workers(self) -> None:
+        _stop(self._workers)
+        self._workers = []
+
     def reset(self) -> None:
         """Clear the state of stateful models (no effect on feed-forward ones)."""
         self._interp.reset()
+
+
+def _stop(workers: list[subprocess.Popen]) -> None:
+    """End worker processes: closing their input ends them."""
+    for worker in workers:
+        try:
+            worker.stdin.close()
+            worker.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            worker.kill()
+    workers.clear()
+
+
+def _worker_env() -> dict[str, str]:
+    """The environment of a worker process: this one, with this process's import path."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _spec(details: dict) -> TensorSpec:

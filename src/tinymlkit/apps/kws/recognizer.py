@@ -43,6 +43,7 @@ class CommandRecognizer:
         self.labels, self.config = labels, config
         self._silence = labels.index(silence) if silence in labels else -1
         self._results: deque[tuple[int, np.ndarray]] = deque()
+        self._sum: np.ndarray | int = 0  # of the scores in _results (an array from the first result on)
         self._last_label = -1
         self._last_time = 0
 
@@ -51,12 +52,13 @@ class CommandRecognizer:
         c = self.config
         scores = np.clip(np.round(np.asarray(probabilities, dtype=np.float64) * 256), 0, 255).astype(np.int32)
         while self._results and self._results[0][0] < time_ms - c.average_window_ms:
-            self._results.popleft()
+            self._sum -= self._results.popleft()[1]
         self._results.append((time_ms, scores))
+        self._sum += scores
         span = time_ms - self._results[0][0]
         if len(self._results) < c.minimum_count or span < c.average_window_ms // 4:
             return None
-        average = np.sum([s for _, s in self._results], axis=0) // len(self._results)
+        average = self._sum // len(self._results)
         best = int(np.argmax(average))
         quiet_before = self._last_label < 0 or self._last_label == self._silence
         suppressed = not quiet_before and best == self._last_label and time_ms - self._last_time <= c.suppression_ms
