@@ -17,7 +17,6 @@ the model was trained on says nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 import soundfile as sf
 
 from tinymlkit.data.audio import SAMPLE_RATE, resample
+from tinymlkit.data.installed import Installed, fingerprint
 from tinymlkit.errors import TinyMLError
 
 MUSIC_FOLDERS = ("/usr/share/scummvm/drascula/audio",)
@@ -35,34 +35,19 @@ SUFFIXES = (".wav", ".ogg", ".oga", ".flac", ".mp3")
 EXCERPT_SECONDS = 10
 """Each medley is made of excerpts this long, one after another, each from another piece where there are enough."""
 FADE_SECONDS = 0.05
-
-
-def music_sources() -> list[Path]:
-    """The folders and files of background music: ``$TINYML_BACKGROUND_MUSIC`` or :data:`MUSIC_FOLDERS`, those
-    that exist."""
-    given = os.environ.get(ENV)
-    paths = [Path(p) for p in (given.split(os.pathsep) if given else MUSIC_FOLDERS) if p]
-    return [p for p in paths if p.is_dir() or p.is_file()]
+MUSIC = Installed(ENV, MUSIC_FOLDERS, SUFFIXES)
 
 
 def music_files() -> list[Path]:
     """The music files found (sorted; empty where none is installed). A folder's files are taken, not its
     sub-folders'; empty files (such as Debian's placeholder links) are skipped."""
-    found = set()
-    for source in music_sources():
-        for f in source.iterdir() if source.is_dir() else [source]:
-            if f.suffix.lower() in SUFFIXES and f.is_file() and f.stat().st_size > 0:
-                found.add(f)
-    return sorted(found)
+    return MUSIC.files()
 
 
 def library_key(files: Sequence[Path]) -> str:
     """A short fingerprint of ``files`` (names and sizes), "" for none: part of the built-in data's cache key, so a
     set made with other music (or none) is never reused."""
-    if not files:
-        return ""
-    text = "\n".join(f"{Path(f).name}:{Path(f).stat().st_size}" for f in sorted(files, key=str))
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
+    return fingerprint(files)
 
 
 def _excerpt(path: Path, seconds: float, rng: np.random.Generator) -> np.ndarray:

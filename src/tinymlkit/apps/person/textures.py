@@ -13,14 +13,12 @@ them instead, at a random scale: real texture that, being in both classes, says 
 """
 
 import functools
-import hashlib
-import os
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from tinymlkit.apps.person.canvas import XX, YY, H, W, smooth_noise
+from tinymlkit.data.installed import Installed, fingerprint
 
 KINDS = ("leaves", "granular", "tiles", "print", "sky", "dish")
 PHOTO_FOLDERS = ("/usr/share/backgrounds/mate/nature",)
@@ -28,6 +26,7 @@ PHOTO_FOLDERS = ("/usr/share/backgrounds/mate/nature",)
 REAL_SHARE = 0.4
 """Share of the busy surfaces taken from real photos, when there are any."""
 PHOTO_SIDE = 480  # photos are kept in memory this size (longest side), in grayscale
+BACKGROUNDS = Installed("TINYML_BACKGROUND_PHOTOS", PHOTO_FOLDERS, (".jpg", ".jpeg", ".png"))
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;()-"
 
 
@@ -49,22 +48,11 @@ def photo_background(rng: np.random.Generator) -> tuple[np.ndarray, str]:
     return image * shade, kind
 
 
-def photo_folders() -> list[Path]:
-    """The folders of background photos: ``$TINYML_BACKGROUND_PHOTOS`` (separated by ``os.pathsep``) or
-    :data:`PHOTO_FOLDERS`, those that exist."""
-    given = os.environ.get("TINYML_BACKGROUND_PHOTOS")
-    return [Path(f) for f in (given.split(os.pathsep) if given else PHOTO_FOLDERS) if f and Path(f).is_dir()]
-
-
-def _photo_files() -> list[Path]:
-    return sorted(f for d in photo_folders() for f in d.iterdir() if f.suffix.lower() in (".jpg", ".jpeg", ".png"))
-
-
 @functools.cache
 def photo_library() -> tuple[np.ndarray, ...]:
     """The background photos in grayscale (longest side :data:`PHOTO_SIDE`); empty when none are installed."""
     photos = []
-    for f in _photo_files():
+    for f in BACKGROUNDS.files():
         with Image.open(f) as image:
             image = ImageOps.exif_transpose(image).convert("L")
             image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
@@ -75,9 +63,7 @@ def photo_library() -> tuple[np.ndarray, ...]:
 def library_key() -> str:
     """A short fingerprint of the background photos (names and sizes), "" without any: part of the cache key of
     the built-in scenes, which differ with and without them."""
-    files = _photo_files()
-    text = "\n".join(f"{f.name}:{f.stat().st_size}" for f in files)
-    return hashlib.sha256(text.encode()).hexdigest()[:12] if files else ""
+    return fingerprint(BACKGROUNDS.files())
 
 
 def _photo_part(rng: np.random.Generator) -> np.ndarray:
