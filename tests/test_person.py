@@ -397,7 +397,7 @@ def test_person_end_to_end(tmp_path):
 
 
 def test_installed_photos_without_people_become_backgrounds(tmp_path, monkeypatch):
-    from tinymlkit.apps.person import textures
+    from tinymlkit.apps.person import synth, textures
 
     folder = tmp_path / "nature"
     folder.mkdir()
@@ -411,10 +411,18 @@ def test_installed_photos_without_people_become_backgrounds(tmp_path, monkeypatc
         key = textures.library_key()
         image, kind = textures.photo_background(np.random.default_rng(0))
         assert kind == "photo" and image.shape == (144, 176) and image.std() > 5
+        without, kind = textures.photo_background(np.random.default_rng(0), photos=False)  # as the challenge makes
+        assert kind != "photo"
+        n = next(i for i in range(50) if synth.render_scene([0, i], True).background == "photo")
+        with_scene, without_scene = (synth.render_scene([0, n], True, photos) for photos in (True, False))
         _png(folder / "dune.png", seed=4)
         assert textures.library_key() not in ("", key)  # another photo, other scenes: another cache entry
         monkeypatch.setenv("TINYML_BACKGROUND_PHOTOS", str(tmp_path / "none"))
         textures.photo_library.cache_clear()
         assert textures.library_key() == "" and textures.photo_background(np.random.default_rng(0))[1] != "photo"
+        assert np.array_equal(textures.photo_background(np.random.default_rng(0))[0], without)
+        textures.photo_library.cache_clear()
+        plain = synth.render_scene([0, n], True)  # no photos installed: what photos=False draws anywhere
+        assert np.array_equal(plain.frame, without_scene.frame) and not np.array_equal(plain.frame, with_scene.frame)
     finally:
         textures.photo_library.cache_clear()

@@ -15,9 +15,9 @@ from tinymlkit.apps.person.textures import busy_fabric
 BUSY = 0.35  # share of clothes as busy as a photo-like surface
 
 
-def head_and_shoulders(canvas: Canvas, rng: np.random.Generator) -> float:
+def head_and_shoulders(canvas: Canvas, rng: np.random.Generator, photos: bool = True) -> float:
     """Paint a person seen close (face 20-55 % of the view's height) in the camera's central square; return the
-    visible height of the person in frame pixels."""
+    visible height of the person in frame pixels. ``photos``: busy clothes may be cut from installed photos."""
     face_h = H * rng.uniform(0.2, 0.55)
     face_w = face_h * rng.uniform(0.68, 0.8)
     cx = CROP_LEFT + H * rng.uniform(0.3, 0.7)
@@ -44,7 +44,7 @@ def head_and_shoulders(canvas: Canvas, rng: np.random.Generator) -> float:
                 width=int(face_w * 0.35),
             )
 
-    canvas.paint(canvas.mask(body), busy_fabric(rng, clothes) if rng.random() < BUSY else texture(rng, clothes))
+    canvas.paint(canvas.mask(body), busy_fabric(rng, clothes, photos) if rng.random() < BUSY else texture(rng, clothes))
     if rng.random() < 0.5:  # a collar or neckline
         canvas.shape(
             "polygon",

@@ -63,6 +63,12 @@ class PersonConfig:
         why="larger sets do not fit in memory",
         builtin=True,
     )
+    photos: bool = setting(
+        True,
+        help="Built-in data: cut part of the busy surfaces from installed photos without people (mate-backgrounds, "
+        "or $TINYML_BACKGROUND_PHOTOS; docs/person.md).",
+        builtin=True,
+    )
     model: str = setting("mobilenet_v1", help="Model family.", cli=False)
     width: float = setting(
         0.25,
@@ -92,8 +98,13 @@ def builtin_data(config: PersonConfig, progress: ProgressCallback = silent) -> P
 
     return cached_dataset(
         "person",
-        {"scenes": config.scenes, "seed": config.seed, "version": SYNTH_VERSION, "photos": library_key()},
-        lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress),
+        {
+            "scenes": config.scenes,
+            "seed": config.seed,
+            "version": SYNTH_VERSION,
+            "photos": library_key() if config.photos else "",
+        },
+        lambda root: synthesize_person_scenes(root, config.scenes, config.seed, progress, config.photos),
     )
 
 

@@ -110,7 +110,9 @@ def _limb(start: tuple[float, float], angle: float, bend: float, upper: float, l
     return joint, end
 
 
-def _person(canvas: Canvas, rng: np.random.Generator, cx: float, foot: float, height: float) -> Image.Image:
+def _person(
+    canvas: Canvas, rng: np.random.Generator, cx: float, foot: float, height: float, photos: bool = True
+) -> Image.Image:
     """Draw a human figure standing on ``foot`` at ``cx``; return its mask (for occlusion).
 
     One function on purpose: the body parts share the figure's proportions and pose, and the random draws happen
@@ -215,7 +217,7 @@ def _person(canvas: Canvas, rng: np.random.Generator, cx: float, foot: float, he
 
     masks = []
     trousers_tone = texture(rng, trousers) if rng.random() < 0.3 else trousers
-    shirt_tone = busy_fabric(rng, shirt) if rng.random() < BUSY else texture(rng, shirt)
+    shirt_tone = busy_fabric(rng, shirt, photos) if rng.random() < BUSY else texture(rng, shirt)
     back_arm = rng.random() < 0.5 and side
     for draw, tone in (
         (draw_legs, trousers_tone),
@@ -479,7 +481,7 @@ def _finish(frame: Image.Image, rng: np.random.Generator) -> np.ndarray:
     return np.clip(np.round(image), 0, 255).astype(np.uint8)
 
 
-def render_scene(seed: int | list[int], person: bool) -> Scene:
+def render_scene(seed: int | list[int], person: bool, photos: bool = True) -> Scene:
     """The scene drawn from ``seed``, with a person (in the central square the camera keeps) or without one.
 
     Half the scenes are drawn on a photo-like busy background (:mod:`tinymlkit.apps.person.textures`), the others
@@ -490,7 +492,7 @@ def render_scene(seed: int | list[int], person: bool) -> Scene:
     rng = np.random.default_rng(seed)
     background = "backdrop"
     if rng.random() < PHOTO_LIKE:
-        image, background = photo_background(rng)
+        image, background = photo_background(rng, photos)
         canvas = Canvas(image)
     else:
         canvas = _background(rng)
@@ -505,7 +507,7 @@ def render_scene(seed: int | list[int], person: bool) -> Scene:
         _thing(canvas, rng, kind, cx, base, size)
     people, first, occluded = 0, 0.0, False
     if person and view < CLOSE:
-        people, first = 1, head_and_shoulders(canvas, rng)
+        people, first = 1, head_and_shoulders(canvas, rng, photos)
     elif person:
         people = 1 + int(rng.random() < 0.15)
         for i in range(people):
@@ -518,7 +520,7 @@ def render_scene(seed: int | list[int], person: bool) -> Scene:
                 foot = rng.uniform(height + 3, min(H + height * 0.3, H + 40) + 1e-3)
                 foot = max(foot, height + 3)
             cx = CROP_LEFT + rng.uniform(0.12, 0.88) * H
-            mask = _person(canvas, rng, cx, foot, height)
+            mask = _person(canvas, rng, cx, foot, height, photos)
             if i == 0:
                 first = height
                 if rng.random() < OCCLUDED:
@@ -541,16 +543,16 @@ def scene_seed(seed: int, index: int) -> list[int]:
     return [seed, index]
 
 
-def _render_range(seed: int, start: int, stop: int) -> tuple[np.ndarray, list[Scene]]:
+def _render_range(seed: int, start: int, stop: int, photos: bool = True) -> tuple[np.ndarray, list[Scene]]:
     """Scenes ``start``..``stop`` (odd ones with a person) and their 96x96 model images (camera path applied)."""
     from tinymlkit.apps.person.camera import camera_crop
 
-    scenes = [render_scene(scene_seed(seed, i), person=i % 2 == 1) for i in range(start, stop)]
+    scenes = [render_scene(scene_seed(seed, i), i % 2 == 1, photos) for i in range(start, stop)]
     return camera_crop(np.stack([s.frame for s in scenes])), scenes
 
 
 def render_scenes(
-    count: int, seed: int = 0, progress=None, workers: int | None = None, frames: bool = False
+    count: int, seed: int = 0, progress=None, workers: int | None = None, frames: bool = False, photos: bool = True
 ) -> tuple[np.ndarray, list[Scene]]:
     """``count`` scenes, half with a person, drawn in up to ``workers`` processes (default: one per CPU, at most 4).
 
@@ -580,11 +582,15 @@ def render_scenes(
 
     if workers <= 1 or count <= chunk:
         for start in starts:
-            keep(_render_range(seed, start, min(start + chunk, count)))
+            keep(_render_range(seed, start, min(start + chunk, count), photos))
     else:
         with process_pool(workers) as pool:
             for result in pool.map(
-                _render_range, [seed] * len(starts), starts, [min(s + chunk, count) for s in starts]
+                _render_range,
+                [seed] * len(starts),
+                starts,
+                [min(s + chunk, count) for s in starts],
+                [photos] * len(starts),
             ):
                 keep(result)
     return np.concatenate(images) if images else np.zeros((0, 96, 96), np.uint8), scenes
@@ -601,14 +607,15 @@ def _columns(scenes: list[Scene]) -> dict[str, np.ndarray]:
     }
 
 
-def synthesize_person_scenes(root: str | Path, count: int, seed: int = 0, progress=None) -> Path:
-    """Draw the built-in scene set into ``root/scenes.npz``: model images, labels, splits and what each shows."""
+def synthesize_person_scenes(root: str | Path, count: int, seed: int = 0, progress=None, photos: bool = True) -> Path:
+    """Draw the built-in scene set into ``root/scenes.npz``: model images, labels, splits and what each shows;
+    ``photos`` False leaves out the installed background photos (the set of a machine without them)."""
     from tinymlkit.errors import TinyMLError
     from tinymlkit.fileio import building_dir
 
     if count < 40:
         raise TinyMLError(f"{count} scenes are too few to train and test on; use at least 40")
-    images, scenes = render_scenes(count, seed, progress)
+    images, scenes = render_scenes(count, seed, progress, photos=photos)
     root = Path(root)
     with building_dir(root) as tmp:
         np.savez(tmp / "scenes.npz", images=images, y=np.array([int(s.person) for s in scenes]), **_columns(scenes))

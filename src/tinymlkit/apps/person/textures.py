@@ -30,10 +30,11 @@ BACKGROUNDS = Installed("TINYML_BACKGROUND_PHOTOS", PHOTO_FOLDERS, (".jpg", ".jp
 LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;()-"
 
 
-def photo_background(rng: np.random.Generator) -> tuple[np.ndarray, str]:
-    """A 144x176 float frame of one randomly chosen kind of busy surface, and the kind (one of :data:`KINDS`)."""
+def photo_background(rng: np.random.Generator, photos: bool = True) -> tuple[np.ndarray, str]:
+    """A 144x176 float frame of one randomly chosen kind of busy surface, and the kind (one of :data:`KINDS`);
+    ``photos`` False never takes the installed photos (the same surfaces as on a machine without them)."""
     real, kind = rng.random() < REAL_SHARE, KINDS[int(rng.integers(len(KINDS)))]
-    if real and photo_library():
+    if real and photos and photo_library():
         return _photo_part(rng), "photo"
     image = {
         "leaves": _leaves,
@@ -79,9 +80,9 @@ def _photo_part(rng: np.random.Generator) -> np.ndarray:
     return np.asarray(part, dtype=np.float32) * rng.uniform(0.7, 1.2) + rng.uniform(-30, 30)
 
 
-def busy_fabric(rng: np.random.Generator, tone: float) -> np.ndarray:
+def busy_fabric(rng: np.random.Generator, tone: float, photos: bool = True) -> np.ndarray:
     """A frame of busy surface around ``tone`` at a lower contrast: patterned clothes, a printed shirt."""
-    image, _ = photo_background(rng)
+    image, _ = photo_background(rng, photos)
     return tone + (image - image.mean()) * rng.uniform(0.3, 0.8)
 
 
