@@ -23,15 +23,19 @@ def _best(scores, y_true, min_precision):
 
 def check_precision_recall(t: Checker) -> None:
     fn = t.function("precision_recall")
-    y_true = (t.rng.random(200) < t.rng.uniform(0.1, 0.4)).astype(int)
-    y_pred = np.where(t.rng.random(200) < 0.75, y_true, 1 - y_true)
+    while True:  # labels on which precision and recall differ, so that swapping them is caught
+        y_true = (t.rng.random(200) < t.rng.uniform(0.1, 0.4)).astype(int)
+        y_pred = np.where(t.rng.random(200) < 0.75, y_true, 1 - y_true)
+        precision, recall = _pr(y_true, y_pred)
+        if abs(precision - recall) > 0.1:
+            break
     ok, got = t.call("runs on random labels", fn, y_true, y_pred)
     if not ok:
         return
     if not t.true("returns (precision, recall)", isinstance(got, (tuple, list)) and len(got) == 2,
                   "a pair of floats", repr(got)[:80], "return precision, recall"):
         return
-    t.close("precision and recall of random predictions", [float(got[0]), float(got[1])], list(_pr(y_true, y_pred)),
+    t.close("precision and recall of random predictions", [float(got[0]), float(got[1])], [precision, recall],
             "precision = TP / (TP + FP) (of the wake-ups, how many right); recall = TP / (TP + FN)")
     ok, got = t.call("a detector that never wakes up", fn, y_true, np.zeros_like(y_true),
                      hint="when TP + FP is 0 return 0.0 instead of dividing by zero")
