@@ -15,13 +15,12 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Installed:
-    """A collection: ``env`` names the variable that overrides the ``defaults``; files ending in one of
-    ``suffixes`` (any case) are its members, in sub-folders too where ``recursive``."""
+    """A collection: ``env`` names the variable that overrides the ``defaults``; the files of those folders (not
+    of their sub-folders) ending in one of ``suffixes`` (any case) are its members."""
 
     env: str
     defaults: tuple[str, ...]
     suffixes: tuple[str, ...]
-    recursive: bool = False
 
     def sources(self) -> list[Path]:
         """The folders and files given (the variable, else the defaults) that exist."""
@@ -33,8 +32,7 @@ class Installed:
         """The member files, sorted; empty files (such as placeholder links) are left out."""
         found = set()
         for source in self.sources():
-            candidates = (source.rglob("*") if self.recursive else source.iterdir()) if source.is_dir() else [source]
-            for f in candidates:
+            for f in source.iterdir() if source.is_dir() else [source]:
                 if f.suffix.lower() in self.suffixes and f.is_file() and f.stat().st_size > 0:
                     found.add(f)
         return sorted(found)

@@ -344,20 +344,19 @@ def synthesize_keyword_dataset(
 ) -> SynthSummary:
     """Write a keyword-spotting data set spoken by synthetic eSpeak NG voices to ``root`` (see the module notes).
 
-        ``voices`` is the number of synthetic speakers (default: :data:`DEFAULT_PERSONAS` per variant), spread over
-        ``variants`` (default: :func:`default_variants`) and ``accents`` (default: :func:`accents_of` ``lang``).
-        Each keyword gets ``clips_per_word`` clips; ``unknown_count`` clips say other words (``unknown_words``, or a
-        built-in list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds);
-        ``silence_count`` clips are quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and
-        pitches from ``pitch_range`` (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the
-        variants go to validation and as many to test. ``extra_voices`` names installed flite/Festival voices of
-        ``lang`` to add ("flite-slt"; :func:`extra_voices_for` lists them all); default: eSpeak NG only. ``music`` lists
-    audio files of real music to add to the background noise and silence (:func:`tinymlkit.apps.kws.music.music_files`
-    finds the installed ones); default: none. The same
-        arguments give identical files. An existing ``root`` is replaced only if it is empty or an unchanged earlier
-        output; ``force`` writes beside the user's own files there, which are kept (see :mod:`tinymlkit.fileio`).
-        Long because its many arguments are each checked at the edge before any audio is made; the work itself is in
-        the helpers it calls.
+    ``voices`` is the number of synthetic speakers (default: :data:`DEFAULT_PERSONAS` per variant), spread over
+    ``variants`` (default: :func:`default_variants`) and ``accents`` (default: :func:`accents_of` ``lang``). Each
+    keyword gets ``clips_per_word`` clips; ``unknown_count`` clips say other words (``unknown_words``, or a built-in
+    list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds); ``silence_count`` clips are
+    quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and pitches from ``pitch_range``
+    (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the variants go to validation and as many
+    to test. ``extra_voices`` names installed flite/Festival voices of ``lang`` to add ("flite-slt";
+    :func:`extra_voices_for` lists them all); default: eSpeak NG only. ``music`` lists audio files of real music to
+    add to the background noise and silence (:func:`tinymlkit.apps.kws.music.music_files` finds the installed ones);
+    default: none. The same arguments give identical files. An existing ``root`` is replaced only if it is empty or
+    an unchanged earlier output; ``force`` writes beside the user's own files there, which are kept (see
+    :mod:`tinymlkit.fileio`). Long because its many arguments are each checked at the edge before any audio is made;
+    the work itself is in the helpers it calls.
     """
     started = time.perf_counter()
     words = _check_words(words)
