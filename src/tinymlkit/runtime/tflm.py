@@ -9,7 +9,6 @@ The host build of TFLM uses 64-bit pointers, so its arena is a little larger tha
 """
 
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,6 @@ HOST_POINTER_NOTE = "measured in the host build of TFLM (64-bit pointers); a 32-
 MAX_ARENA = 64 * 1024 * 1024
 _PROBE_TIMEOUT_S = 300
 PARALLEL_MIN = 256  # examples from which a batch is shared among worker processes (fewer: not worth starting them)
-_HEADER = struct.Struct("<q")  # the worker protocol's lengths (runtime/_worker.py)
 _STATE_OPS = {"VAR_HANDLE", "READ_VARIABLE", "ASSIGN_VARIABLE", "CALL_ONCE"}
 _CRASHES = 3  # consecutive worker crashes at growing arena sizes after which the model is judged to crash TFLM
 
@@ -216,6 +214,8 @@ class TFLMModel:
         """``invoke`` shared among this model's worker processes (started on first use, kept for the model's life),
         a few slices at a time for the progress; None when they cannot start or one dies, so the caller runs the
         batch here instead."""
+        from tinymlkit.runtime._worker import HEADER  # the worker protocol's lengths
+
         out = np.empty((len(q), *self.output.shape[1:]), dtype=self.output.dtype)
         per_example = out[0].nbytes
         try:
@@ -224,7 +224,7 @@ class TFLMModel:
             for part in np.array_split(np.arange(len(q)), min(len(q) // len(workers), 4)):
                 slices = np.array_split(part, len(workers))
                 for worker, c in zip(workers, slices, strict=True):
-                    worker.stdin.write(_HEADER.pack(len(c)) + q[c[0] : c[-1] + 1].tobytes())
+                    worker.stdin.write(HEADER.pack(len(c)) + q[c[0] : c[-1] + 1].tobytes())
                     worker.stdin.flush()
                 for worker, c in zip(workers, slices, strict=True):
                     data = worker.stdout.read(len(c) * per_example)
@@ -242,6 +242,8 @@ class TFLMModel:
         if not self._workers:
             import weakref
 
+            from tinymlkit.runtime._worker import HEADER
+
             for _ in range(_cores()):
                 worker = subprocess.Popen(
                     [sys.executable, "-m", "tinymlkit.runtime._worker"],
@@ -251,7 +253,7 @@ class TFLMModel:
                     env=_worker_env(),
                 )
                 self._workers.append(worker)
-                worker.stdin.write(_HEADER.pack(self.arena_size) + _HEADER.pack(len(self.model)) + self.model)
+                worker.stdin.write(HEADER.pack(self.arena_size) + HEADER.pack(len(self.model)) + self.model)
                 worker.stdin.flush()
             weakref.finalize(self, _stop, list(self._workers))
         return self._workers
