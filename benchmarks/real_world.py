@@ -22,7 +22,8 @@ The real data comes from packages a fresh machine can install, no download of da
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
-                        [--words one,two,three] [--epochs N] [--streams N] [--scenes N] [--family F] [--runs DIR]
+                        [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--scenes N] [--family F]
+                        [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
 ``--scenes 16000`` gives the default person model.
@@ -47,30 +48,46 @@ TRANSCRIPTS = "/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt
 
 @dataclass(frozen=True)
 class Speaker:
-    """One real speaker's prompts: the id in the file names, the folder under SOUNDS holding digits/, the Debian
-    package, and the files' kind (``gsm``: headerless GSM 06.10 at 8 kHz, which soundfile reads as RAW)."""
+    """One real speaker's number words: the id in the file names, where the file of number ``n`` is (``{n}`` in
+    ``files``, under SOUNDS unless absolute), the Debian package, and the files' kind (``gsm``: headerless GSM 06.10 at
+    8 kHz, which soundfile reads as RAW; ``ogg``: Ogg Vorbis at any rate). A speaker may say only some numbers."""
 
     name: str
-    folder: str
+    files: str
     package: str
     ext: str = "wav"
 
+    def file(self, number: int, sounds: str | None = None) -> Path:
+        """The recording of ``number``; ``sounds`` replaces the folder holding ``digits/`` (the core speaker's)."""
+        path = Path(SOUNDS) / self.files.format(n=number)
+        return Path(sounds) / "digits" / path.name if sounds else path
 
+
+TUXPAINT = "/usr/share/tuxpaint/stamps/symbols/math/{n}"  # tuxpaint-stamps-default: 0-9 spoken, one file a language
 SPEAKERS = {  # language -> its real speakers, the core one (required) first; the others are used when installed
-    "en": (Speaker("allison", "en_US_f_Allison", "asterisk-core-sounds-en-wav"),),
+    "en": (
+        Speaker("allison", "en_US_f_Allison/digits/{n}.wav", "asterisk-core-sounds-en-wav"),
+        Speaker("tuxpaint", TUXPAINT + ".ogg", "tuxpaint-stamps-default", "ogg"),
+        Speaker("tuxpaint-gb", TUXPAINT + "_en_GB.ogg", "tuxpaint-stamps-default", "ogg"),
+    ),
     "es": (
-        Speaker("allison", "es_MX_f_Allison", "asterisk-core-sounds-es-wav"),
-        Speaker("july", "es", "asterisk-prompt-es-co", "gsm"),  # July E. Jimenez, Colombian Spanish
+        Speaker("allison", "es_MX_f_Allison/digits/{n}.wav", "asterisk-core-sounds-es-wav"),
+        Speaker("july", "es/digits/{n}.gsm", "asterisk-prompt-es-co", "gsm"),  # July E. Jimenez, Colombian Spanish
+        Speaker("tuxpaint", TUXPAINT + "_es.ogg", "tuxpaint-stamps-default", "ogg"),
     ),
     "fr": (
-        Speaker("june", "fr_CA_f_June", "asterisk-core-sounds-fr-wav"),
-        Speaker("armelle", "fr", "asterisk-prompt-fr-armelle", "gsm"),  # Armelle Desjardins, French of France
+        Speaker("june", "fr_CA_f_June/digits/{n}.wav", "asterisk-core-sounds-fr-wav"),
+        Speaker("armelle", "fr/digits/{n}.gsm", "asterisk-prompt-fr-armelle", "gsm"),  # Armelle Desjardins, French
+        Speaker("tuxpaint", TUXPAINT + "_fr.ogg", "tuxpaint-stamps-default", "ogg"),
     ),
     "it": (
-        Speaker("carlo", "it_IT_m_Carlo", "asterisk-core-sounds-it-wav"),
-        Speaker("menardi", "it_IT_f_Menardi", "asterisk-prompt-it-menardi-wav"),
+        Speaker("carlo", "it_IT_m_Carlo/digits/{n}.wav", "asterisk-core-sounds-it-wav"),
+        Speaker("menardi", "it_IT_f_Menardi/digits/{n}.wav", "asterisk-prompt-it-menardi-wav"),
+        Speaker("tuxpaint", TUXPAINT + "_it.ogg", "tuxpaint-stamps-default", "ogg"),
     ),
 }
+SWEEP_WINDOWS_MS = (300, 500, 750, 1000)
+SWEEP_THRESHOLDS = (60, 80, 100, 120, 150, 180, 200, 220)
 BACKGROUND_SNR_DB = 10.0  # music and speech this much below the words' speech (RMS): a radio or people nearby
 TENS = (20, 30, 40, 50, 60, 70, 80, 90)
 NUMBER_WORDS = {  # the numbers 0-20 and the tens to 90, in order: the prompts digits/<n>.wav
@@ -104,29 +121,36 @@ OTHER_PHOTOS = (
 
 
 def asterisk_words(out: Path, lang: str, sounds: str | None = None) -> tuple[Path, list[str]]:
-    """A Speech Commands-layout folder of the number words of one language's asterisk prompts, every installed
-    speaker of the language: ``<word>/<speaker>_nohash_0.wav`` (the loader resamples 8 kHz to 16 kHz); and the
-    speakers used. The core speaker is required (``sounds`` overrides its folder); a missing other one is skipped."""
+    """A Speech Commands-layout folder of the number words of one language's real speakers, every installed one:
+    ``<word>/<speaker>_nohash_0.wav`` (the loader resamples 8 kHz and the rest to 16 kHz); and the speakers used.
+    The core speaker is required (``sounds`` overrides its folder); a missing other one is skipped, and a speaker
+    who says only some numbers (Tux Paint's 0-9) adds those."""
     import soundfile as sf
 
     from tinymlkit.data.audio import write_wav
 
     used = []
     for i, speaker in enumerate(SPEAKERS[lang]):
-        digits = Path(sounds if sounds and i == 0 else Path(SOUNDS) / speaker.folder) / "digits"
-        if not (digits / f"1.{speaker.ext}").is_file():
+        first = speaker.file(1, sounds if i == 0 else None)
+        if not first.is_file():
             if i == 0:
-                sys.exit(f"no asterisk prompts in {digits}: sudo apt-get install {speaker.package} (or --asterisk DIR)")
-            print(
-                f"kws: speaker {speaker.name} skipped (no prompts in {digits}: sudo apt-get install {speaker.package})"
-            )
+                sys.exit(
+                    f"no asterisk prompts in {first.parent}: sudo apt-get install {speaker.package} (or --asterisk DIR)"
+                )
+            print(f"kws: speaker {speaker.name} skipped (no {first}: sudo apt-get install {speaker.package})")
             continue
         for word, number in NUMBERS[lang].items():
+            source = speaker.file(number, sounds if i == 0 else None)
+            if not source.is_file():
+                continue
             (out / word).mkdir(parents=True, exist_ok=True)
-            source, target = digits / f"{number}.{speaker.ext}", out / word / f"{speaker.name}_nohash_0.wav"
+            target = out / word / f"{speaker.name}_nohash_0.wav"
             if speaker.ext == "gsm":
                 audio, rate = sf.read(source, format="RAW", subtype="GSM610", samplerate=8000, channels=1)
                 write_wav(target, audio, rate)
+            elif speaker.ext == "ogg":
+                audio, rate = sf.read(source, always_2d=True)
+                write_wav(target, audio.mean(axis=1), rate)
             else:
                 shutil.copy(source, target)
         used.append(speaker.name)
@@ -243,7 +267,7 @@ def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     speech = [np.sqrt(np.mean(np.square(c[slice(*speech_extent(c, 16000))]))) for c in clips]
     rms = float(np.mean(speech)) * 10 ** (-BACKGROUND_SNR_DB / 20)
     core = SPEAKERS[lang][0]
-    prompts = sorted(Path(sounds or Path(SOUNDS) / core.folder).glob("*.wav"))
+    prompts = sorted(Path(sounds or core.file(1).parent.parent).glob("*.wav"))
     # The core sets are one list of prompts translated, so English's transcript tells what another language's says.
     transcripts = [Path(TRANSCRIPTS.format(lang=code)) for code in dict.fromkeys((lang, "en"))]
     transcript = next((t for t in transcripts if t.is_file()), None)
@@ -274,7 +298,8 @@ def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
 
 
 def run_kws(args, work: Path) -> None:
-    from tinymlkit.apps.kws.recipe import KwsConfig, recipe, run
+    from tinymlkit.apps.kws.recipe import KwsConfig, count_detections, recipe, run
+    from tinymlkit.apps.kws.recognizer import RecognizerConfig
     from tinymlkit.datatools.augment import AudioAugment
     from tinymlkit.evaluate.real_world import load_real_test, match_labels
 
@@ -314,13 +339,23 @@ def run_kws(args, work: Path) -> None:
         f"  streaming, the real clips (keywords and non-keywords in random order with gaps) over each background, "
         f"{args.streams} recordings of 10 s each:"
     )
-    print(f"  {'background':12} {'seconds':>8} {'keywords found':>15} {'false alarms':>13} {'per minute':>11}")
-    for name, background in sounds.items():
-        real = real_streaming(report, config, data, args.streams, background)
+    recognizer = RecognizerConfig(**report.details.streaming.recognizer)
+    seconds = args.streams * 10.0
+    print(
+        f"  {'background':12} {'seconds':>8} {'keywords found':>15} {'false alarms':>13} {'per minute':>11}   "
+        "found per keyword"
+    )
+    scored = {name: real_streams(report, config, data, args.streams, background) for name, background in sounds.items()}
+    for name, streams in scored.items():
+        hits, misses, false_alarms = count_detections(streams, data.labels, config.words, recognizer)
+        per_word = found_per_keyword(streams, data.labels, config.words, recognizer)
+        found = ", ".join(f"{w} {f}/{n}" for w, (f, n) in per_word.items())
         print(
-            f"  {name:12} {real.seconds:>8.0f} {f'{real.hits}/{real.words}':>15} {real.false_alarms:>13} "
-            f"{real.false_alarms * 60 / real.seconds:>11.2f}"
+            f"  {name:12} {seconds:>8.0f} {f'{hits}/{hits + misses}':>15} {false_alarms:>13} "
+            f"{false_alarms * 60 / seconds:>11.2f}   {found}"
         )
+    if args.sweep:
+        recognizer_sweep(scored, data.labels, config.words, seconds)
     for name, background in sounds.items():
         if background is not None:
             print(
@@ -361,17 +396,41 @@ def per_speaker(report, config, data, speakers: list[str]) -> None:
         )
 
 
-def real_streaming(report, config, data, streams: int, background=None):
-    """The run's int8 model and recognizer listening to recordings composed of the real clips (keywords and
-    non-keywords, which must not fire) in white noise or over ``background``, as the training run's streaming
-    check does with held-out voices."""
-    from tinymlkit.apps.kws.recipe import streaming_check
-    from tinymlkit.apps.kws.recognizer import RecognizerConfig
+def real_streams(report, config, data, streams: int, background=None):
+    """The run's int8 model listening to recordings composed of the real clips (keywords and non-keywords, which
+    must not fire) in white noise or over ``background``, as the training run's streaming check does with held-out
+    voices: the scored recordings, for any recognizer to be counted on."""
+    from tinymlkit.apps.kws.recipe import score_streams
     from tinymlkit.runtime.tflm import TFLMModel
 
     tflm = TFLMModel((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes())
-    recognizer = RecognizerConfig(**report.details.streaming.recognizer)
-    return streaming_check(data, tflm, config.words, recognizer, config.seed, streams, 10.0, background=background)
+    return score_streams(data, tflm, config.words, config.seed, streams, 10.0, background=background)
+
+
+def found_per_keyword(streams, labels: list[str], words: list[str], recognizer) -> dict[str, tuple[int, int]]:
+    """Each keyword's (found, spoken) in the scored recordings: which words a model never finds."""
+    from tinymlkit.apps.kws.recipe import count_detections
+
+    said = {w: sum(1 for *_, truth in streams for word in truth if word.label == w) for w in words}
+    return {w: (count_detections(streams, labels, [w], recognizer)[0], said[w]) for w in words}
+
+
+def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds: float) -> None:
+    """Keywords found and false alarms a minute over each background for every averaging window and threshold:
+    whether another calibration would reach the targets, or the model does not recognize the words at all."""
+    from tinymlkit.apps.kws.recipe import count_detections
+    from tinymlkit.apps.kws.recognizer import RecognizerConfig
+
+    print("  recognizer sweep (window ms, threshold): keywords found, false alarms a minute, per background")
+    print(f"  {'window':>6} {'threshold':>9} " + " ".join(f"{name:>17}" for name in scored))
+    for window in SWEEP_WINDOWS_MS:
+        for threshold in SWEEP_THRESHOLDS:
+            recognizer = RecognizerConfig(average_window_ms=window, threshold=threshold)
+            cells = []
+            for streams in scored.values():
+                hits, misses, false_alarms = count_detections(streams, labels, words, recognizer)
+                cells.append(f"{hits:>3}/{hits + misses:<3} {false_alarms * 60 / seconds:5.1f}/min")
+            print(f"  {window:>6} {threshold:>9} " + " ".join(f"{c:>17}" for c in cells))
 
 
 def run_person(args, work: Path) -> None:
@@ -444,6 +503,9 @@ def main() -> None:
         help="kws: real music behind the built-in data (on where installed; default: the recipe's)",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
+    parser.add_argument(
+        "--sweep", action="store_true", help="kws: also count the real streams at every recognizer window and threshold"
+    )
     parser.add_argument("--scenes", type=int, default=4000, help="person: synthetic scenes (the default model: 16000)")
     parser.add_argument("--asterisk", default=None, help="kws: folder of the asterisk prompts (holding digits/)")
     parser.add_argument("--wand-strokes", default=None, help="real strokes: the course's JSON or an IMU folder")
