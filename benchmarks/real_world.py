@@ -6,8 +6,10 @@ The real data comes from packages a fresh machine can install, no download of da
 - keyword spotting: Debian's ``asterisk-core-sounds-<lang>-wav`` (8 kHz telephone prompts of one real speaker per
   language: en and es Allison, fr June, it Carlo; ``sudo apt-get install asterisk-core-sounds-en-wav``, required),
   and where installed more speakers of the language: ``asterisk-prompt-es-co`` (July, Colombian Spanish),
-  ``asterisk-prompt-fr-armelle`` (Armelle, French), ``asterisk-prompt-it-menardi-wav`` (Menardi, Italian); each
-  speaker is its own id in the file names and is also measured apart. Three number words are keywords ("one",
+  ``asterisk-prompt-fr-armelle`` (Armelle, French), ``asterisk-prompt-it-menardi-wav`` (Menardi, Italian), and
+  ``tuxpaint-stamps-default`` (the numbers 0-9 recorded for a children's drawing program, one voice a language and
+  a second English one, British; 11-48 kHz, not telephone); each speaker is its own id in the file names and is
+  also measured apart. Three number words are keywords ("one",
   "two", "three" by default), every other number word of 0-20 and the tens a non-keyword that must not be accepted;
   the model is trained on the built-in voices of that language. Streaming: recordings composed of the real clips
   over white noise, over music (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core
