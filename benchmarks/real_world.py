@@ -7,14 +7,15 @@ The real data comes from packages a fresh machine can install, no download of da
   language: en and es Allison, fr June, it Carlo; ``sudo apt-get install asterisk-core-sounds-en-wav``, required),
   and where installed more speakers of the language: ``asterisk-prompt-es-co`` (July, Colombian Spanish),
   ``asterisk-prompt-fr-armelle`` (Armelle, French), ``asterisk-prompt-it-menardi-wav`` (Menardi, Italian), and
-  ``tuxpaint-stamps-default`` (the numbers 0-9 recorded for a children's drawing program, one voice a language and
-  a second English one, British; 11-48 kHz, not telephone); each speaker is its own id in the file names and is
-  also measured apart. Three number words are keywords ("one",
-  "two", "three" by default), every other number word of 0-20 and the tens a non-keyword that must not be accepted;
-  the model is trained on the built-in voices of that language. Streaming: recordings composed of the real clips
-  over white noise, over music (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core
-  speaker's other prompts, those whose transcript holds no number, one after another), the two real backgrounds
-  10 dB below the words; keywords found, false alarms and false alarms per minute of each background;
+  ``tuxpaint-stamps-default`` (the numbers 0-9 recorded for a children's drawing program, one voice a language and a
+  second English one, British; 11-48 kHz, not telephone); each speaker is its own id in the file names and is also
+  measured apart. Three number words are keywords ("one", "two", "three" by default), every other number word of
+  0-20 and the tens a non-keyword that must not be accepted; the model is trained on the built-in voices of that
+  language. Streaming: recordings composed of the real clips over white noise, over music
+  (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core speaker's other prompts, those
+  whose transcript holds no number, one after another), the two real backgrounds 10 dB below the words; keywords
+  found (also per word), false alarms and false alarms per minute of each background (``--sweep``: at every
+  recognizer window and threshold);
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
