@@ -5,13 +5,19 @@ import numpy as np
 from tinymlkit.course.checks import Checker
 
 
-def _take(rng: np.random.Generator, seconds: float, word_ms: int, near_start: bool = False) -> np.ndarray:
+def _take(rng: np.random.Generator, seconds: float, word_ms: int, where: str = "anywhere") -> np.ndarray:
     """A take: room noise, and a burst of 'speech' (a tone, loudest a quarter in, as a word's first syllable) of
-    ``word_ms`` somewhere inside it: its loudest frame is not its middle."""
+    ``word_ms`` inside it, ``where``: "anywhere", "middle" (within 0.1 s of the centre, so the clip needs no
+    clamping) or "start" (near the start): its loudest frame is not its middle."""
     n = int(seconds * 16000)
     take = rng.normal(0, rng.uniform(0.001, 0.01), n)
     length = word_ms * 16
-    start = int(rng.integers(800, 2400)) if near_start else int(rng.integers(800, n - length - 800))
+    if where == "start":
+        start = int(rng.integers(800, 2400))
+    elif where == "middle":
+        start = (n - length) // 2 + int(rng.integers(-1600, 1601))
+    else:
+        start = int(rng.integers(800, n - length - 800))
     t = np.arange(length) / 16000
     envelope = np.interp(t, [0, 0.25 * t[-1], t[-1]], [0, 1, 0.4])  # a loud start, a long quieter end
     word = np.sin(2 * np.pi * rng.uniform(100, 300) * t) * envelope
@@ -25,11 +31,11 @@ def check_speech(t: Checker) -> None:
     fn = t.function("speech_window")
     hint = ("10 ms frames, level 10*log10(mean square + 1e-10), floor = 10th percentile, speech where the level is "
             "at least floor + 0.3 * (peak - floor); centre the second on first..last speech frame, kept inside")
-    cases = [("a word in the middle of a take", 1.5, int(t.rng.integers(300, 700)), False),
-             ("a long take", 3.0, int(t.rng.integers(300, 900)), False),
-             ("a word near an edge", 1.2, int(t.rng.integers(200, 400)), True)]
-    for name, seconds, word_ms, near_start in cases:
-        take = _take(t.rng, seconds, word_ms, near_start)
+    cases = [("a word in the middle of a take", 1.5, int(t.rng.integers(300, 700)), "middle"),
+             ("a long take", 3.0, int(t.rng.integers(300, 900)), "anywhere"),
+             ("a word near an edge", 1.2, int(t.rng.integers(200, 400)), "start")]
+    for name, seconds, word_ms, where in cases:
+        take = _take(t.rng, seconds, word_ms, where)
         expected = trim_to_speech(take).start
         ok, got = t.call(f"runs on {name}", fn, take.copy(), hint=hint)
         if not ok or not t.equal(f"start of the clip for {name}", got, expected, hint):
