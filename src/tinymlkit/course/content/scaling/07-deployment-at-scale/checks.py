@@ -24,7 +24,9 @@ def check_delta(t: Checker) -> None:
     hint = ("for each block i of the new image (the last may be shorter) compare new[i*block:(i+1)*block] with the "
             "same bytes of the old image, padded with b'\\xff' past its end; list the i that differ")
     block = int(t.rng.choice([64, 128, 256]))
-    old = bytes(t.rng.integers(0, 256, int(t.rng.integers(20, 40)) * block + int(t.rng.integers(1, block)),
+    # the old image ends 4 or more bytes into a block, so the shorter one (3 bytes and a block less) never ends on a
+    # block boundary: its last block is short, as the case is meant to test
+    old = bytes(t.rng.integers(0, 256, int(t.rng.integers(20, 40)) * block + int(t.rng.integers(4, block)),
                                dtype=np.uint8))
     new = bytearray(old)
     for i in t.rng.choice(len(new) // block - 2, size=4, replace=False):  # the last blocks stay as they were, so
