@@ -11,6 +11,7 @@ import soundfile as sf
 from tinymlkit.apps.kws import music, synth
 from tinymlkit.apps.kws import recipe as kws
 from tinymlkit.data.audio import SAMPLE_RATE, read_audio
+from tinymlkit.data.installed import fingerprint
 from tinymlkit.data.noise import rms_db
 from tinymlkit.errors import TinyMLError
 
@@ -40,12 +41,12 @@ def tunes(tmp_path, monkeypatch):
 def test_music_found_through_the_variable_and_fingerprinted(tunes, tmp_path, monkeypatch):
     files = music.music_files()
     assert [f.name for f in files] == ["a.ogg", "b.wav"]
-    key = music.library_key(files)
-    assert len(key) == 12 and music.library_key(files) == key
+    key = fingerprint(files)
+    assert len(key) == 12 and fingerprint(files) == key
     _tune(tunes / "c.flac", seed=2)
-    assert music.library_key(music.music_files()) != key
+    assert fingerprint(music.music_files()) != key
     monkeypatch.setenv(music.ENV, str(tmp_path / "nowhere"))
-    assert music.music_files() == [] and music.library_key([]) == ""
+    assert music.music_files() == [] and fingerprint([]) == ""
 
 
 def test_medleys_are_16k_mono_reproducible_and_unreadable_music_is_an_error(tunes, tmp_path):
@@ -103,7 +104,7 @@ def test_cache_key_names_the_music(tunes, tmp_path, monkeypatch):
     monkeypatch.setenv(music.ENV, str(tmp_path / "nowhere"))
     kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))
     two, three, off, none = keys
-    assert two["music"] == music.library_key([tunes / "a.ogg", tunes / "b.wav"]) and three["music"] != two["music"]
+    assert two["music"] == fingerprint([tunes / "a.ogg", tunes / "b.wav"]) and three["music"] != two["music"]
     assert "music" not in off and off == none  # without music the key is what it always was
     assert kws._backgrounds(kws.KwsConfig()) == ""
     monkeypatch.setenv(music.ENV, str(tunes))

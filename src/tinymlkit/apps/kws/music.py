@@ -25,7 +25,7 @@ import numpy as np
 import soundfile as sf
 
 from tinymlkit.data.audio import SAMPLE_RATE, resample
-from tinymlkit.data.installed import Installed, fingerprint
+from tinymlkit.data.installed import Installed
 from tinymlkit.errors import TinyMLError
 
 MUSIC_FOLDERS = ("/usr/share/scummvm/drascula/audio",)
@@ -42,12 +42,6 @@ def music_files() -> list[Path]:
     """The music files found (sorted; empty where none is installed). A folder's files are taken, not its
     sub-folders'; empty files (such as Debian's placeholder links) are skipped."""
     return MUSIC.files()
-
-
-def library_key(files: Sequence[Path]) -> str:
-    """A short fingerprint of ``files`` (names and sizes), "" for none: part of the built-in data's cache key, so a
-    set made with other music (or none) is never reused."""
-    return fingerprint(files)
 
 
 def _excerpt(path: Path, seconds: float, rng: np.random.Generator) -> np.ndarray:

@@ -124,13 +124,19 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 
 def _synth_options(config: KwsConfig) -> dict:
     """The arguments of the built-in data's synthesis that follow from the config (beyond words, lang, seed)."""
-    from tinymlkit.apps.kws.music import music_files
     from tinymlkit.apps.kws.synth import extra_voices_for
 
     options: dict = {} if config.voices is None else {"voices": config.voices}
     options["extra_voices"] = [v.variant for v in extra_voices_for(config.lang)] if config.extra_voices else []
-    options["music"] = music_files() if config.music else []
+    options["music"] = _music(config)
     return options
+
+
+def _music(config: KwsConfig) -> list[Path]:
+    """The installed music the built-in data is made with: none when the config turns it off."""
+    from tinymlkit.apps.kws.music import music_files
+
+    return music_files() if config.music else []
 
 
 def synthesizers(config: KwsConfig) -> str:
@@ -143,22 +149,22 @@ def synthesizers(config: KwsConfig) -> str:
 
 def _backgrounds(config: KwsConfig) -> str:
     """The built-in data's backgrounds beyond its synthetic noise, for the data source line: "" or real music."""
-    music = _synth_options(config)["music"]
+    music = _music(config)
     return f", with {len(music)} pieces of real music behind" if music else ""
 
 
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized data set for the run's words and language, made once and then cached."""
-    from tinymlkit.apps.kws.music import library_key
     from tinymlkit.apps.kws.synth import synthesize_keyword_dataset
     from tinymlkit.cache import cached_dataset
+    from tinymlkit.data.installed import fingerprint
 
     options = _synth_options(config)
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
     if options["extra_voices"]:  # a machine with flite or Festival never reuses a set made without them
         settings["extra_voices"] = options["extra_voices"]
     if options["music"]:  # nor one made with other music, or none
-        settings["music"] = library_key(options["music"])
+        settings["music"] = fingerprint(options["music"])
     return cached_dataset(
         "kws",
         settings,

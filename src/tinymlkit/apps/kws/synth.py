@@ -94,8 +94,12 @@ MUSIC_PIECES = 6
 noise mixed into training clips is music."""
 MUSIC_SILENCE_SHARE = 3
 """With music, the silence clips cycle through the noises and then this many music turns (a third of them)."""
+NOISE_LEVEL_DB = (-65.0, -35.0)
+"""RMS level of the noise silence clips."""
 MUSIC_LEVEL_DB = (-50.0, -20.0)
-"""RMS level of the music silence clips (the noise ones are at -65 to -35 dB): from far off to a radio near by."""
+"""RMS level of the music silence clips (louder than the noise ones): from far off to a radio near by."""
+BACKGROUND_LEVEL_DB = -18.0
+"""RMS level of the background recordings (noises and music medleys) the training mixes behind its clips."""
 
 # Common short words per language for the ``unknown`` class (keywords and their homophones are removed).
 # English includes the other words of the Speech Commands vocabulary, so a model trained here meets them.
@@ -636,7 +640,7 @@ def _write_noise(
     folder = root / BACKGROUND_DIR
     folder.mkdir()
     for name, piece in zip(_music_names(music), music, strict=True):
-        write_wav(folder / name, noise.at_level(piece, -18.0))
+        write_wav(folder / name, noise.at_level(piece, BACKGROUND_LEVEL_DB))
     total = len(NOISE_FILES) + silence_count
     progress(ProgressEvent("Making noise", 0, total))
     n = seconds * SAMPLE_RATE
@@ -648,7 +652,7 @@ def _write_noise(
         else:
             audio = noise.GENERATORS[kind](n, rng, SAMPLE_RATE)
         sources[kind] = audio
-        write_wav(folder / name, noise.at_level(audio, -18.0))
+        write_wav(folder / name, noise.at_level(audio, BACKGROUND_LEVEL_DB))
         progress(ProgressEvent("Making noise", done, total))
 
     rows = []
@@ -663,12 +667,11 @@ def _write_noise(
         path = f"{SILENCE}/{speaker}_nohash_{taken[speaker]}.wav"
         taken[speaker] += 1
         rng = np.random.default_rng([seed, _stable_int(path)])
-        low, high = -65.0, -35.0
-        if kind in ("babble", "music"):
-            source = sources[kind] if kind == "babble" else music[int(rng.integers(len(music)))]
+        low, high = MUSIC_LEVEL_DB if kind == "music" else NOISE_LEVEL_DB
+        if kind in ("babble", "music"):  # cut from a recording
+            source = music[int(rng.integers(len(music)))] if kind == "music" else sources[kind]
             start = int(rng.integers(len(source) - CLIP_SAMPLES))
             clip = source[start : start + CLIP_SAMPLES]
-            low, high = MUSIC_LEVEL_DB if kind == "music" else (low, high)
         else:
             clip = noise.GENERATORS[kind](CLIP_SAMPLES, rng, SAMPLE_RATE)
         level = round(float(rng.uniform(low, high)), 2)
