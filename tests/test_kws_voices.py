@@ -1,7 +1,10 @@
-"""flite and Festival as optional voices of the built-in keyword data: detection (with fake tools), the cache key,
-the holdout by recorded person, and real synthesis where the tools are installed (skipped elsewhere)."""
+"""flite, Festival and Piper as optional voices of the built-in keyword data: detection (with fake tools and voice
+files), the cache key, the holdout by recorded person, and real synthesis where the tools are installed (skipped
+elsewhere)."""
 
 import csv
+import importlib.util
+import json
 import shutil
 import stat
 from pathlib import Path
@@ -26,10 +29,31 @@ FAKES = (
 )
 
 
+needs_piper = pytest.mark.skipif(importlib.util.find_spec("piper") is None, reason="piper-tts is not installed")
+
+
+def _piper_folder(base: Path) -> Path:
+    """A folder of fake Piper voice files: two voices, a model without its config, one named otherwise, one whose
+    config is not Piper's."""
+    base.mkdir()
+    config = {"language": {"family": "en"}, "phoneme_id_map": {"a": [1]}, "audio": {"sample_rate": 22050}}
+    for name, cfg in (
+        ("en_GB-alba-medium", config),
+        ("it_IT-paola-medium", {**config, "language": {"family": "it"}}),
+        ("en_US-nojson-low", None),
+        ("voice", config),
+        ("en_US-other-low", {"language": {"family": "en"}}),
+    ):
+        (base / f"{name}.onnx").write_bytes(b"onnx")
+        if cfg is not None:
+            (base / f"{name}.onnx.json").write_text(json.dumps(cfg))
+    return base
+
+
 @pytest.fixture
 def fake_tools(tmp_path, monkeypatch):
-    """A PATH holding only a fake flite (which lists its voices), festival and stdbuf, and a fake Festival voice
-    folder with English, American, Italian and unknown-language voices."""
+    """A PATH holding only a fake flite (which lists its voices), festival and stdbuf, a fake Festival voice folder
+    with English, American, Italian and unknown-language voices, and a folder of fake Piper voices (none packaged)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     scripts = {"flite": "#!/bin/sh\necho 'Voices available: kal awb_time kal16 slt'\n", "festival": "", "stdbuf": ""}
@@ -42,11 +66,14 @@ def fake_tools(tmp_path, monkeypatch):
         (base / folder / "festvox").mkdir(parents=True)
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.setattr(voices, "FESTIVAL_VOICE_DIRS", [base, tmp_path / "missing"])
+    monkeypatch.setattr(voices, "_packaged_piper_models", lambda: [])
+    monkeypatch.setenv(voices.PIPER_VOICES_ENV, str(_piper_folder(tmp_path / "piper")))
     voices.installed.cache_clear()
     yield
     voices.installed.cache_clear()
 
 
+@needs_piper
 def test_detection_finds_voices_languages_and_people(fake_tools):
     found = {v.variant: v for v in voices.installed()}
     assert sorted(found) == [
@@ -56,27 +83,33 @@ def test_detection_finds_voices_languages_and_people(fake_tools):
         "flite-kal",
         "flite-kal16",
         "flite-slt",
-    ]  # flite's limited-domain awb_time and Festival's unknown "klingon" folder are left out
+        "piper-en_GB-alba-medium",
+        "piper-it_IT-paola-medium",
+    ]  # flite's limited-domain awb_time, Festival's unknown "klingon" folder and the odd Piper files are left out
+    alba = found["piper-en_GB-alba-medium"]
+    assert (alba.speaker, alba.lang, Path(alba.model).name) == ("alba", "en", "en_GB-alba-medium.onnx")
     assert {found[v].speaker for v in ("flite-kal", "flite-kal16", "festival-kal_diphone")} == {"kal"}
     assert found["festival-cmu_us_slt_arctic_hts"].speaker == found["flite-slt"].speaker == "slt"
     assert found["flite-slt"].gender == "female" and found["festival-pc_diphone"].lang == "it"
-    assert [v.variant for v in voices.for_language("it")] == ["festival-pc_diphone"]
-    assert len(voices.for_language("en-us")) == 5 and voices.for_language("es") == []
+    assert [v.variant for v in voices.for_language("it")] == ["festival-pc_diphone", "piper-it_IT-paola-medium"]
+    assert len(voices.for_language("en-us")) == 6 and voices.for_language("es") == []
     with pytest.raises(TinyMLError, match="no installed voice 'flite-nope'.*flite-kal16"):
         voices.find("flite-nope")
-    assert voices.describe(["flite-slt", "festival-kal_diphone", "flite-kal"]) == (
-        "flite (slt, kal), Festival (kal_diphone)"
+    assert voices.describe(["flite-slt", "festival-kal_diphone", "flite-kal", "piper-en_GB-alba-medium"]) == (
+        "flite (slt, kal), Festival (kal_diphone), Piper (en_GB-alba-medium)"
     )
 
 
 def test_no_tools_means_espeak_only(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(voices, "_packaged_piper_models", lambda: [])
+    monkeypatch.delenv(voices.PIPER_VOICES_ENV, raising=False)
     voices.installed.cache_clear()
     try:
         assert voices.installed() == () and synth.extra_voices_for("en") == []
         assert kws._synth_options(kws.KwsConfig(extra_voices=True))["extra_voices"] == []
         assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == "eSpeak NG"
-        with pytest.raises(TinyMLError, match="install flite or festival"):
+        with pytest.raises(TinyMLError, match="install flite, festival or piper"):
             synth.extra_voices_for("en", ["flite-slt"])
     finally:
         voices.installed.cache_clear()
@@ -196,3 +229,56 @@ def test_dataset_with_flite_voices(tmp_path):
         split_of.setdefault(r["variant"], set()).add(r["split"])
     assert all(len(s) == 1 for s in split_of.values())
     assert summary.extra_voices == extra and "6 eSpeak NG" in str(summary) and "4 of flite (awb, kal16" in str(summary)
+
+
+def _piper_voice() -> str | None:
+    return next((v.variant for v in voices.for_language("en") if v.engine == "piper"), None)
+
+
+needs_piper_voice = pytest.mark.skipif(
+    importlib.util.find_spec("piper") is None or _piper_voice() is None,
+    reason="piper-tts with an English voice is not installed (pip install -e '.[voices]')",
+)
+
+
+@needs_piper_voice
+def test_piper_speaks_reproducibly_with_rate_pitch_and_seed():
+    voice = _piper_voice()
+    first = voices.synthesize(voice, "seven", rate=150, seed=3)
+    assert first.dtype == np.float32 and np.abs(first).max() > 0.05 and len(first) > SAMPLE_RATE // 5
+    assert np.array_equal(first, voices.synthesize(voice, "seven", rate=150, seed=3))
+    other = voices.synthesize(voice, "seven", rate=150, seed=4)  # another take: its timing and tone differ
+    assert len(other) != len(first) or not np.allclose(other, first, atol=1e-3)
+    slow, fast = (voices.synthesize(voice, "seven", rate=r, seed=3) for r in (100, 250))
+    assert len(slow) > 1.5 * len(fast)
+    low, high = (voices.synthesize(voice, "aah", semitones=s, seed=3) for s in (-4, 4))
+    assert _pitch(high) > 1.3 * _pitch(low)
+
+
+@needs_piper_voice
+def test_dataset_with_a_piper_voice_is_the_same_with_any_number_of_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "PIPER_PERSONAS", 6)
+    voice = _piper_voice()
+    made = []
+    for workers in (1, 2):
+        summary = synth.synthesize_keyword_dataset(
+            tmp_path / f"kws{workers}",
+            ["yes"],
+            "en",
+            variants=["m1", "f3", "klatt4"],
+            voices=3,
+            clips_per_word=12,
+            unknown_count=6,
+            silence_count=2,
+            noise_seconds=2,
+            holdout=0.3,
+            extra_voices=[voice],
+            workers=workers,
+        )
+        rows = list(csv.DictReader(Path(tmp_path / f"kws{workers}" / "metadata.csv").open()))
+        made.append({r["path"]: (tmp_path / f"kws{workers}" / r["path"]).read_bytes() for r in rows})
+    piper = [r for r in rows if r["variant"] == voice]
+    assert {r["label"] for r in piper} == {"yes", "unknown"} and len(piper) >= 8  # 6 of 9 voices are Piper's
+    assert all(float(r["speech_s"]) > 0.1 for r in piper) and len({r["split"] for r in piper}) == 1
+    assert made[0] == made[1]
+    assert summary.extra_voices == [voice] and "Piper (" in str(summary)

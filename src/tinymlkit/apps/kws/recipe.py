@@ -77,7 +77,7 @@ class KwsConfig:
     )
     extra_voices: bool = setting(
         False,
-        help="Built-in data: add the flite and Festival voices installed here that speak the language "
+        help="Built-in data: add the flite, Festival and Piper voices installed here that speak the language "
         "(off by default: more real keywords found, but more false accepts; docs/kws.md).",
         builtin=True,
     )
@@ -140,7 +140,7 @@ def _music(config: KwsConfig) -> list[Path]:
 
 
 def synthesizers(config: KwsConfig) -> str:
-    """The synthesizers of the run's built-in data: "eSpeak NG", plus the flite/Festival voices used."""
+    """The synthesizers of the run's built-in data: "eSpeak NG", plus the flite/Festival/Piper voices used."""
     from tinymlkit.apps.kws.voices import describe
 
     extra = _synth_options(config)["extra_voices"]
@@ -161,7 +161,7 @@ def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path
 
     options = _synth_options(config)
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
-    if options["extra_voices"]:  # a machine with flite or Festival never reuses a set made without them
+    if options["extra_voices"]:  # a machine with flite, Festival or Piper never reuses a set made without them
         settings["extra_voices"] = options["extra_voices"]
     if options["music"]:  # nor one made with other music, or none
         settings["music"] = fingerprint(options["music"])

@@ -15,10 +15,11 @@ A *voice* (the "speaker" in the file names) is an eSpeak voice variant (the timb
 in one accent of the language, with a pitch and speed persona; it says each keyword a few times with small
 changes of speed, pitch and intonation. Validation and test voices are chosen by a stable hash of the variant
 name (about 10 % of the variants each, mixing genders), and every voice of a held-out variant is held out: the
-test set measures how the model does on timbres it never heard. Where flite or Festival is installed, their
+test set measures how the model does on timbres it never heard. Where flite, Festival or Piper is installed, their
 voices of the language can join in (``extra_voices``; :mod:`tinymlkit.apps.kws.voices`; variants such as
-"flite-slt"), each with :data:`EXTERNAL_PERSONAS` pitch and speed personas; they are held out with the eSpeak
-variants by the recorded person behind them, so one person's voices of both tools share a split.
+"flite-slt"), each with :data:`EXTERNAL_PERSONAS` pitch and speed personas (a Piper voice with
+:data:`PIPER_PERSONAS`); they are held out with the eSpeak variants by the recorded person behind them, so one
+person's voices of both tools share a split.
 Where real music is installed (``music``; :mod:`tinymlkit.apps.kws.music`), :data:`MUSIC_PIECES` medleys of it
 join the background noise and :data:`MUSIC_SILENCE_SHARE` of the silence clips are cut from them, at louder levels
 than the noise (music playing in the room, no word said).
@@ -76,6 +77,9 @@ EXCLUDED_VARIANTS = {
 DEFAULT_PERSONAS = 3
 EXTERNAL_PERSONAS = 12
 """Voices per flite/Festival voice: few voices, from real recordings, so each speaks as several personas."""
+PIPER_PERSONAS = 80
+"""Voices per Piper voice: a neural voice varies its timing and tone at every call, so one takes a larger share (80
+of about 390 voices in English: a fifth of the clips; benchmarks/real_world.py measured it, docs/kws.md)."""
 MAX_VOICES = 2000  # more synthetic speakers only lengthen synthesis; real variety comes from real recordings
 MAX_CLIPS = 100_000  # per word: about 3 GB of audio, beyond any laptop run
 """Voices per variant by default: the same timbre at different pitches, speeds and accents."""
@@ -194,7 +198,7 @@ class SynthSummary:
     seconds: float = 0.0
     espeak_version: str = ""
     notes: list[str] = field(default_factory=list)
-    extra_voices: list[str] = field(default_factory=list)  # flite/Festival voices used, e.g. "flite-slt"
+    extra_voices: list[str] = field(default_factory=list)  # flite/Festival/Piper voices used, e.g. "flite-slt"
     music: list[str] = field(default_factory=list)  # names of the music files behind the background medleys
 
     @property
@@ -354,7 +358,7 @@ def synthesize_keyword_dataset(
     list for en, es, fr, de, pt, hi and sw, or made-up words in the language's sounds); ``silence_count`` clips are
     quiet noise. Speaking rates are drawn from ``rate_range`` (words per minute) and pitches from ``pitch_range``
     (eSpeak's 0-100 scale, 50 = the variant's own). About ``holdout`` of the variants go to validation and as many
-    to test. ``extra_voices`` names installed flite/Festival voices of ``lang`` to add ("flite-slt";
+    to test. ``extra_voices`` names installed flite/Festival/Piper voices of ``lang`` to add ("flite-slt";
     :func:`extra_voices_for` lists them all); default: eSpeak NG only. ``music`` lists audio files of real music to
     add to the background noise and silence (:func:`tinymlkit.apps.kws.music.music_files` finds the installed ones);
     default: none. The same arguments give identical files. An existing ``root`` is replaced only if it is empty or
@@ -434,7 +438,7 @@ def synthesize_keyword_dataset(
 
 
 def extra_voices_for(lang: str, names: Sequence[str] | None = None) -> list[external.ExternalVoice]:
-    """The flite/Festival voices a data set of ``lang`` uses: ``names`` (each installed and speaking ``lang``), or
+    """The flite/Festival/Piper voices a data set of ``lang`` uses: ``names`` (each installed and speaking ``lang``), or
     by default every installed voice of ``lang`` (none on a machine without the tools)."""
     if names is None:
         return external.for_language(lang)
@@ -485,8 +489,8 @@ def _make_voices(
     seed: int,
     extra: Sequence[external.ExternalVoice] = (),
 ) -> list[Voice]:
-    """``n`` eSpeak voices over ``variants``, then :data:`EXTERNAL_PERSONAS` voices per flite/Festival voice of
-    ``extra``. The held-out variants are drawn from the eSpeak variants and the people behind the ``extra`` voices
+    """``n`` eSpeak voices over ``variants``, then the personas of each flite/Festival/Piper voice of ``extra``.
+    The held-out variants are drawn from the eSpeak variants and the people behind the ``extra`` voices
     together, by the same stable hash: one person's voices of both tools share a split."""
     genders = {v.name: v.gender for v in espeak.variant_info()}
     # With fewer voices than variants, take variants in the interleaved-gender hash order.
@@ -519,7 +523,7 @@ def _make_voices(
 
 
 def _person(voice: external.ExternalVoice) -> str:
-    """The name a flite/Festival voice's recorded person is held out by (never an eSpeak variant's name)."""
+    """The name a flite/Festival/Piper voice's recorded person is held out by (never an eSpeak variant's name)."""
     return f"recorded:{voice.speaker}"
 
 
@@ -530,10 +534,11 @@ def _external_voices(
     split_of: dict[str, str],
     seed: int,
 ) -> list[Voice]:
-    """:data:`EXTERNAL_PERSONAS` voices per flite/Festival voice, in the split of the person behind it."""
+    """:data:`EXTERNAL_PERSONAS` voices per flite/Festival voice (:data:`PIPER_PERSONAS` per Piper voice), in the
+    split of the person behind it."""
     voices = []
     for ext in extra:
-        for k in range(EXTERNAL_PERSONAS):
+        for k in range(PIPER_PERSONAS if ext.engine == "piper" else EXTERNAL_PERSONAS):
             rng = np.random.default_rng([seed, _stable_int(f"voice/{ext.variant}/{k}")])
             voices.append(
                 Voice(
@@ -563,7 +568,7 @@ def _speech_jobs(
     plan = [(w, per_word, [w]) for w in words] + ([(UNKNOWN, unknown_count, vocabulary)] if unknown_count else [])
     for label, count, texts in plan:
         rng = np.random.default_rng([seed, _stable_int(f"plan/{label}")])
-        able = [v for v in voices if _can_say(v, texts)]  # flite/Festival cannot read eSpeak's phoneme input
+        able = [v for v in voices if _can_say(v, texts)]  # the other tools cannot read eSpeak's phoneme input
         speakers = rng.permutation(len(able))
         text_order = rng.permutation(len(texts))
         taken: Counter[str] = Counter()

