@@ -15,7 +15,8 @@ The real data comes from packages a fresh machine can install, no download of da
   (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core speaker's other prompts, those
   whose transcript holds no number, one after another), the two real backgrounds 10 dB below the words; keywords
   found (also per word), false alarms and false alarms per minute of each background (``--sweep``: at every
-  recognizer window and threshold);
+  recognizer window and threshold; ``--extra-voices``: the built-in data with the flite, Festival and Piper voices
+  installed here);
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -25,8 +26,8 @@ The real data comes from packages a fresh machine can install, no download of da
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
-                        [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--scenes N] [--family F]
-                        [--runs DIR]
+                        [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--extra-voices]
+                        [--scenes N] [--family F] [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
 ``--scenes 16000`` gives the default person model.
@@ -308,7 +309,12 @@ def run_kws(args, work: Path) -> None:
 
     folder, speakers = asterisk_words(work / f"asterisk-{args.lang}", args.lang, args.asterisk)
     config = KwsConfig(
-        words=args.words.split(","), lang=args.lang, runs=args.runs, real_test=str(folder), model=args.family
+        words=args.words.split(","),
+        lang=args.lang,
+        runs=args.runs,
+        real_test=str(folder),
+        model=args.family,
+        extra_voices=args.extra_voices,
     )
     if args.epochs:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
@@ -504,6 +510,11 @@ def main() -> None:
         default="default",
         choices=["default", "on", "off"],
         help="kws: real music behind the built-in data (on where installed; default: the recipe's)",
+    )
+    parser.add_argument(
+        "--extra-voices",
+        action="store_true",
+        help="kws: add the flite, Festival and Piper voices installed here to the built-in data (docs/kws.md)",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument(
