@@ -88,6 +88,8 @@ def test_detection_finds_voices_languages_and_people(fake_tools):
     ]  # flite's limited-domain awb_time, Festival's unknown "klingon" folder and the odd Piper files are left out
     alba = found["piper-en_GB-alba-medium"]
     assert (alba.speaker, alba.lang, Path(alba.model).name) == ("alba", "en", "en_GB-alba-medium.onnx")
+    with pytest.raises(TinyMLError, match="Piper could not speak with .*en_GB-alba-medium.onnx .*reinstall"):
+        voices.synthesize(alba.variant, "yes")  # the fake model is no network
     assert {found[v].speaker for v in ("flite-kal", "flite-kal16", "festival-kal_diphone")} == {"kal"}
     assert found["festival-cmu_us_slt_arctic_hts"].speaker == found["flite-slt"].speaker == "slt"
     assert found["flite-slt"].gender == "female" and found["festival-pc_diphone"].lang == "it"
@@ -204,23 +206,29 @@ def _pitch(audio: np.ndarray) -> float:
     return SAMPLE_RATE / (low + int(np.argmax(ac[low:high])))
 
 
-@needs_flite
-def test_dataset_with_flite_voices(tmp_path):
-    extra = ["flite-awb", "flite-kal16", "flite-rms", "flite-slt"]
+def _small_set(root: Path, extra: list[str], variants: list[str], clips: int, workers: int = 2):
+    """A small English "yes" data set with the ``extra`` voices: its summary and its metadata rows."""
     summary = synth.synthesize_keyword_dataset(
-        tmp_path / "kws",
+        root,
         ["yes"],
         "en",
-        variants=["m1", "f3", "klatt4", "Annie", "m3", "f1"],
-        voices=6,
-        clips_per_word=30,
-        unknown_count=8,
-        silence_count=3,
+        variants=variants,
+        voices=len(variants),
+        clips_per_word=clips,
+        unknown_count=clips // 3,
+        silence_count=2,
         noise_seconds=2,
         holdout=0.3,
         extra_voices=extra,
+        workers=workers,
     )
-    rows = list(csv.DictReader(Path(tmp_path / "kws" / "metadata.csv").open()))
+    return summary, list(csv.DictReader((root / "metadata.csv").open()))
+
+
+@needs_flite
+def test_dataset_with_flite_voices(tmp_path):
+    extra = ["flite-awb", "flite-kal16", "flite-rms", "flite-slt"]
+    summary, rows = _small_set(tmp_path / "kws", extra, ["m1", "f3", "klatt4", "Annie", "m3", "f1"], 30)
     flite = [r for r in rows if r["variant"].startswith("flite-")]
     assert {r["variant"] for r in flite} <= set(extra) and len(flite) >= 10
     assert all(r["speaker"].startswith("flite-") and float(r["speech_s"]) > 0.1 for r in flite)
@@ -261,21 +269,7 @@ def test_dataset_with_a_piper_voice_is_the_same_with_any_number_of_workers(tmp_p
     voice = _piper_voice()
     made = []
     for workers in (1, 2):
-        summary = synth.synthesize_keyword_dataset(
-            tmp_path / f"kws{workers}",
-            ["yes"],
-            "en",
-            variants=["m1", "f3", "klatt4"],
-            voices=3,
-            clips_per_word=12,
-            unknown_count=6,
-            silence_count=2,
-            noise_seconds=2,
-            holdout=0.3,
-            extra_voices=[voice],
-            workers=workers,
-        )
-        rows = list(csv.DictReader(Path(tmp_path / f"kws{workers}" / "metadata.csv").open()))
+        summary, rows = _small_set(tmp_path / f"kws{workers}", [voice], ["m1", "f3", "klatt4"], 12, workers)
         made.append({r["path"]: (tmp_path / f"kws{workers}" / r["path"]).read_bytes() for r in rows})
     piper = [r for r in rows if r["variant"] == voice]
     assert {r["label"] for r in piper} == {"yes", "unknown"} and len(piper) >= 8  # 6 of 9 voices are Piper's

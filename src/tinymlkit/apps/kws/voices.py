@@ -330,20 +330,25 @@ def _piper_say(voice: ExternalVoice, text: str, stretch: float, factor: float, s
     import soundfile
     from piper import SynthesisConfig
 
-    piper, model = _piper(voice.model)
     rng = np.random.default_rng(seed)
-    onnxruntime.set_seed(int(seed) % 2**31)
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    options.intra_op_num_threads = 1
-    piper.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     config = SynthesisConfig(
         length_scale=stretch * factor,
         noise_scale=float(rng.uniform(0.5, 0.9)),  # Piper's default: 0.667
         noise_w_scale=float(rng.uniform(0.6, 1.0)),  # 0.8
     )
-    audio = np.concatenate([np.zeros(0, np.float32), *(c.audio_float_array for c in piper.synthesize(text, config))])
-    soundfile.write(out, audio, round(piper.config.sample_rate * factor))
+    try:
+        piper, model = _piper(voice.model)
+        onnxruntime.set_seed(int(seed) % 2**31)
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        options.intra_op_num_threads = 1
+        piper.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        chunks = [c.audio_float_array for c in piper.synthesize(text, config)]
+    except Exception as exc:  # a damaged or foreign model: ONNX Runtime and Piper raise their own kinds
+        raise TinyMLError(
+            f"Piper could not speak with {voice.model} ({type(exc).__name__}); reinstall the voice or remove it"
+        ) from None
+    soundfile.write(out, np.concatenate([np.zeros(0, np.float32), *chunks]), round(piper.config.sample_rate * factor))
 
 
 def synthesize(variant: str, text: str, rate: int = NATIVE_RATE, semitones: float = 0.0, seed: int = 0) -> np.ndarray:
