@@ -315,17 +315,18 @@ def close() -> None:
 
 @functools.cache
 def _piper(model: str):
-    """A Piper voice (its phonemizer and config) and its model's bytes, loaded once per process."""
+    """A Piper voice (its phonemizer and config), loaded once per process."""
     from piper import PiperVoice
 
-    return PiperVoice.load(model), Path(model).read_bytes()
+    return PiperVoice.load(model)
 
 
 def _piper_say(voice: ExternalVoice, text: str, stretch: float, factor: float, seed: int, out: Path) -> None:
     """Piper speaks ``text`` into ``out``. Its model draws random timing and tone inside the network, from a generator
     that ONNX Runtime seeds when a session is made: a session of the call's ``seed`` makes each call reproducible
-    (and costs a tenth of a second, unoptimized). The pitch moves with the formants, as for a smaller or larger
-    speaker: the samples are written at ``factor`` times the voice's rate, spoken ``factor`` times slower first."""
+    (and costs about 0.1 s, unoptimized, beside the 0.15 s of speaking a word on one core). The pitch moves with the
+    formants, as for a smaller or larger speaker: the samples are written at ``factor`` times the voice's rate,
+    spoken ``factor`` times slower first."""
     import onnxruntime
     import soundfile
     from piper import SynthesisConfig
@@ -337,12 +338,12 @@ def _piper_say(voice: ExternalVoice, text: str, stretch: float, factor: float, s
         noise_w_scale=float(rng.uniform(0.6, 1.0)),  # 0.8
     )
     try:
-        piper, model = _piper(voice.model)
+        piper = _piper(voice.model)
         onnxruntime.set_seed(int(seed) % 2**31)
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
         options.intra_op_num_threads = 1
-        piper.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        piper.session = onnxruntime.InferenceSession(voice.model, options, providers=["CPUExecutionProvider"])
         chunks = [c.audio_float_array for c in piper.synthesize(text, config)]
     except Exception as exc:  # a damaged or foreign model: ONNX Runtime and Piper raise their own kinds
         raise TinyMLError(
