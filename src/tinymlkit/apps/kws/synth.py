@@ -78,8 +78,8 @@ DEFAULT_PERSONAS = 3
 EXTERNAL_PERSONAS = 12
 """Voices per flite/Festival voice: few voices, from real recordings, so each speaks as several personas."""
 PIPER_PERSONAS = 80
-"""Voices per Piper voice: a neural voice varies its timing and tone at every call, so one takes a larger share (80
-of about 390 voices in English: a fifth of the clips; benchmarks/real_world.py measured it, docs/kws.md)."""
+"""Voices per Piper voice: a neural voice varies its timing and tone at every call, so one takes a larger share (in
+English 80 of 338 voices, a quarter of the spoken clips; measured in docs/kws.md)."""
 MAX_VOICES = 2000  # more synthetic speakers only lengthen synthesis; real variety comes from real recordings
 MAX_CLIPS = 100_000  # per word: about 3 GB of audio, beyond any laptop run
 """Voices per variant by default: the same timbre at different pitches, speeds and accents."""
