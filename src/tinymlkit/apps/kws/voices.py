@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import importlib.util
 import json
 import os
 import re
@@ -171,9 +172,7 @@ def _piper_models() -> list[Path]:
 
 def _piper_voices() -> list[ExternalVoice]:
     """The Piper voices (a model with its Piper config beside it) where the piper-tts package is installed."""
-    try:
-        import piper  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("piper") is None:  # found, not imported: workers speaking flite stay light
         return []
     found = {}
     for model in _piper_models():
