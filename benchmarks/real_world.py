@@ -518,7 +518,7 @@ def main() -> None:
         "--seed",
         type=int,
         default=0,
-        help="the runs' seed (data, training, streams): a lever is worth keeping only if it helps at several seeds",
+        help="the runs' seed (built-in data, training; the real streams stay seed 0's): judge a lever at several",
     )
     parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
     parser.add_argument(
