@@ -13,10 +13,10 @@ The real data comes from packages a fresh machine can install, no download of da
   0-20 and the tens a non-keyword that must not be accepted; the model is trained on the built-in voices of that
   language. Streaming: recordings composed of the real clips over white noise, over music
   (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core speaker's other prompts, those
-  whose transcript holds no number, one after another), the two real backgrounds 10 dB below the words; keywords
-  found (also per word), false alarms and false alarms per minute of each background (``--sweep``: at every
-  recognizer window and threshold; ``--extra-voices``: the built-in data with the flite, Festival and Piper voices
-  installed here);
+  whose transcript holds no number word and no word that sounds like one, such as "to", one after another), the
+  two real backgrounds 10 dB below the words; keywords found (also per word), false alarms and false alarms per
+  minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices``: the
+  built-in data with the flite, Festival and Piper voices installed here);
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -108,6 +108,12 @@ NUMBER_WORDS = {  # the numbers 0-20 and the tens to 90, in order: the prompts d
         sedici diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta""",
 }
 NUMBERS = {lang: dict(zip(words.split(), [*range(21), *TENS[1:]], strict=True)) for lang, words in NUMBER_WORDS.items()}
+HOMOPHONES = {  # words that sound like a number word (or are one: an article): kept out of the speech background
+    "en": "won to too for fore ate",  # "to" said alone is "two"
+    "es": "un una",
+    "fr": "une",
+    "it": "un una",
+}
 DEFAULT_WORDS = {"en": "one,two,three", "es": "uno,dos,tres", "fr": "un,deux,trois", "it": "uno,due,tre"}
 PERSON_PHOTOS = ("astronaut", "camera")
 OTHER_PHOTOS = (
@@ -260,8 +266,9 @@ def false_accepts(report) -> tuple[str, str, str]:
 
 def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     """The streaming test's backgrounds: white noise (None: as the training run's check makes it), the music on
-    hold of ``asterisk-moh-opsound-wav`` and the core speaker's other prompts (no number in them, by the package's
-    transcript) as continuous speech; music and speech BACKGROUND_SNR_DB below the real clips' speech."""
+    hold of ``asterisk-moh-opsound-wav`` and the core speaker's other prompts (no number and no
+    :data:`HOMOPHONES` word in them, by the package's transcript) as continuous speech; music and speech
+    BACKGROUND_SNR_DB below the real clips' speech."""
     import gzip
 
     import numpy as np
@@ -279,7 +286,7 @@ def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     transcripts = [Path(TRANSCRIPTS.format(lang=code)) for code in dict.fromkeys((lang, "en"))]
     transcript = next((t for t in transcripts if t.is_file()), None)
     if transcript:
-        numbers = set(NUMBERS[lang]) | set(NUMBERS["en"])
+        numbers = {*NUMBERS[lang], *NUMBERS["en"], *HOMOPHONES[lang].split(), *HOMOPHONES["en"].split()}
         said = {}
         for line in gzip.open(transcript, "rt", encoding="utf-8", errors="replace"):
             name, _, text = line.partition(":")
