@@ -27,10 +27,12 @@ The real data comes from packages a fresh machine can install, no download of da
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
                         [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--extra-voices]
-                        [--scenes N] [--family F] [--seed N] [--runs DIR]
+                        [--scenes N] [--family F] [--seed N[,N...]] [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
-``--scenes 16000`` gives the default person model.
+``--scenes 16000`` gives the default person model. With several seeds (``--seed 0,1,2``) each app runs at each, and
+the output ends with each app's headline figures per seed and their mean: on real sets this small, one run cannot
+judge a change (docs/real_world.md).
 """
 
 import argparse
@@ -311,7 +313,7 @@ def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     }
 
 
-def run_kws(args, work: Path) -> None:
+def run_kws(args, work: Path) -> dict[str, float]:
     from tinymlkit.apps.kws.recipe import KwsConfig, count_detections, recipe, run
     from tinymlkit.apps.kws.recognizer import RecognizerConfig
     from tinymlkit.datatools.augment import AudioAugment
@@ -350,6 +352,12 @@ def run_kws(args, work: Path) -> None:
     )
     data = match_labels(data, report.data.labels, source)
     per_speaker(report, config, data, speakers)
+    real = report.real_world
+    figures = {
+        "synthetic accuracy": report.int8_metrics["accuracy"],
+        "keywords right": sum(round(real.per_class_recall[w] * real.counts[w]) for w in config.words),
+        "non-keywords accepted": real.false_accepts,
+    }
     s = report.details.streaming
     print(
         f"  streaming, synthetic held-out voices in the built-in noise ({s.streams} recordings, {s.seconds:.0f} s): "
@@ -374,8 +382,11 @@ def run_kws(args, work: Path) -> None:
             f"  {name:12} {seconds:>8.0f} {f'{hits}/{hits + misses}':>15} {false_alarms:>13} "
             f"{false_alarms * 60 / seconds:>11.2f}   {found}"
         )
+        figures[f"{name}: found"] = hits
+        figures[f"{name}: false alarms"] = false_alarms
     if args.sweep:
-        recognizer_sweep(scored, data.labels, config.words, seconds)
+        best = recognizer_sweep(scored, data.labels, config.words, seconds)
+        figures.update({f"{name}: best": best.get(name, (0,))[0] for name in scored})
     for name, background in sounds.items():
         if background is not None:
             print(
@@ -385,6 +396,7 @@ def run_kws(args, work: Path) -> None:
     print("  (noise: white noise, as before; each keyword recording starts at a random place of the background)")
     print(f"  model: {report.model.flash_bytes:,} B flash, {report.model.arena_bytes:,} B arena (64-bit host)")
     print(f"  run folder: {report.run_dir}")
+    return figures
 
 
 def per_speaker(report, config, data, speakers: list[str]) -> None:
@@ -435,10 +447,11 @@ def found_per_keyword(streams, labels: list[str], words: list[str], recognizer) 
     return {w: (count_detections(streams, labels, [w], recognizer)[0], said[w]) for w in words}
 
 
-def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds: float) -> None:
+def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds: float) -> dict[str, tuple]:
     """Keywords found and false alarms a minute over each background for every averaging window and threshold:
     whether another calibration would reach the targets, or the model does not recognize the words at all. Ends
-    with each background's best setting: the most keywords found at no more than 1 false alarm a minute."""
+    with each background's best setting: the most keywords found at no more than 1 false alarm a minute (returned:
+    background -> (found, spoken, false alarms a minute, window, threshold); a background without one is left out)."""
     from tinymlkit.apps.kws.recipe import count_detections
     from tinymlkit.apps.kws.recognizer import RecognizerConfig
 
@@ -463,9 +476,10 @@ def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds:
             print(f"    {name:12} {hits}/{said}, {per_minute:.1f}/min at {window} ms, {threshold}")
         else:
             print(f"    {name:12} no setting finds a keyword at 1 false alarm a minute or fewer")
+    return best
 
 
-def run_person(args, work: Path) -> None:
+def run_person(args, work: Path) -> dict[str, float]:
     from tinymlkit.apps.person.recipe import PersonConfig, recipe, run
     from tinymlkit.evaluate.real_world import load_real_test, match_labels, measure_real_world
 
@@ -476,14 +490,15 @@ def run_person(args, work: Path) -> None:
     start = time.perf_counter()
     report = run(config)
     side_by_side(f"person detection ({config.scenes} synthetic scenes), {time.perf_counter() - start:.0f} s", report)
+    figures = {"synthetic accuracy": report.int8_metrics["accuracy"], **right_per_class(report.real_world, "photos")}
     tflite = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
-    sets = [(lfw_crops(work / "lfw"), "scikit-image lfw_subset (25x25 crops)")]
+    sets = [(lfw_crops(work / "lfw"), "scikit-image lfw_subset (25x25 crops)", "face crops")]
     more = more_photos(work / "more-photos")
     if more:
-        sets.append((more, "OpenCV's and matplotlib's example photos"))
+        sets.append((more, "OpenCV's and matplotlib's example photos", "OpenCV photos"))
     else:
         print("  (OpenCV's example photos skipped: sudo apt-get install opencv-doc)")
-    for folder, name in sets:
+    for folder, name, short in sets:
         photos, source = load_real_test(recipe, config, folder)
         photos = match_labels(photos, report.data.labels, source)
         other = measure_real_world(recipe, config, photos, name, tflite, report.int8_metrics)
@@ -494,10 +509,17 @@ def run_person(args, work: Path) -> None:
                 for k, v in (other.per_class_recall or {}).items()
             )
         )
+        figures.update(right_per_class(other, short))
     print(f"  run folder: {report.run_dir}")
+    return figures
 
 
-def run_wand(args, work: Path) -> None:
+def right_per_class(real, name: str) -> dict[str, int]:
+    """How many of a real set's examples of each class the model got right: "<name>: <label> right"."""
+    return {f"{name}: {k} right": round(v * real.counts[k]) for k, v in (real.per_class_recall or {}).items()}
+
+
+def run_wand(args, work: Path) -> dict[str, float]:
     from tinymlkit.apps.wand.recipe import WandConfig, run
 
     if not args.wand_strokes:
@@ -505,7 +527,7 @@ def run_wand(args, work: Path) -> None:
             "\nmagic wand: skipped (no real strokes: pass --wand-strokes PATH, the course's strokes JSON or an IMU "
             "recording folder)"
         )
-        return
+        return {}
     config = WandConfig(runs=args.runs, real_test=args.wand_strokes, seed=args.seed)
     if args.epochs:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
@@ -513,6 +535,8 @@ def run_wand(args, work: Path) -> None:
     report = run(config)
     side_by_side(f"magic wand ({config.users} synthetic users), {time.perf_counter() - start:.0f} s", report)
     print(f"  run folder: {report.run_dir}")
+    real = report.real_world.metrics["accuracy"]
+    return {"synthetic accuracy": report.int8_metrics["accuracy"], "real accuracy": real}
 
 
 def main() -> None:
@@ -523,9 +547,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: each app's)")
     parser.add_argument(
         "--seed",
-        type=int,
-        default=0,
-        help="the runs' seed (built-in data, training; the real streams stay seed 0's): judge a lever at several",
+        default="0",
+        help="the runs' seed (built-in data, training; the real streams stay seed 0's), or several (0,1,2): each "
+        "app is run at each, and a table of the headline figures per seed and their mean ends the output",
     )
     parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
     parser.add_argument(
@@ -555,6 +579,10 @@ def main() -> None:
     parser.add_argument("--runs", default=os.path.join(tempfile.gettempdir(), "tinyml-bench-runs"))
     args = parser.parse_args()
     args.words = args.words or DEFAULT_WORDS[args.lang]
+    try:
+        seeds = [int(seed) for seed in args.seed.split(",")]
+    except ValueError:
+        sys.exit(f"--seed takes whole numbers, one or comma-separated (0,1,2), not {args.seed}")
     unknown = set(args.words.split(",")) - set(NUMBERS[args.lang])
     if unknown:
         sys.exit(f"--words must be number words of the {args.lang} asterisk prompts, not {', '.join(sorted(unknown))}")
@@ -566,8 +594,26 @@ def main() -> None:
     Path(args.runs).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="real-world-sets-", dir=args.runs))  # kept: the reports name these folders
     print(f"real-world test folders: {work}")
-    for app in apps:
-        runners[app](args, work)
+    figures: dict[str, dict[int, dict[str, float]]] = {app: {} for app in apps}
+    for seed in seeds:
+        for app in apps:
+            figures[app][seed] = runners[app](argparse.Namespace(**{**vars(args), "seed": seed}), work)
+    if len(seeds) > 1:
+        for app in apps:
+            over_seeds(app, figures[app])
+
+
+def over_seeds(app: str, runs: dict[int, dict[str, float]]) -> None:
+    """One app's headline figures at each seed, and their mean: a lever is judged by the mean, not by one run."""
+    names = list(dict.fromkeys(name for figures in runs.values() for name in figures))
+    if not names:
+        return
+    print(f"\n{app} over {len(runs)} seeds (counts of real examples; 'best': found within 1 false alarm a minute)")
+    print(f"  {'figure':32} " + " ".join(f"{f'seed {seed}':>8}" for seed in runs) + f" {'mean':>8}")
+    for name in names:
+        values = [float("nan") if runs[seed].get(name) is None else runs[seed][name] for seed in runs]
+        cells = [f"{v:>8.3f}" if isinstance(v, float) else f"{v:>8}" for v in values]
+        print(f"  {name:32} " + " ".join(cells) + f" {sum(values) / len(values):>8.3g}")
 
 
 if __name__ == "__main__":
