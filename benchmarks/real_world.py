@@ -355,7 +355,7 @@ def run_kws(args, work: Path) -> dict[str, float]:
     real = report.real_world
     figures = {
         "synthetic accuracy": report.int8_metrics["accuracy"],
-        "keywords right": sum(round(real.per_class_recall[w] * real.counts[w]) for w in config.words),
+        "keywords right": sum(right_per_class(real).get(w, 0) for w in config.words),
         "non-keywords accepted": real.false_accepts,
     }
     s = report.details.streaming
@@ -490,7 +490,8 @@ def run_person(args, work: Path) -> dict[str, float]:
     start = time.perf_counter()
     report = run(config)
     side_by_side(f"person detection ({config.scenes} synthetic scenes), {time.perf_counter() - start:.0f} s", report)
-    figures = {"synthetic accuracy": report.int8_metrics["accuracy"], **right_per_class(report.real_world, "photos")}
+    figures = {"synthetic accuracy": report.int8_metrics["accuracy"]}
+    figures.update({f"photos: {k} right": n for k, n in right_per_class(report.real_world).items()})
     tflite = (Path(report.run_dir) / "deploy" / "model.tflite").read_bytes()
     sets = [(lfw_crops(work / "lfw"), "scikit-image lfw_subset (25x25 crops)", "face crops")]
     more = more_photos(work / "more-photos")
@@ -509,14 +510,14 @@ def run_person(args, work: Path) -> dict[str, float]:
                 for k, v in (other.per_class_recall or {}).items()
             )
         )
-        figures.update(right_per_class(other, short))
+        figures.update({f"{short}: {k} right": n for k, n in right_per_class(other).items()})
     print(f"  run folder: {report.run_dir}")
     return figures
 
 
-def right_per_class(real, name: str) -> dict[str, int]:
-    """How many of a real set's examples of each class the model got right: "<name>: <label> right"."""
-    return {f"{name}: {k} right": round(v * real.counts[k]) for k, v in (real.per_class_recall or {}).items()}
+def right_per_class(real) -> dict[str, int]:
+    """How many of a real set's examples of each class the model got right (label -> count)."""
+    return {k: round(v * real.counts[k]) for k, v in (real.per_class_recall or {}).items()}
 
 
 def run_wand(args, work: Path) -> dict[str, float]:
