@@ -503,14 +503,12 @@ def run_person(args, work: Path) -> dict[str, float]:
         photos, source = load_real_test(recipe, config, folder)
         photos = match_labels(photos, report.data.labels, source)
         other = measure_real_world(recipe, config, photos, name, tflite, report.int8_metrics)
+        right = right_per_class(other)
         print(
             f"  another real set, {other.source}: accuracy {other.metrics['accuracy']:.3f}; recall "
-            + ", ".join(
-                f"{k} {v:.3f} ({round(v * other.counts[k])} of {other.counts[k]})"
-                for k, v in (other.per_class_recall or {}).items()
-            )
+            + ", ".join(f"{k} {other.per_class_recall[k]:.3f} ({n} of {other.counts[k]})" for k, n in right.items())
         )
-        figures.update({f"{short}: {k} right": n for k, n in right_per_class(other).items()})
+        figures.update({f"{short}: {k} right": n for k, n in right.items()})
     print(f"  run folder: {report.run_dir}")
     return figures
 
