@@ -84,6 +84,25 @@ def _quantize(x: np.ndarray, scale: np.float32, zero_point: int) -> np.ndarray:
     return np.clip(rounded + zero_point, -128, 127)
 
 
+def _halves(rng: np.random.Generator, scale: np.float32, each: int = 6) -> np.ndarray:
+    """Inputs x whose float32 quotient x / scale is exactly a half, +-(m + 0.5): ``each`` with m even (where rounding
+    halves to even, std::nearbyint, and away from zero, as TFLM does, differ) and ``each`` with m odd. A tie needs
+    the division to land exactly, so x is nudged by one float32 step at a time until it does."""
+    found: dict[int, list] = {0: [], 1: []}
+    for k in rng.integers(-100, 100, 200):
+        target = np.float32(k + 0.5)
+        x = np.float32(target * scale)
+        for _ in range(4):
+            q = np.float32(x / scale)
+            if q == target:
+                found[int(np.floor(abs(target))) % 2].append(x)
+                break
+            x = np.nextafter(x, np.float32(np.inf) if q < target else np.float32(-np.inf))
+        if all(len(v) >= each for v in found.values()):
+            break
+    return np.array(found[0][:each] + found[1][:each], dtype=np.float32)
+
+
 def check_quantize(t: Checker) -> None:
     src = _source(t, "quantize_cpp", "quantize")
     if src is None:
@@ -91,7 +110,7 @@ def check_quantize(t: Checker) -> None:
     scale = np.float32(t.rng.uniform(0.005, 0.05))
     zero_point = int(t.rng.integers(-20, 20))
     inside = t.rng.uniform(-120, 120, 60) * scale + 0.0  # within the int8 range
-    halves = (t.rng.integers(-100, 100, 12) + 0.5) * scale  # x / scale lands on a half
+    halves = _halves(t.rng, scale)
     outside = np.concatenate([t.rng.uniform(140, 2000, 10), -t.rng.uniform(140, 2000, 10)]) * scale
     groups = {"values inside the int8 range": inside.astype(np.float32),
               "values halfway between two steps": halves.astype(np.float32),
