@@ -106,7 +106,9 @@ BACKGROUND_LEVEL_DB = -18.0
 """RMS level of the background recordings (noises and music medleys) the training mixes behind its clips."""
 
 # Common short words per language for the ``unknown`` class (keywords and their homophones are removed).
-# English includes the other words of the Speech Commands vocabulary, so a model trained here meets them.
+# English includes the other words of the Speech Commands vocabulary, so a model trained here meets them, and the
+# other number words and near-rhymes of the digits ("fourteen", "forty", "tune", "free"), which real voices' digits
+# were taken for (docs/real_world.md, "Near-rhymes as unknown words").
 UNKNOWN_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         """up down left right on off stop go zero one two three four five six seven eight nine ten bed bird cat
@@ -120,7 +122,10 @@ UNKNOWN_WORDS: dict[str, tuple[str, ...]] = {
         cow rain snow wind sun moon star cloud fire rock sand sea river hill road bridge jump run walk sit
         stand sleep eat drink read write sing dance call help wait look listen turn move push pull give take
         make find keep hold show tell ask say think know guess yet yeah nope yell mess test dress best rest
-        snow toe so low bow""".split()
+        snow toe so low bow eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty
+        thirty forty fifty sixty seventy eighty ninety hundred thousand million done fun sun gun none once ton son
+        someone do you who new shoe through true blue few tune tool tooth see me key free knee agree degree thee
+        thing throw thrill""".split()
     ),
     "es": tuple(
         """uno dos tres cuatro cinco seis siete ocho nueve diez casa perro gato árbol agua sol luna rojo azul
