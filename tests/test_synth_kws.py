@@ -119,6 +119,19 @@ def test_unknown_words_never_sound_like_keywords():
         unknown_vocabulary("en", ["no"], unknown_words=["know"])
 
 
+def test_near_rhymes_of_the_digits_are_unknown_and_key_the_cache(monkeypatch):
+    from tinymlkit.apps.kws import recipe as kws
+
+    vocab = unknown_vocabulary("en", ["one", "two", "three"])
+    assert {"fourteen", "forty", "tune", "free"} <= set(vocab) and not {"one", "two", "three"} & set(vocab)
+    keys = []
+    monkeypatch.setattr("tinymlkit.cache.cached_dataset", lambda kind, settings, build: keys.append(settings))
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))
+    monkeypatch.setitem(synth_kws.UNKNOWN_WORDS, "en", synth_kws.UNKNOWN_WORDS["en"][:-5])  # an older list
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))
+    assert keys[0]["unknown_words"] != keys[1]["unknown_words"]  # a set made with other unknown words is not reused
+
+
 def test_holdout_mixes_groups_and_is_stable():
     names = [f"v{i}" for i in range(30)]
     groups = {n: "female" if i % 3 == 0 else "male" for i, n in enumerate(names)}
