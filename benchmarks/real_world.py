@@ -405,10 +405,10 @@ def run_kws(args, work: Path) -> dict[str, float]:
     return figures
 
 
-def per_speaker(report, config, data, speakers: list[str]) -> None:
-    """Each real speaker's clips apart: keywords right, non-keywords accepted. The int8 model in TFLM scores the
-    whole set as the run's real-world section does (features as a listening device computes them, clip after
-    clip, so a clip's neighbours count), and its answers are then counted per speaker."""
+def real_answers(report, config, data, orders: list[int]):
+    """The int8 model of the run in TFLM on the real clips, heard as a listening device computes features: clip
+    after clip in the seeded order, so a clip's neighbours count. Returns the answers per order (one row each),
+    the keywords' label indices and which clips are non-keywords (silence or unknown)."""
     import numpy as np
 
     from tinymlkit.apps.kws.data import SILENCE, UNKNOWN
@@ -416,10 +416,22 @@ def per_speaker(report, config, data, speakers: list[str]) -> None:
     from tinymlkit.apps.kws.recipe import kws_model
 
     tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), data.labels)
-    x = listening_features(data.x, MICRO_SPEECH, seed=config.seed)  # as the run's real-world section heard them
-    predicted = np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1)
+    answers = []
+    for order in orders:
+        x = listening_features(data.x, MICRO_SPEECH, seed=order)
+        answers.append(np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1))
     keywords = [data.labels.index(w) for w in config.words]
     negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
+    return np.array(answers), keywords, negative
+
+
+def per_speaker(report, config, data, speakers: list[str]) -> None:
+    """Each real speaker's clips apart: keywords right, non-keywords accepted, in the order of the run's
+    real-world section (its seed), counted per speaker."""
+    import numpy as np
+
+    answers, keywords, negative = real_answers(report, config, data, [config.seed])
+    predicted = answers[0]
     for speaker in speakers:
         mine = data.group == speaker
         right = {
@@ -440,19 +452,10 @@ def over_orders(report, config, data) -> tuple[float, float]:
     can move 2 of 9 keywords; the mean over orders leaves only the model's own spread."""
     import numpy as np
 
-    from tinymlkit.apps.kws.data import SILENCE, UNKNOWN
-    from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
-    from tinymlkit.apps.kws.recipe import kws_model
-
-    tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), data.labels)
-    keywords = [data.labels.index(w) for w in config.words]
-    negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
-    right, accepted = [], []
-    for order in range(CLIP_ORDERS):
-        x = listening_features(data.x, MICRO_SPEECH, seed=REAL_SEED + 100 + order)
-        predicted = np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1)
-        right.append(int(np.sum(~negative & (predicted == data.y))))
-        accepted.append(int(np.sum(negative & np.isin(predicted, keywords))))
+    orders = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
+    answers, keywords, negative = real_answers(report, config, data, orders)
+    right = [int(np.sum(~negative & (predicted == data.y))) for predicted in answers]
+    accepted = [int(np.sum(negative & np.isin(predicted, keywords))) for predicted in answers]
     print(
         f"  the real clips in {CLIP_ORDERS} orders: keywords right {np.mean(right):.1f} of {int(np.sum(~negative))} on "
         f"average ({min(right)} to {max(right)}), non-keywords accepted {np.mean(accepted):.1f} of "
