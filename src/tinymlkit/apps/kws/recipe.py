@@ -158,17 +158,14 @@ def _backgrounds(config: KwsConfig) -> str:
 
 def builtin_data(config: KwsConfig, progress: ProgressCallback = silent) -> Path:
     """The built-in synthesized data set for the run's words and language, made once and then cached."""
-    import hashlib
-
     from tinymlkit.apps.kws.synth import synthesize_keyword_dataset, unknown_vocabulary
     from tinymlkit.cache import cached_dataset
     from tinymlkit.data.installed import fingerprint
 
     options = _synth_options(config)
     settings = {"words": config.words, "lang": config.lang, "voices": config.voices, "seed": config.seed}
-    # a set made with another list of unknown words (an older version's) is not reused
-    vocabulary = "\n".join(unknown_vocabulary(config.lang, config.words))
-    settings["unknown_words"] = hashlib.sha256(vocabulary.encode()).hexdigest()[:12]
+    # a set made with another list of unknown words (an older version's) is not reused: the key hashes the list
+    settings["unknown_words"] = unknown_vocabulary(config.lang, config.words)
     if options["extra_voices"]:  # a machine with flite, Festival or Piper never reuses a set made without them
         settings["extra_voices"] = options["extra_voices"]
     if options["music"]:  # nor one made with other music, or none
