@@ -15,8 +15,8 @@ The real data comes from packages a fresh machine can install, no download of da
   (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core speaker's other prompts, those
   whose transcript holds no number word and no word that sounds like one, such as "to", one after another), the
   two real backgrounds 10 dB below the words; keywords found (also per word), false alarms and false alarms per
-  minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices``: the
-  built-in data with the flite, Festival and Piper voices installed here);
+  minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices off``: the
+  built-in data without the flite, Festival and Piper voices installed here, which English adds by default);
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -26,7 +26,7 @@ The real data comes from packages a fresh machine can install, no download of da
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
-                        [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--extra-voices]
+                        [--words one,two,three] [--epochs N] [--streams N] [--sweep] [--extra-voices on|off]
                         [--scenes N] [--family F] [--seed N[,N...]] [--runs DIR]
 
 The default run is modest (person detection on 4,000 scenes instead of 16,000; every app's default otherwise);
@@ -329,7 +329,7 @@ def run_kws(args, work: Path) -> dict[str, float]:
         runs=args.runs,
         real_test=str(folder),
         model=args.family,
-        extra_voices=args.extra_voices,
+        extra_voices=None if args.extra_voices == "default" else args.extra_voices == "on",
         seed=args.seed,
     )
     if args.epochs:
@@ -601,8 +601,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--extra-voices",
-        action="store_true",
-        help="kws: add the flite, Festival and Piper voices installed here to the built-in data (docs/kws.md)",
+        default="default",
+        choices=["default", "on", "off"],
+        help="kws: the flite, Festival and Piper voices installed here in the built-in data (default: the recipe's, "
+        "on in English; docs/kws.md)",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument(

@@ -129,14 +129,17 @@ def test_cache_key_names_the_extra_voices(monkeypatch):
     keys = []
     monkeypatch.setattr("tinymlkit.cache.cached_dataset", lambda kind, settings, build: keys.append(settings))
     kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=True))
-    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # off by default
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=False))
     kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it", extra_voices=True))
-    with_extra, without, italian = keys
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # by default: on where they can say unknown words too
+    kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it"))  # Italian has no built-in unknown words
+    with_extra, without, italian, default, italian_default = keys
     assert with_extra["extra_voices"] == [v.variant for v in FAKES if v.lang == "en"]
     assert "extra_voices" not in without  # the key of an eSpeak-only set is what it always was
     assert italian["extra_voices"] == ["festival-pc_diphone"]
-    assert kws.synthesizers(kws.KwsConfig()) == "eSpeak NG"
-    assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == (
+    assert default == with_extra and "extra_voices" not in italian_default
+    assert kws.synthesizers(kws.KwsConfig(extra_voices=False)) == "eSpeak NG"
+    assert kws.synthesizers(kws.KwsConfig()) == (
         "eSpeak NG + flite (awb, kal16, rms, slt), Festival (cmu_us_slt_arctic_hts, kal_diphone)"
     )
     with pytest.raises(TinyMLError, match="speaks 'it', not 'en'"):
