@@ -111,3 +111,21 @@ def test_old_option_names_work_with_a_notice(monkeypatch):
     evaluate = tinyml_here("kws", "evaluate", "--model", "no-such-model.tflite")
     assert evaluate.returncode == 1 and "notice" not in evaluate.stderr
     assert "model file no-such-model.tflite not found" in evaluate.stderr
+
+
+def test_quickstart_trains_on_espeak_voices_only(monkeypatch, tmp_path):
+    """The quick start is the same run on every machine: the flite/Festival/Piper voices installed here stay out."""
+    import tinymlkit.apps.kws.recipe as kws
+    from tinymlkit.cli.quickstart import quickstart
+
+    seen = []
+
+    def stop(config, progress):
+        seen.append(config)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(kws, "run", stop)
+    with pytest.raises(SystemExit):
+        quickstart(words="yes,no", lang="en", runs=tmp_path)
+    assert seen[0].extra_voices is False and seen[0].words == ["yes", "no"]
+    assert kws._synth_options(seen[0])["extra_voices"] == []
