@@ -16,7 +16,8 @@ The real data comes from packages a fresh machine can install, no download of da
   whose transcript holds no number word and no word that sounds like one, such as "to", one after another), the
   two real backgrounds 10 dB below the words; keywords found (also per word), false alarms and false alarms per
   minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices off``: the
-  built-in data without the flite, Festival and Piper voices installed here, which English adds by default);
+  built-in data without the flite, Festival and Piper voices installed here, which English adds by default where a
+  Piper voice is);
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -604,7 +605,7 @@ def main() -> None:
         default="default",
         choices=["default", "on", "off"],
         help="kws: the flite, Festival and Piper voices installed here in the built-in data (default: the recipe's, "
-        "on in English; docs/kws.md)",
+        "on in English where a Piper voice is; docs/kws.md)",
     )
     parser.add_argument("--streams", type=int, default=30, help="kws: real recordings of 10 s per background")
     parser.add_argument(

@@ -131,17 +131,23 @@ def test_cache_key_names_the_extra_voices(monkeypatch):
     kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=True))
     kws.builtin_data(kws.KwsConfig(words=["yes", "no"], extra_voices=False))
     kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it", extra_voices=True))
-    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # by default: on where they can say unknown words too
-    kws.builtin_data(kws.KwsConfig(words=["uno", "due"], lang="it"))  # Italian has no built-in unknown words
-    with_extra, without, italian, default, italian_default = keys
+    kws.builtin_data(kws.KwsConfig(words=["yes", "no"]))  # by default off without a Piper voice
+    with_extra, without, italian, default = keys
     assert with_extra["extra_voices"] == [v.variant for v in FAKES if v.lang == "en"]
     assert "extra_voices" not in without  # the key of an eSpeak-only set is what it always was
     assert italian["extra_voices"] == ["festival-pc_diphone"]
-    assert default == with_extra and "extra_voices" not in italian_default
-    assert kws.synthesizers(kws.KwsConfig(extra_voices=False)) == "eSpeak NG"
-    assert kws.synthesizers(kws.KwsConfig()) == (
+    assert default == without
+    assert kws.synthesizers(kws.KwsConfig()) == "eSpeak NG"
+    assert kws.synthesizers(kws.KwsConfig(extra_voices=True)) == (
         "eSpeak NG + flite (awb, kal16, rms, slt), Festival (cmu_us_slt_arctic_hts, kal_diphone)"
     )
+    # With a Piper voice of the language they are on by default, where the language has built-in unknown words
+    piper = ExternalVoice("piper", "en_US-joe-medium", "en", "joe", "male", "joe.onnx")
+    italian_piper = ExternalVoice("piper", "it_IT-paola-medium", "it", "paola", "female", "paola.onnx")
+    monkeypatch.setattr(voices, "installed", lambda: (*FAKES, piper, italian_piper))
+    assert kws.synthesizers(kws.KwsConfig()).endswith("Piper (en_US-joe-medium)")
+    assert kws.synthesizers(kws.KwsConfig(extra_voices=False)) == "eSpeak NG"
+    assert kws.synthesizers(kws.KwsConfig(lang="it")) == "eSpeak NG"  # Italian has no built-in unknown words
     with pytest.raises(TinyMLError, match="speaks 'it', not 'en'"):
         synth.extra_voices_for("en", ["festival-pc_diphone"])
 

