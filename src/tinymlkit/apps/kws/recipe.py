@@ -128,27 +128,28 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
 
 def _synth_options(config: KwsConfig) -> dict:
     """The arguments of the built-in data's synthesis that follow from the config (beyond words, lang, seed)."""
-    from tinymlkit.apps.kws.synth import extra_voices_for
-
     options: dict = {} if config.voices is None else {"voices": config.voices}
-    options["extra_voices"] = [v.variant for v in extra_voices_for(config.lang)] if _with_extra_voices(config) else []
+    options["extra_voices"] = _extra_voices(config)
     options["music"] = _music(config)
     return options
 
 
-def _with_extra_voices(config: KwsConfig) -> bool:
-    """Whether the built-in data adds the installed flite/Festival/Piper voices. By default where a Piper voice of
-    the language is among them and the language has built-in unknown words for them to say (English): over five
+def _extra_voices(config: KwsConfig) -> list[str]:
+    """The installed flite/Festival/Piper voices the built-in data adds. By default those of the language where a
+    Piper voice is among them and the language has built-in unknown words for them to say (English): over five
     seeds that English model got more real keywords right and took fewer real non-keywords for keywords. flite and
     Festival without Piper got more keywords right but accepted more non-keywords; where the voices can say only the
     keywords (Italian) more non-keywords were accepted too (docs/kws.md, "Extra voices by default")."""
     from tinymlkit.apps.kws.synth import UNKNOWN_WORDS, extra_voices_for
 
-    if config.extra_voices is not None:
-        return config.extra_voices
-    if config.lang.split("-")[0].lower() not in UNKNOWN_WORDS:
-        return False
-    return any(v.engine == "piper" for v in extra_voices_for(config.lang))
+    if config.extra_voices is False:
+        return []
+    installed = extra_voices_for(config.lang)
+    if config.extra_voices is None:
+        speaks_unknown_words = config.lang.split("-")[0].lower() in UNKNOWN_WORDS
+        if not (speaks_unknown_words and any(v.engine == "piper" for v in installed)):
+            return []
+    return [v.variant for v in installed]
 
 
 def _music(config: KwsConfig) -> list[Path]:
