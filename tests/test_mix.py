@@ -67,6 +67,23 @@ def test_your_clips_weighted_and_held_out(folders, monkeypatch, tmp_path):
     assert not held_out  # no held-out clip of yours is trained on
 
 
+def test_your_other_words_are_weighted_up_like_your_keywords(folders, monkeypatch, tmp_path):
+    """A voice heard only saying keywords is a cue for 'keyword': your clips of other words (here 'up') join
+    'unknown' repeated as often as your keywords."""
+    builtin = folders[1]
+    voice = write_tone_dataset(tmp_path / "voice", words=("yes", "no", "up"), speakers=1, takes=8, seed=5)
+    shutil.copytree(voice, tmp_path / "mine")  # few clips of each, so that they are repeated
+    monkeypatch.setattr(kws, "builtin_data", lambda config, progress=None: builtin)
+    data, source = kws.load_data(config(tmp_path / "mine", tmp_path))
+    repeats = int(source.split("each x")[1].split(";")[0])
+    yours_train = (data.meta[mix.SOURCE] == mix.YOURS) & (data.split == "train")
+    unknown, yes = (data.y == data.labels.index("unknown")), (data.y == data.labels.index("yes"))
+    paths = data.meta["path"]
+    assert repeats > 1 and np.any(yours_train & unknown)
+    for label in (unknown, yes):  # every training clip of yours, keyword or not, is there `repeats` times
+        assert set(np.unique(paths[yours_train & label], return_counts=True)[1]) == {repeats}
+
+
 def test_mix_needs_a_folder():
     with pytest.raises(TinyMLError, match="give your folder with --data"):
         kws.KwsConfig(mix=True)

@@ -117,8 +117,10 @@ def load_data(config: KwsConfig, progress: ProgressCallback = silent) -> tuple[D
     if not mix.should_mix(config.mix, root, config.words, (".wav",)):
         return read(root), str(root)
     builtin = builtin_data(config, progress)
-    keywords = [i for i, label in enumerate(keyword_labels(config.words)) if label in config.words]
-    data, yours_test, repeats = mix.mixed(read(root, check_classes=False), read(builtin), keywords)
+    # Your other words are weighted up like your keywords: a voice heard only saying keywords is a cue for
+    # "keyword" (docs/real_world.md, "A real speaker's own clips").
+    words = [i for i, label in enumerate(keyword_labels(config.words)) if label != SILENCE]
+    data, yours_test, repeats = mix.mixed(read(root, check_classes=False), read(builtin), words)
     data.extras["real_test"] = (yours_test, f"your held-out clips in {root}")
     return data, (
         f"{root} (your training clips, each x{repeats}; {len(yours_test)} held out, measured apart) mixed with "
