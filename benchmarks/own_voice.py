@@ -63,8 +63,12 @@ def aligned_words() -> tuple[list[tuple[str, Path, float, float]], int]:
     and the number of prompts it could not align (a word missing from its dictionary, such as a name)."""
     import numpy as np
     import soundfile as sf
-    from pocketsphinx import Decoder
     from scipy.signal import resample_poly
+
+    try:
+        from pocketsphinx import Decoder
+    except ImportError:
+        sys.exit('no forced aligner: pip install -e ".[bench]" (or pip install pocketsphinx)')
 
     decoder = Decoder(samprate=16000, bestpath=False, loglevel="FATAL")
     words, failed = [], 0
