@@ -84,6 +84,16 @@ def test_your_other_words_are_weighted_up_like_your_keywords(folders, monkeypatc
         assert set(np.unique(paths[yours_train & label], return_counts=True)[1]) == {repeats}
 
 
+def test_a_label_you_did_not_record_leaves_the_repeats(folders, tmp_path):
+    """Keywords only (no other words of yours): repeated as often as when only keywords were weighted."""
+    mine = write_tone_dataset(tmp_path / "mine", words=("yes", "no"), speakers=1, takes=8, seed=5)
+    own = kws.load_speech_commands(mine, ["yes", "no"], check_classes=False)
+    built = kws.load_speech_commands(folders[1], ["yes", "no"])
+    keywords = [built.labels.index(w) for w in ("yes", "no")]
+    repeats = mix.mixed(own, built, keywords)[2]
+    assert repeats > 1 and mix.mixed(own, built, [built.labels.index("unknown"), *keywords])[2] == repeats
+
+
 def test_mix_needs_a_folder():
     with pytest.raises(TinyMLError, match="give your folder with --data"):
         kws.KwsConfig(mix=True)

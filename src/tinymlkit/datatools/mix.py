@@ -68,6 +68,8 @@ def mixed(
             "train on your folder alone with --no-mix"
         )
     own = split_by_example(own)
+    # Only the weighted labels you have examples of set the share: a label you did not record leaves the others'.
+    weighted = [label for label in weighted if np.any((own.split == "train") & (own.y == label))]
     train = (own.split == "train") & np.isin(own.y, weighted)
     if not np.any(train):
         raise TinyMLError("none of your examples is left for training; record more of each (at least 5)")
