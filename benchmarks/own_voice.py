@@ -99,7 +99,7 @@ def aligned_words() -> tuple[list[tuple[str, Path, float, float]], int]:
     return words, failed
 
 
-def write_take(word: str, prompt: Path, start: float, end: float, out: Path) -> None:
+def write_take(prompt: Path, start: float, end: float, out: Path) -> None:
     """The word from ``start`` to ``end`` s of ``prompt`` (with :data:`MARGIN_S` either side, 10 ms fades) in the
     middle of a 1 s clip, at the prompt's sample rate."""
     import numpy as np
@@ -142,9 +142,12 @@ def make_sets(
     rng = random.Random(seed)
     counts: dict[str, int] = {}
 
-    def add(kind: str, take, *folders: Path) -> None:
+    def name(word: str) -> str:  # a new file name for each take, numbered across all of them
+        return f"{word}/allison_nohash_{sum(counts.values())}.wav"
+
+    def add(kind: str, take, file: str, *folders: Path) -> None:
         for folder in folders:
-            write_take(take[0], *take[1:], folder / f"{take[0]}/allison_nohash_{sum(counts.values())}.wav")
+            write_take(*take[1:], folder / file)
         counts[kind] = counts.get(kind, 0) + 1
 
     for word in keywords:
@@ -152,11 +155,12 @@ def make_sets(
         rng.shuffle(found)
         in_train = 0
         for take in found:
-            split = split_of(f"{word}/allison_nohash_{sum(counts.values())}.wav", *OWN_SPLIT)
+            file = name(word)
+            split = split_of(file, *OWN_SPLIT)
             if split == "test" or in_train >= takes:
-                add(f"{word} held out", take, held)
+                add(f"{word} held out", take, file, held)
             else:
-                add(f"{word} {split}", take, own, own_others)
+                add(f"{word} {split}", take, file, own, own_others)
                 in_train += split == "train"
         if in_train < takes:
             sys.exit(
@@ -169,10 +173,10 @@ def make_sets(
     names = sorted(others)
     rng.shuffle(names)
     for word in names[: len(names) // 2][:other_takes]:
-        add("other words for training", rng.choice(others[word]), own_others)
+        add("other words for training", rng.choice(others[word]), name(word), own_others)
     for word in names[len(names) // 2 :]:
         for take in rng.sample(others[word], min(UNKNOWN_TAKES, len(others[word]))):
-            add("other words held out", take, held)
+            add("other words held out", take, name(word), held)
     return own, own_others, held, counts
 
 
@@ -200,9 +204,7 @@ def main() -> None:
     parser.add_argument(
         "--other-takes", type=int, default=40, help="her takes of other words in the third run (0: no third run)"
     )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="the runs' seed (built-in data, training, the unknown sample)"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="the runs' seed (her takes drawn, built-in data, training)")
     parser.add_argument("--runs", default=os.path.join(tempfile.gettempdir(), "tinyml-bench-runs"))
     args = parser.parse_args()
     from tinymlkit.apps.kws.recipe import KwsConfig
