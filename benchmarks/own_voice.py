@@ -21,7 +21,6 @@ for a keyword, side by side (docs/real_world.md, "A real speaker's own clips").
 """
 
 import argparse
-import gzip
 import os
 import random
 import re
@@ -31,10 +30,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from real_world import SOUNDS, TRANSCRIPTS, prompt_texts
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-PROMPTS = Path("/usr/share/asterisk/sounds/en_US_f_Allison")  # asterisk-core-sounds-en-wav
-TRANSCRIPT = Path("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz")  # asterisk-core-sounds-en
+PROMPTS = Path(SOUNDS) / "en_US_f_Allison"  # asterisk-core-sounds-en-wav
+TRANSCRIPT = Path(TRANSCRIPTS.format(lang="en"))  # asterisk-core-sounds-en
 DIGITS = "zero one two three four five six seven eight nine".split()
 MARGIN_S = 0.06
 """Audio kept before and after each aligned word (the aligner's edges are 10 ms frames, often a frame early)."""
@@ -47,14 +48,13 @@ def transcript() -> dict[str, str]:
     if not TRANSCRIPT.is_file() or not PROMPTS.is_dir():
         sys.exit("no Allison prompts: sudo apt-get install asterisk-core-sounds-en asterisk-core-sounds-en-wav")
     said = {}
-    for line in gzip.open(TRANSCRIPT, "rt", encoding="utf-8", errors="replace"):
-        name, colon, text = line.partition(":")
-        if not colon or line.startswith(";") or "[" in text:
+    for name, text in prompt_texts(TRANSCRIPT).items():
+        if name.startswith(";") or "[" in text:
             continue
         text = re.sub(r"\d", lambda m: f" {DIGITS[int(m.group())]} ", text.lower().replace("-", " "))
         words = re.sub(r"[^a-z' ]", " ", text).split()
         if words:
-            said[name.strip()] = " ".join(words)
+            said[name] = " ".join(words)
     return said
 
 

@@ -270,13 +270,22 @@ def false_accepts(report) -> tuple[str, str, str]:
     return ("non-keywords accepted", f"{fa}/{total}", f"{real.false_accepts}/{real.negatives}")
 
 
+def prompt_texts(transcript: Path) -> dict[str, str]:
+    """What each prompt of an asterisk sounds package says, by file stem, from its ``name: text`` transcript."""
+    import gzip
+
+    said = {}
+    for line in gzip.open(transcript, "rt", encoding="utf-8", errors="replace"):
+        name, _, text = line.partition(":")
+        said[name.strip()] = text
+    return said
+
+
 def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     """The streaming test's backgrounds: white noise (None: as the training run's check makes it), the music on
     hold of ``asterisk-moh-opsound-wav`` and the core speaker's other prompts (no number and no
     :data:`HOMOPHONES` word in them, by the package's transcript) as continuous speech; music and speech
     BACKGROUND_SNR_DB below the real clips' speech."""
-    import gzip
-
     import numpy as np
 
     from tinymlkit.apps.kws.stream import load_background, speech_extent
@@ -293,10 +302,7 @@ def backgrounds(lang: str, clips, sounds: str | None = None) -> dict:
     transcript = next((t for t in transcripts if t.is_file()), None)
     if transcript:
         numbers = {*NUMBERS[lang], *NUMBERS["en"], *HOMOPHONES[lang].split(), *HOMOPHONES["en"].split()}
-        said = {}
-        for line in gzip.open(transcript, "rt", encoding="utf-8", errors="replace"):
-            name, _, text = line.partition(":")
-            said[name.strip()] = text
+        said = prompt_texts(transcript)
         prompts = [
             p
             for p in prompts
