@@ -124,3 +124,5 @@ print(f"real yes heard: {heard.mean():.0%} without the defence; the defence keep
 # %% [markdown]
 # **Try it**: an attacker who knows your defence adds a hum at 150 Hz to the noise. Does it pass `is_voiced`?
 # What would you check next (a second model, a confirmation over several windows, limits on what "yes" may do)?
+# And the cost side: some of eSpeak's voices whisper, with no pitch at all. How many of the real "yes" your defence
+# drops are whispered, and who speaks that way to a device?
