@@ -17,13 +17,16 @@ The real data comes from packages a fresh machine can install, no download of da
   two real backgrounds 10 dB below the words; keywords found (also per word), false alarms and false alarms per
   minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices off``: the
   built-in data without the flite, Festival and Piper voices installed here, which English adds by default where a
-  Piper voice is);
+  Piper voice is); and where ``ktuberling-data`` is installed, everyday words of one more real speaker (the toy's
+  stamp names, 72 in English) that must not be taken for a keyword;
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
   real people and 100 crops without a face (25x25 pixels each, so blurred once scaled up to a camera frame); a
   third, when Debian's ``opencv-doc`` is installed: 4 photos with a person and 23 without from OpenCV's example
-  data and matplotlib's sample data (added after the scenes were designed);
+  data and matplotlib's sample data (added after the scenes were designed); a fourth, when ``gcompris-qt-data`` is
+  installed: 6 photos with people (musicians) and 72 without (animals, monuments, instruments) that GCompris's
+  activities show;
 - magic wand: ``--wand-strokes PATH``, real people's strokes (the course's JSON, or an IMU recording folder).
 
     PYTHONPATH=src nice python benchmarks/real_world.py [--apps person,kws,wand] [--lang en|es|fr|it]
@@ -41,9 +44,11 @@ import argparse
 import os
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -71,6 +76,7 @@ class Speaker:
         return Path(sounds) / "digits" / path.name if sounds else path
 
 
+KTUBERLING = "/usr/share/ktuberling/sounds/{lang}"  # ktuberling-data: the toy's stamps named aloud, one voice each
 TUXPAINT = "/usr/share/tuxpaint/stamps/symbols/math/{n}"  # tuxpaint-stamps-default: 0-9 spoken, one file a language
 SPEAKERS = {  # language -> its real speakers, the core one (required) first; the others are used when installed
     "en": (
@@ -237,6 +243,75 @@ def more_photos(out: Path) -> Path | None:
     return out
 
 
+GCOMPRIS = "/usr/share/gcompris-qt/rcc"  # gcompris-qt-data: each activity's files in one Qt resource bundle
+GCOMPRIS_ACTIVITY = "/gcompris/src/activities/{activity}/resource/"
+GCOMPRIS_PHOTOS = {  # (label, activity) -> the photos' names; None: every photo of the activity
+    ("person", "explore_world_music"): "australia ireland italy japan mexico orchestra",  # musicians, singers
+    ("no_person", "explore_world_music"): "africa america middleeast",  # instruments alone
+    ("no_person", "explore_world_animals"): None,
+    ("no_person", "explore_farm_animals"): None,
+    ("no_person", "explore_monuments"): None,
+}
+GCOMPRIS_NOT_COUNTED = {"cabrillo", "christTheRedeemer", "mountRushmore", "statueofLiberty"}  # statues of people
+
+
+def qt_resources(path: Path) -> dict[str, bytes]:
+    """The files of a Qt binary resource bundle (.rcc, as Qt's ``rcc -binary`` writes it): path -> contents.
+    The format (Qt's ``qresource.cpp``): a header ``qres``, format version, then the offsets of a tree of 14-byte
+    nodes (22 bytes from version 2: a time stamp added), of the names (UTF-16) and of the data; a file's data is its
+    length and bytes, zlib-compressed behind a 4-byte length when its node's flag 1 is set."""
+    blob = path.read_bytes()
+    if blob[:4] != b"qres":
+        sys.exit(f"{path} is not a Qt resource bundle; reinstall gcompris-qt-data")
+    version, tree, data, names = struct.unpack(">IIII", blob[4:20])
+    node_size = 22 if version >= 2 else 14
+    files = {}
+
+    def name(offset: int) -> str:
+        (length,) = struct.unpack(">H", blob[names + offset : names + offset + 2])
+        return blob[names + offset + 6 : names + offset + 6 + 2 * length].decode("utf-16-be")
+
+    def walk(node: int, parent: str) -> None:
+        at = tree + node * node_size
+        name_offset, flags = struct.unpack(">IH", blob[at : at + 6])
+        here = f"{parent}/{name(name_offset)}" if node else ""
+        if flags & 2:  # a folder: its children's count and first node
+            count, first = struct.unpack(">II", blob[at + 6 : at + 14])
+            for child in range(first, first + count):
+                walk(child, here)
+            return
+        (offset,) = struct.unpack(">I", blob[at + 10 : at + 14])
+        (length,) = struct.unpack(">I", blob[data + offset : data + offset + 4])
+        content = blob[data + offset + 4 : data + offset + 4 + length]
+        files[here] = zlib.decompress(content[4:]) if flags & 1 else content
+
+    walk(0, "")
+    return files
+
+
+def gcompris_photos(out: Path) -> Path | None:
+    """person/ (6: musicians and singers) and no_person/ (72: animals, buildings, instruments) photos that
+    GCompris's activities show (Debian's ``gcompris-qt-data``; their licences are in each activity's README); four
+    monuments that are statues of people are left out. None when gcompris-qt-data is not installed."""
+    import io
+
+    from PIL import Image
+
+    if not Path(GCOMPRIS, "explore_world_music.rcc").is_file():
+        return None
+    for (label, activity), names in GCOMPRIS_PHOTOS.items():
+        (out / label).mkdir(parents=True, exist_ok=True)
+        prefix = GCOMPRIS_ACTIVITY.format(activity=activity)
+        for path, content in qt_resources(Path(GCOMPRIS) / f"{activity}.rcc").items():
+            stem = Path(path).stem
+            if not (path.startswith(prefix) and path.endswith(".webp")) or stem in GCOMPRIS_NOT_COUNTED:
+                continue
+            if names is None or stem in names.split():
+                with Image.open(io.BytesIO(content)) as image:  # WebP, which the loader does not read: PNG
+                    image.convert("RGB").save(out / label / f"{activity}-{stem}_nohash_0.png")
+    return out
+
+
 def side_by_side(title: str, report, extra_rows: list[tuple[str, str, str]] = ()) -> None:
     """One table: each figure on the synthetic test split beside the real-world one."""
     real = report.real_world
@@ -363,6 +438,7 @@ def run_kws(args, work: Path) -> dict[str, float]:
     data = match_labels(data, report.data.labels, source)
     per_speaker(report, config, data, speakers)
     right, accepted = over_orders(report, config, data)
+    others = other_words(report, config, args.lang)
     real = report.real_world
     figures = {
         "synthetic accuracy": report.int8_metrics["accuracy"],
@@ -370,6 +446,7 @@ def run_kws(args, work: Path) -> dict[str, float]:
         "non-keywords accepted": real.false_accepts,
         f"keywords right, {CLIP_ORDERS} orders": right,
         f"non-keywords accepted, {CLIP_ORDERS} orders": accepted,
+        "other words taken (KTuberling)": others,
     }
     s = report.details.streaming
     print(
@@ -419,17 +496,53 @@ def real_answers(report, config, data, orders: list[int]):
     import numpy as np
 
     from tinymlkit.apps.kws.data import SILENCE, UNKNOWN
+
+    keywords = [data.labels.index(w) for w in config.words]
+    negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
+    return answers_in_orders(report, data.labels, data.x, orders), keywords, negative
+
+
+def answers_in_orders(report, labels: list[str], clips, orders: list[int]):
+    """The run's int8 model in TFLM on ``clips`` (n, 16000) heard one after another in each seeded order: the
+    answers (label indices), one row per order."""
+    import numpy as np
+
     from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
     from tinymlkit.apps.kws.recipe import kws_model
 
-    tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), data.labels)
+    tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), labels)
     answers = []
     for order in orders:
-        x = listening_features(data.x, MICRO_SPEECH, seed=order)
+        x = listening_features(clips, MICRO_SPEECH, seed=order)
         answers.append(np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1))
-    keywords = [data.labels.index(w) for w in config.words]
-    negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
-    return np.array(answers), keywords, negative
+    return np.array(answers)
+
+
+def other_words(report, config, lang: str) -> float | None:
+    """KTuberling's spoken stamp names (Debian's ``ktuberling-data``: one more real speaker a language, 72 English
+    words such as "ball", "hat" and "train", no number word): how many the run's model takes for a keyword, the mean
+    over the clip orders. None where the package is not installed."""
+    import numpy as np
+
+    from tinymlkit.data.audio import SAMPLE_RATE, fit_length, read_audio
+
+    sayable = set(NUMBERS[lang]) | set(HOMOPHONES[lang].split())
+    files = [f for f in sorted(Path(KTUBERLING.format(lang=lang)).glob("*.ogg")) if f.stem not in sayable]
+    if not files:
+        print(f"  (KTuberling's {lang} words skipped: sudo apt-get install --no-install-recommends ktuberling-data)")
+        return None
+    clips = np.stack([fit_length(read_audio(f), SAMPLE_RATE) for f in files])
+    labels = report.data.labels
+    orders = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
+    answers = answers_in_orders(report, labels, clips, orders)
+    keyword = np.isin(answers, [labels.index(w) for w in config.words])
+    accepted, taken = keyword.sum(axis=1), [f.stem for f, once in zip(files, keyword.any(axis=0), strict=True) if once]
+    print(
+        f"  another real speaker's other words (KTuberling, {len(files)} words): taken for a keyword "
+        f"{accepted.mean():.1f} of {len(files)} on average over {CLIP_ORDERS} orders ({accepted.min()} to "
+        f"{accepted.max()}); at least once: {', '.join(taken) or 'none'}"
+    )
+    return float(accepted.mean())
 
 
 def per_speaker(report, config, data, speakers: list[str]) -> None:
@@ -542,6 +655,11 @@ def run_person(args, work: Path) -> dict[str, float]:
         sets.append((more, "OpenCV's and matplotlib's example photos", "OpenCV photos"))
     else:
         print("  (OpenCV's example photos skipped: sudo apt-get install opencv-doc)")
+    gcompris = gcompris_photos(work / "gcompris-photos")
+    if gcompris:
+        sets.append((gcompris, "the photos of GCompris's activities", "GCompris photos"))
+    else:
+        print("  (GCompris's photos skipped: sudo apt-get install gcompris-qt-data)")
     for folder, name, short in sets:
         photos, source = load_real_test(recipe, config, folder)
         photos = match_labels(photos, report.data.labels, source)
