@@ -659,7 +659,7 @@ def run_person(args, work: Path) -> dict[str, float]:
     if gcompris:
         sets.append((gcompris, "the photos of GCompris's activities", "GCompris photos"))
     else:
-        print("  (GCompris's photos skipped: sudo apt-get install gcompris-qt-data)")
+        print("  (GCompris's photos skipped: sudo apt-get install --no-install-recommends gcompris-qt-data)")
     for folder, name, short in sets:
         photos, source = load_real_test(recipe, config, folder)
         photos = match_labels(photos, report.data.labels, source)
