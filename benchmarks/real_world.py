@@ -105,6 +105,8 @@ REAL_SEED = 0
 same for every ``--seed``, so that models of several seeds are heard over the same recordings."""
 CLIP_ORDERS = 10
 """The real keyword set is also scored in this many fixed clip orders (:func:`over_orders`)."""
+ORDER_SEEDS = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
+"""The seeds of those orders, the same for every run (and for KTuberling's words, :func:`other_words`)."""
 SWEEP_WINDOWS_MS = (300, 500, 750, 1000)
 SWEEP_THRESHOLDS = (60, 80, 100, 120, 150, 180, 200, 220)
 BACKGROUND_SNR_DB = 10.0  # music and speech this much below the words' speech (RMS): a radio or people nearby
@@ -299,10 +301,11 @@ def gcompris_photos(out: Path) -> Path | None:
 
     if not Path(GCOMPRIS, "explore_world_music.rcc").is_file():
         return None
+    bundles = {activity: qt_resources(Path(GCOMPRIS) / f"{activity}.rcc") for _, activity in GCOMPRIS_PHOTOS}
     for (label, activity), names in GCOMPRIS_PHOTOS.items():
         (out / label).mkdir(parents=True, exist_ok=True)
         prefix = GCOMPRIS_ACTIVITY.format(activity=activity)
-        for path, content in qt_resources(Path(GCOMPRIS) / f"{activity}.rcc").items():
+        for path, content in bundles[activity].items():
             stem = Path(path).stem
             if not (path.startswith(prefix) and path.endswith(".webp")) or stem in GCOMPRIS_NOT_COUNTED:
                 continue
@@ -533,8 +536,7 @@ def other_words(report, config, lang: str) -> float | None:
         return None
     clips = np.stack([fit_length(read_audio(f), SAMPLE_RATE) for f in files])
     labels = report.data.labels
-    orders = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
-    answers = answers_in_orders(report, labels, clips, orders)
+    answers = answers_in_orders(report, labels, clips, ORDER_SEEDS)
     keyword = np.isin(answers, [labels.index(w) for w in config.words])
     accepted, taken = keyword.sum(axis=1), [f.stem for f, once in zip(files, keyword.any(axis=0), strict=True) if once]
     print(
@@ -572,8 +574,7 @@ def over_orders(report, config, data) -> tuple[float, float]:
     can move 2 of 9 keywords; the mean over orders leaves only the model's own spread."""
     import numpy as np
 
-    orders = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
-    answers, keywords, negative = real_answers(report, config, data, orders)
+    answers, keywords, negative = real_answers(report, config, data, ORDER_SEEDS)
     right = [int(np.sum(~negative & (predicted == data.y))) for predicted in answers]
     accepted = [int(np.sum(negative & np.isin(predicted, keywords))) for predicted in answers]
     print(
