@@ -51,6 +51,11 @@ class Voice:
     package: str
     words: str
 
+    @property
+    def prompts(self) -> Path:
+        """The folder of the speaker's prompt recordings."""
+        return Path(SOUNDS) / self.folder
+
 
 VOICES = {
     "allison": Voice("allison", "en_US_f_Allison", "en", "asterisk-core-sounds-en-wav", "press,please"),  # a woman
@@ -67,7 +72,7 @@ def transcript(voice: Voice) -> dict[str, str]:
     English keeps its apostrophes ("don't", a word of the aligner's dictionary); elsewhere an apostrophe splits the
     elided article from its word ("l'operatore": "l operatore")."""
     path = Path(TRANSCRIPTS.format(lang=voice.lang))
-    if not path.is_file() or not (Path(SOUNDS) / voice.folder).is_dir():
+    if not path.is_file() or not voice.prompts.is_dir():
         sys.exit(f"no prompts of {voice.name}: sudo apt-get install asterisk-core-sounds-{voice.lang} {voice.package}")
     digits = NUMBER_WORDS[voice.lang].split()[:10]
     letters = r"[^a-z' ]" if voice.lang == "en" else r"[\W\d_]"
@@ -134,7 +139,7 @@ def aligned_words(voice: Voice, work: Path) -> tuple[list[tuple[str, Path, float
     decoder = Decoder(samprate=16000, bestpath=False, loglevel="FATAL", **options)
     words, failed = [], 0
     for stem, text in sorted(said.items()):
-        path = Path(SOUNDS) / voice.folder / f"{stem}.wav"
+        path = voice.prompts / f"{stem}.wav"
         if not path.is_file():
             continue
         audio, rate = sf.read(path, dtype="int16")
@@ -185,9 +190,8 @@ def make_sets(
 ) -> tuple[Path, Path, Path, dict]:
     """The speaker's folders: keywords (``takes`` of each in the toolkit's train split of your clips, and the
     validation ones met on the way); the same with ``other_takes`` takes of other words (one a word, from half of the
-    speaker's words); and
-    the held-out one (every other take of the keywords, and up to :data:`UNKNOWN_TAKES` takes of each word of the
-    other half). Also the count of each kind."""
+    speaker's words); and the held-out one (every other take of the keywords, and up to :data:`UNKNOWN_TAKES` takes
+    of each word of the other half). Also the count of each kind."""
     from tinymlkit.data.split import split_of
     from tinymlkit.datatools.mix import OWN_SPLIT
 
