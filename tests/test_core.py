@@ -85,3 +85,32 @@ def test_save_run_leaves_no_run_folder_when_a_step_fails(tmp_path):
     with pytest.raises(RuntimeError, match="figure failed"):
         save_run(spec, int8, report, Stopwatch())
     assert not (tmp_path / "runs").exists() or list((tmp_path / "runs").iterdir()) == []
+
+
+def test_without_early_stopping_every_epoch_runs_and_the_last_weights_stay():
+    import keras
+
+    from tinymlkit.train import TrainConfig, fit, seed_everything
+
+    seed_everything(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    # Validation labels the inputs cannot predict: its loss soon stops improving.
+    validation = (rng.normal(size=(32, 4)).astype("float32"), rng.integers(0, 2, 32))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="sparse_categorical_crossentropy")
+
+    class LastWeights(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.weights = [w.copy() for w in self.model.get_weights()]
+
+    last = LastWeights()
+    config = TrainConfig(epochs=12, batch_size=16, learning_rate=0.1, patience=0, decay=True, early_stopping=False)
+    result = fit(model, (x, y), validation, config, extra_callbacks=[last])
+    assert (result.epochs_run, result.best_epoch) == (12, 12)
+    assert len(result.history["val_loss"]) == 12
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), last.weights, strict=True))
+
+    stopped = fit(model, (x, y), validation, TrainConfig(epochs=12, batch_size=16, learning_rate=0.1, patience=0))
+    assert stopped.epochs_run < 12  # the same data with early stopping on: it ends the run

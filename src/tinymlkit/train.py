@@ -14,12 +14,14 @@ class TrainConfig:
     """How to train: epochs (an upper bound with early stopping), batch size, learning rate, seed.
 
     ``decay`` lowers the learning rate batch by batch along a cosine, from ``learning_rate`` at the start to
-    zero after ``epochs``: short trainings end settled instead of still jumping about.
+    zero after ``epochs``: short trainings end settled instead of still jumping about. With it, early stopping can
+    end a run and restore early weights before the rate has fallen; ``early_stopping=False`` runs every epoch and
+    keeps the last weights.
     """
 
     epochs: int = setting(
         30,
-        help="Maximum epochs (training stops early on validation loss).",
+        help="Maximum epochs (fewer where early stopping on validation loss ends training).",
         min=1,
         max=100_000,
         why="more epochs than that never help",
@@ -47,6 +49,11 @@ class TrainConfig:
         cli=False,
     )
     decay: bool = setting(False, help="Cosine decay of the learning rate to zero over the epochs.", cli=False)
+    early_stopping: bool = setting(
+        True,
+        help="Stop when the validation loss has not improved for --patience epochs and keep the best epoch's "
+        "weights; --no-early-stopping runs every epoch and keeps the last.",
+    )
 
     def __post_init__(self) -> None:
         validate(self)
@@ -80,7 +87,8 @@ def fit(
     monitor: str = "val_loss",
     extra_callbacks: list | None = None,
 ) -> TrainResult:
-    """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value.
+    """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value, or with
+    ``config.early_stopping`` off those of the last epoch.
 
     ``extra_callbacks`` (e.g. pruning) run alongside the progress and early-stopping callbacks."""
     import keras
@@ -90,12 +98,12 @@ def fit(
     if config.decay:
         steps = config.epochs * -(-len(train[0]) // config.batch_size)
         callbacks.append(cosine_decay(config.learning_rate, steps))
-    if validation is not None and len(validation[0]):
+    if validation is None or not len(validation[0]):
+        validation = None
+    elif config.early_stopping:
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor=monitor, patience=config.patience, restore_best_weights=True)
         )
-    else:
-        validation = None
     history = model.fit(
         train[0],
         train[1],
@@ -109,6 +117,8 @@ def fit(
     h = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     key = monitor if monitor in h else "loss"
     best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
+    if not config.early_stopping:
+        best = len(h[key])  # the last epoch's weights are kept
     progress(ProgressEvent("Training", config.epochs, config.epochs, _info(h, len(h[key]) - 1)))
     return TrainResult(epochs_run=len(h[key]), best_epoch=best, history=h)
 
