@@ -51,8 +51,9 @@ class TrainConfig:
     decay: bool = setting(False, help="Cosine decay of the learning rate to zero over the epochs.", cli=False)
     early_stopping: bool = setting(
         True,
-        help="Stop when the validation loss has not improved for --patience epochs and keep the best epoch's "
-        "weights; --no-early-stopping runs every epoch and keeps the last.",
+        help="Stop when the validation loss has not improved for ``patience`` epochs and keep the best epoch's "
+        "weights; off: run every epoch and keep the last.",
+        cli=False,
     )
 
     def __post_init__(self) -> None:
