@@ -117,8 +117,9 @@ def fit(
     )
     h = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     key = monitor if monitor in h else "loss"
-    best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
-    if not config.early_stopping:
+    if config.early_stopping:
+        best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
+    else:
         best = len(h[key])  # the last epoch's weights are kept
     progress(ProgressEvent("Training", config.epochs, config.epochs, _info(h, len(h[key]) - 1)))
     return TrainResult(epochs_run=len(h[key]), best_epoch=best, history=h)
