@@ -114,3 +114,7 @@ def test_without_early_stopping_every_epoch_runs_and_the_last_weights_stay():
 
     stopped = fit(model, (x, y), validation, TrainConfig(epochs=12, batch_size=16, learning_rate=0.1, patience=0))
     assert stopped.epochs_run < 12  # the same data with early stopping on: it ends the run
+
+    # No validation data: nothing to stop on, so every epoch runs and the last one is the one kept and reported.
+    alone = fit(model, (x, y), None, TrainConfig(epochs=5, batch_size=16, learning_rate=0.1, patience=0))
+    assert (alone.epochs_run, alone.best_epoch) == (5, 5)

@@ -89,7 +89,7 @@ def fit(
     extra_callbacks: list | None = None,
 ) -> TrainResult:
     """Train a compiled Keras model; keep the weights of the epoch with the best ``monitor`` value, or with
-    ``config.early_stopping`` off those of the last epoch.
+    ``config.early_stopping`` off or no validation data those of the last epoch.
 
     ``extra_callbacks`` (e.g. pruning) run alongside the progress and early-stopping callbacks."""
     import keras
@@ -117,10 +117,10 @@ def fit(
     )
     h = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     key = monitor if monitor in h else "loss"
-    if config.early_stopping:
+    if validation is not None and config.early_stopping:
         best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
     else:
-        best = len(h[key])  # the last epoch's weights are kept
+        best = len(h[key])  # no early stopping: the last epoch's weights are kept
     progress(ProgressEvent("Training", config.epochs, config.epochs, _info(h, len(h[key]) - 1)))
     return TrainResult(epochs_run=len(h[key]), best_epoch=best, history=h)
 
