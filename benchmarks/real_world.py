@@ -9,16 +9,17 @@ The real data comes from packages a fresh machine can install, no download of da
   ``asterisk-prompt-fr-armelle`` (Armelle, French), ``asterisk-prompt-it-menardi-wav`` (Menardi, Italian), and
   ``tuxpaint-stamps-default`` (the numbers 0-9 recorded for a children's drawing program, one voice a language and a
   second English one, British; 11-48 kHz, not telephone); each speaker is its own id in the file names and is also
-  measured apart. Three number words are keywords ("one", "two", "three" by default), every other number word of
-  0-20 and the tens a non-keyword that must not be accepted; the model is trained on the built-in voices of that
-  language. Streaming: recordings composed of the real clips over white noise, over music
-  (``asterisk-moh-opsound-wav``, music on hold: required) and over speech (the core speaker's other prompts, those
-  whose transcript holds no number word and no word that sounds like one, such as "to", one after another), the
-  two real backgrounds 10 dB below the words; keywords found (also per word), false alarms and false alarms per
-  minute of each background (``--sweep``: at every recognizer window and threshold; ``--extra-voices off``: the
-  built-in data without the flite, Festival and Piper voices installed here, which English adds by default where a
-  Piper voice is); and where ``ktuberling-data`` is installed, everyday words of one more real speaker (the toy's
-  stamp names, 72 in English) that must not be taken for a keyword;
+  measured apart. Three number words are keywords ("one", "two", "three" by default), every other number word of 0-20
+  and the tens a non-keyword that must not be accepted; the model is trained on the built-in voices of that language.
+  The clips are also heard in 10 fixed orders (a clip's features depend on the one before it), with the operating
+  curve: the same counts with the ``unknown`` score moved, as a threshold would move it. Streaming: recordings
+  composed of the real clips over white noise, over music (``asterisk-moh-opsound-wav``, music on hold: required) and
+  over speech (the core speaker's other prompts, those whose transcript holds no number word and no word that sounds
+  like one, such as "to", one after another), the two real backgrounds 10 dB below the words; keywords found (also
+  per word), false alarms and false alarms per minute of each background (``--sweep``: at every recognizer window and
+  threshold; ``--extra-voices off``: the built-in data without the flite, Festival and Piper voices installed here,
+  which English adds by default where a Piper voice is); and where ``ktuberling-data`` is installed, everyday words
+  of one more real speaker (the toy's stamp names, 72 in English) that must not be taken for a keyword;
 - person detection: the photos bundled in the ``scikit-image`` wheel (``pip install scikit-image``): astronaut and
   camera show a person, coffee, chelsea, rocket, brick, coins... do not; each becomes the 176x144 grayscale frame
   the board's camera would give (the loader's camera path). A second set: its ``lfw_subset``, 100 face crops of
@@ -107,6 +108,8 @@ CLIP_ORDERS = 10
 """The real keyword set is also scored in this many fixed clip orders (:func:`over_orders`)."""
 ORDER_SEEDS = [REAL_SEED + 100 + k for k in range(CLIP_ORDERS)]
 """The seeds of those orders, the same for every run (and for KTuberling's words, :func:`other_words`)."""
+UNKNOWN_SHIFTS = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+"""The clip test's operating curve (:func:`over_orders`): the ``unknown`` score times e^d before the answer is taken."""
 SWEEP_WINDOWS_MS = (300, 500, 750, 1000)
 SWEEP_THRESHOLDS = (60, 80, 100, 120, 150, 180, 200, 220)
 BACKGROUND_SNR_DB = 10.0  # music and speech this much below the words' speech (RMS): a radio or people nearby
@@ -492,33 +495,44 @@ def run_kws(args, work: Path) -> dict[str, float]:
     return figures
 
 
-def real_answers(report, config, data, orders: list[int]):
+def real_scores(report, config, data, orders: list[int]):
     """The int8 model of the run in TFLM on the real clips, heard as a listening device computes features: clip
-    after clip in the seeded order, so a clip's neighbours count. Returns the answers per order (one row each),
-    the keywords' label indices and which clips are non-keywords (silence or unknown)."""
+    after clip in the seeded order, so a clip's neighbours count. Returns the scores per order (orders, clips,
+    labels), the keywords' label indices and which clips are non-keywords (silence or unknown)."""
     import numpy as np
 
     from tinymlkit.apps.kws.data import SILENCE, UNKNOWN
 
     keywords = [data.labels.index(w) for w in config.words]
     negative = np.isin(data.y, [data.labels.index(n) for n in (SILENCE, UNKNOWN) if n in data.labels])
-    return answers_in_orders(report, data.labels, data.x, orders), keywords, negative
+    return scores_in_orders(report, data.labels, data.x, orders), keywords, negative
 
 
-def answers_in_orders(report, labels: list[str], clips, orders: list[int]):
+def scores_in_orders(report, labels: list[str], clips, orders: list[int]):
     """The run's int8 model in TFLM on ``clips`` (n, 16000) heard one after another in each seeded order: the
-    answers (label indices), one row per order."""
+    scores, (orders, clips, labels); their argmax along the last axis are the answers."""
     import numpy as np
 
     from tinymlkit.apps.kws.frontend import MICRO_SPEECH, listening_features
     from tinymlkit.apps.kws.recipe import kws_model
 
     tflm = kws_model((Path(report.run_dir) / "deploy" / "model.tflite").read_bytes(), labels)
-    answers = []
+    scores = []
     for order in orders:
         x = listening_features(clips, MICRO_SPEECH, seed=order)
-        answers.append(np.argmax(tflm.predict(x.reshape(len(x), -1)), axis=1))
-    return np.array(answers)
+        scores.append(tflm.predict(x.reshape(len(x), -1)))
+    return np.array(scores)
+
+
+def answers_with_shift(scores, unknown: int | None, shift: float):
+    """The answers (label indices) with the ``unknown`` score times e^``shift`` (0: the model's own answers)."""
+    import numpy as np
+
+    if unknown is None or shift == 0:
+        return np.argmax(scores, axis=-1)
+    shifted = np.array(scores, dtype=np.float64)
+    shifted[..., unknown] *= np.exp(shift)
+    return np.argmax(shifted, axis=-1)
 
 
 def other_words(report, config, lang: str) -> float | None:
@@ -536,7 +550,7 @@ def other_words(report, config, lang: str) -> float | None:
         return None
     clips = np.stack([fit_length(read_audio(f), SAMPLE_RATE) for f in files])
     labels = report.data.labels
-    answers = answers_in_orders(report, labels, clips, ORDER_SEEDS)
+    answers = np.argmax(scores_in_orders(report, labels, clips, ORDER_SEEDS), axis=-1)
     keyword = np.isin(answers, [labels.index(w) for w in config.words])
     accepted, taken = keyword.sum(axis=1), [f.stem for f, once in zip(files, keyword.any(axis=0), strict=True) if once]
     print(
@@ -552,8 +566,8 @@ def per_speaker(report, config, data, speakers: list[str]) -> None:
     real-world section (its seed), counted per speaker."""
     import numpy as np
 
-    answers, keywords, negative = real_answers(report, config, data, [config.seed])
-    predicted = answers[0]
+    scores, keywords, negative = real_scores(report, config, data, [config.seed])
+    predicted = np.argmax(scores[0], axis=-1)
     for speaker in speakers:
         mine = data.group == speaker
         right = {
@@ -571,17 +585,33 @@ def per_speaker(report, config, data, speakers: list[str]) -> None:
 def over_orders(report, config, data) -> tuple[float, float]:
     """The real clips heard in :data:`CLIP_ORDERS` fixed orders (the same for every run and seed): the mean number
     of keywords right and of non-keywords accepted. A clip's features depend on the clip before it, so one order
-    can move 2 of 9 keywords; the mean over orders leaves only the model's own spread."""
+    can move 2 of 9 keywords; the mean over orders leaves only the model's own spread. Then the operating curve:
+    the same means with the ``unknown`` score moved by each of :data:`UNKNOWN_SHIFTS` (whether any threshold would
+    meet both targets, or the model does not separate the words)."""
     import numpy as np
 
-    answers, keywords, negative = real_answers(report, config, data, ORDER_SEEDS)
-    right = [int(np.sum(~negative & (predicted == data.y))) for predicted in answers]
-    accepted = [int(np.sum(negative & np.isin(predicted, keywords))) for predicted in answers]
+    from tinymlkit.apps.kws.data import UNKNOWN
+
+    scores, keywords, negative = real_scores(report, config, data, ORDER_SEEDS)
+    unknown = data.labels.index(UNKNOWN) if UNKNOWN in data.labels else None
+
+    def counts(shift: float) -> tuple[list[int], list[int]]:
+        answers = answers_with_shift(scores, unknown, shift)
+        right = [int(np.sum(~negative & (predicted == data.y))) for predicted in answers]
+        return right, [int(np.sum(negative & np.isin(predicted, keywords))) for predicted in answers]
+
+    right, accepted = counts(0.0)
     print(
         f"  the real clips in {CLIP_ORDERS} orders: keywords right {np.mean(right):.1f} of {int(np.sum(~negative))} on "
         f"average ({min(right)} to {max(right)}), non-keywords accepted {np.mean(accepted):.1f} of "
         f"{int(np.sum(negative))} ({min(accepted)} to {max(accepted)})"
     )
+    if unknown is not None:
+        curve = [(shift, *counts(shift)) for shift in UNKNOWN_SHIFTS]
+        print(
+            "  operating curve (the unknown score times e^d; keywords right / non-keywords accepted, means): "
+            + ", ".join(f"d {shift:+.1f}: {np.mean(r):.1f} / {np.mean(a):.1f}" for shift, r, a in curve)
+        )
     return float(np.mean(right)), float(np.mean(accepted))
 
 
