@@ -101,7 +101,8 @@ def fit(
         callbacks.append(cosine_decay(config.learning_rate, steps))
     if validation is None or not len(validation[0]):
         validation = None
-    elif config.early_stopping:
+    stops_early = validation is not None and config.early_stopping
+    if stops_early:
         callbacks.append(
             keras.callbacks.EarlyStopping(monitor=monitor, patience=config.patience, restore_best_weights=True)
         )
@@ -117,7 +118,7 @@ def fit(
     )
     h = {k: [float(v) for v in vals] for k, vals in history.history.items()}
     key = monitor if monitor in h else "loss"
-    if validation is not None and config.early_stopping:
+    if stops_early:
         best = int(np.argmin(h[key]) if "loss" in key else np.argmax(h[key])) + 1
     else:
         best = len(h[key])  # no early stopping: the last epoch's weights are kept
