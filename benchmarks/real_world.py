@@ -634,16 +634,20 @@ def found_per_keyword(streams, labels: list[str], words: list[str], recognizer) 
     return {w: (count_detections(streams, labels, [w], recognizer)[0], said[w]) for w in words}
 
 
-def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds: float) -> dict[str, tuple]:
+def recognizer_sweep(
+    scored: dict, labels: list[str], words: list[str], seconds: float, table: bool = True
+) -> dict[str, tuple]:
     """Keywords found and false alarms a minute over each background for every averaging window and threshold:
     whether another calibration would reach the targets, or the model does not recognize the words at all. Ends
     with each background's best setting: the most keywords found at no more than 1 false alarm a minute (returned:
-    background -> (found, spoken, false alarms a minute, window, threshold); a background without one is left out)."""
+    background -> (found, spoken, false alarms a minute, window, threshold); a background without one is left out).
+    ``table`` False prints the best settings only."""
     from tinymlkit.apps.kws.recipe import count_detections
     from tinymlkit.apps.kws.recognizer import RecognizerConfig
 
-    print("  recognizer sweep (window ms, threshold): keywords found, false alarms a minute, per background")
-    print(f"  {'window':>6} {'threshold':>9} " + " ".join(f"{name:>17}" for name in scored))
+    say = print if table else lambda *_: None
+    say("  recognizer sweep (window ms, threshold): keywords found, false alarms a minute, per background")
+    say(f"  {'window':>6} {'threshold':>9} " + " ".join(f"{name:>17}" for name in scored))
     best: dict[str, tuple[int, int, float, int, int]] = {}
     for window in SWEEP_WINDOWS_MS:
         for threshold in SWEEP_THRESHOLDS:
@@ -655,7 +659,7 @@ def recognizer_sweep(scored: dict, labels: list[str], words: list[str], seconds:
                 cells.append(f"{hits:>3}/{hits + misses:<3} {per_minute:5.1f}/min")
                 if per_minute <= 1.0 and hits > best.get(name, (0,))[0]:
                     best[name] = (hits, hits + misses, per_minute, window, threshold)
-            print(f"  {window:>6} {threshold:>9} " + " ".join(f"{c:>17}" for c in cells))
+            say(f"  {window:>6} {threshold:>9} " + " ".join(f"{c:>17}" for c in cells))
     print("  best within 1 false alarm a minute (found, false alarms a minute, window ms, threshold):")
     for name in scored:
         if name in best:
