@@ -15,7 +15,7 @@ the int8 network and head in TFLM (the training clips through TensorFlow Lite's 
 spectrogram stays the ONNX one, computed on the host; a board would have to compute the same.
 
     pip install -e ".[bench]"           # scikit-image, pocketsphinx, openwakeword 0.4.0 (its ONNX files), onnx
-    sudo apt-get install asterisk-core-sounds-en-wav tuxpaint-stamps-default ktuberling-data
+    sudo apt-get install asterisk-core-sounds-en-wav asterisk-moh-opsound-wav tuxpaint-stamps-default ktuberling-data
     PYTHONPATH=src python benchmarks/speech_embedding.py [--int8] [--seeds 0,1,2,3,4] [--data-seed 0]
 """
 
