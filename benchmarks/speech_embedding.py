@@ -23,6 +23,7 @@ import argparse
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -246,11 +247,7 @@ def main() -> None:
     for seed in [int(s) for s in args.seeds.split(",")]:
         model = head(x_train.shape[1:], len(data.labels), seed)
         model.fit(x_train, y_train, epochs=30, batch_size=64, verbose=0)
-        if args.int8:
-            tflm = TFLMModel(to_int8(model, x_train))
-            predict = lambda x, tflm=tflm: tflm.predict(x)  # noqa: E731
-        else:
-            predict = lambda x, model=model: model.predict(x, verbose=0)  # noqa: E731
+        predict = TFLMModel(to_int8(model, x_train)).predict if args.int8 else partial(model.predict, verbose=0)
         accuracy = float(np.mean(np.argmax(predict(x_test), axis=1) == test.y))
         scores, other_scores = predict(x_real), predict(x_others)
         curve = []
