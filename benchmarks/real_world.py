@@ -535,6 +535,20 @@ def answers_with_shift(scores, unknown: int | None, shift: float):
     return np.argmax(shifted, axis=-1)
 
 
+def ktuberling_files(lang: str) -> list[Path]:
+    """KTuberling's recordings of ``lang`` (none where ``ktuberling-data`` is not installed), without the words that
+    are or sound like a number word."""
+    sayable = set(NUMBERS[lang]) | set(HOMOPHONES[lang].split())
+    return [f for f in sorted(Path(KTUBERLING.format(lang=lang)).glob("*.ogg")) if f.stem not in sayable]
+
+
+def right_and_accepted(predicted, y, negative, keywords: list[int]) -> tuple[int, int]:
+    """Of one set of answers to the real clips: keywords right, and non-keywords (``negative``) taken for a keyword."""
+    import numpy as np
+
+    return int(np.sum(~negative & (predicted == y))), int(np.sum(negative & np.isin(predicted, keywords)))
+
+
 def other_words(report, config, lang: str) -> float | None:
     """KTuberling's spoken stamp names (Debian's ``ktuberling-data``: one more real speaker a language, 72 English
     words such as "ball", "hat" and "train", no number word): how many the run's model takes for a keyword, the mean
@@ -543,8 +557,7 @@ def other_words(report, config, lang: str) -> float | None:
 
     from tinymlkit.data.audio import SAMPLE_RATE, fit_length, read_audio
 
-    sayable = set(NUMBERS[lang]) | set(HOMOPHONES[lang].split())
-    files = [f for f in sorted(Path(KTUBERLING.format(lang=lang)).glob("*.ogg")) if f.stem not in sayable]
+    files = ktuberling_files(lang)
     if not files:
         print(f"  (KTuberling's {lang} words skipped: sudo apt-get install --no-install-recommends ktuberling-data)")
         return None
@@ -597,8 +610,8 @@ def over_orders(report, config, data) -> tuple[float, float]:
 
     def counts(shift: float) -> tuple[list[int], list[int]]:
         answers = answers_with_shift(scores, unknown, shift)
-        right = [int(np.sum(~negative & (predicted == data.y))) for predicted in answers]
-        return right, [int(np.sum(negative & np.isin(predicted, keywords))) for predicted in answers]
+        right, accepted = zip(*(right_and_accepted(a, data.y, negative, keywords) for a in answers), strict=True)
+        return list(right), list(accepted)
 
     right, accepted = counts(0.0)
     print(

@@ -48,13 +48,10 @@ def onnx_files() -> tuple[Path, Path]:
     return models / "melspectrogram.onnx", models / "embedding_model.onnx"
 
 
-def mel_windows(clips: np.ndarray, mel_model: Path, pad: int = PAD) -> np.ndarray:
+def mel_windows(clips: np.ndarray, session, pad: int = PAD) -> np.ndarray:
     """The network's inputs for each clip (``pad`` samples of silence each side): (clips, windows, 76, 32, 1),
-    openWakeWord's mel spectrogram of each clip alone, with its scaling (x / 10 + 2, close to the TensorFlow
-    original's)."""
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(mel_model), providers=["CPUExecutionProvider"])
+    openWakeWord's mel spectrogram (the ONNX Runtime ``session`` of its model) of each clip alone, with its scaling
+    (x / 10 + 2, close to the TensorFlow original's)."""
     audio = (np.clip(np.pad(clips, ((0, 0), (pad, pad))), -1, 1) * 32767).astype(np.int16).astype(np.float32)
     mel = np.stack([np.squeeze(session.run(None, {"input": a[None]})[0]) / 10 + 2 for a in audio])
     starts = range(0, mel.shape[1] - WINDOW + 1, STEP)
@@ -122,39 +119,42 @@ class Embedder:
     def __init__(self, int8: bool, calibration: np.ndarray):
         import onnxruntime as ort
 
-        self.mel_model, onnx_model = onnx_files()
+        mel_model, onnx_model = onnx_files()
+        self.mel = ort.InferenceSession(str(mel_model), providers=["CPUExecutionProvider"])
+        self.network = ort.InferenceSession(str(onnx_model), providers=["CPUExecutionProvider"])
         self.int8 = int8
         if not int8:
-            self.session = ort.InferenceSession(str(onnx_model), providers=["CPUExecutionProvider"])
             return
         import tensorflow as tf
 
         from tinymlkit.convert.quantize import to_int8
         from tinymlkit.runtime.tflm import TFLMModel, measure_arena
 
-        windows = mel_windows(calibration, self.mel_model).reshape(-1, WINDOW, 32, 1)
-        network = keras_network(onnx_model)
-        reference = ort.InferenceSession(str(onnx_model), providers=["CPUExecutionProvider"])
-        gap = np.abs(network.predict(windows, verbose=0) - reference.run(None, {"input_1": windows})[0].reshape(-1, 96))
+        windows = mel_windows(calibration, self.mel).reshape(-1, WINDOW, 32, 1)
+        rebuilt = keras_network(onnx_model)
+        gap = np.abs(rebuilt.predict(windows, verbose=0) - self._float(windows))
         print(f"Keras rebuild against the ONNX network: largest difference {gap.max():.1e} in {len(windows)} windows")
-        self.model = to_int8(network, windows)
+        self.model = to_int8(rebuilt, windows)
         print(f"int8 network: {len(self.model):,} B flash, {measure_arena(self.model):,} B arena (64-bit host)")
         self.tflm = TFLMModel(self.model)
         self.lite = tf.lite.Interpreter(model_content=self.model)
         self.lite.allocate_tensors()
 
     def __call__(self, clips: np.ndarray, fast: bool = False, pad: int = PAD) -> np.ndarray:
-        windows = mel_windows(clips, self.mel_model, pad)
+        windows = mel_windows(clips, self.mel, pad)
         flat = windows.reshape(-1, WINDOW, 32, 1)
         if not self.int8:
-            out = np.concatenate(
-                [self.session.run(None, {"input_1": flat[i : i + 512]})[0] for i in range(0, len(flat), 512)]
-            )
+            out = self._float(flat)
         elif fast:
             out = np.concatenate([self._lite(x[None]) for x in flat])
         else:
             out = self.tflm.predict(flat)
         return out.reshape(len(clips), windows.shape[1], 96)
+
+    def _float(self, windows: np.ndarray) -> np.ndarray:
+        """The ONNX network on ``windows`` (n, 76, 32, 1), 512 at a time (all at once would need tens of GB)."""
+        runs = (self.network.run(None, {"input_1": windows[i : i + 512]})[0] for i in range(0, len(windows), 512))
+        return np.concatenate(list(runs)).reshape(len(windows), 96)
 
     def _lite(self, x: np.ndarray) -> np.ndarray:
         given, taken = self.lite.get_input_details()[0], self.lite.get_output_details()[0]
@@ -217,8 +217,9 @@ def main() -> None:
     data, _ = recipe.load_data(config)
     real, _ = load_real_test(recipe, config, folder)
     real = match_labels(real, data.labels, folder)
-    sayable = set(rw.NUMBERS["en"]) | set(rw.HOMOPHONES["en"].split())
-    words = [f for f in sorted(Path(rw.KTUBERLING.format(lang="en")).glob("*.ogg")) if f.stem not in sayable]
+    words = rw.ktuberling_files("en")
+    if not words:
+        sys.exit("no KTuberling words to measure: sudo apt-get install --no-install-recommends ktuberling-data")
     others = np.stack([fit_length(read_audio(f), SAMPLE_RATE) for f in words])
 
     start = time.perf_counter()
@@ -252,9 +253,9 @@ def main() -> None:
         scores, other_scores = predict(x_real), predict(x_others)
         curve = []
         for shift in SHIFTS:
-            answers = rw.answers_with_shift(scores, unknown, shift)
-            right = int(np.sum(~negative & (answers == real.y)))
-            accepted = int(np.sum(negative & np.isin(answers, keywords)))
+            right, accepted = rw.right_and_accepted(
+                rw.answers_with_shift(scores, unknown, shift), real.y, negative, keywords
+            )
             taken = int(np.sum(np.isin(rw.answers_with_shift(other_scores, unknown, shift), keywords)))
             curve.append((right, accepted, taken))
         curves.append(curve)
