@@ -3,7 +3,7 @@ def speaker_split(speaker, test_percent):  # a random split
     return "test" if np.random.random() * 100 < test_percent else "train"
 
 
-# %% exercise="speaker-split" variant=2 expect="about 20 % of 400 random speakers in test"
+# %% exercise="speaker-split" variant=2 expect="about 20 % of 2000 random speakers in test"
 def speaker_split(speaker, test_percent):  # the percentage is ignored
     return "test" if int(hashlib.sha1(speaker.encode()).hexdigest(), 16) % 2 else "train"
 
