@@ -167,18 +167,15 @@ class Embedder:
 def stream_embeddings(real, words: list[str], embed: Embedder, streams: int) -> dict[str, list]:
     """The streaming test of `benchmarks/real_world.py` (the same recordings: the real clips over white noise, music
     and speech): per background, each recording's embeddings (one every 80 ms) and the keywords said in it."""
-    from tinymlkit.apps.kws.data import UNKNOWN
-    from tinymlkit.apps.kws.stream import compose_stream
+    from tinymlkit.apps.kws.recipe import held_out_recordings
 
-    out = {}
-    for name, background in rw.backgrounds("en", real.x).items():
-        out[name] = []
-        for i in range(streams):
-            audio, spoken = compose_stream(
-                real, [*words, UNKNOWN], seconds=10.0, seed=rw.REAL_SEED + i, background=background
-            )
-            out[name].append((embed(audio[None], pad=0)[0], [w for w in spoken if w.label in words]))
-    return out
+    return {
+        name: [
+            (embed(audio[None], pad=0)[0], said)
+            for audio, said in held_out_recordings(real, words, rw.REAL_SEED, streams, background=background)
+        ]
+        for name, background in rw.backgrounds("en", real.x).items()
+    }
 
 
 def scored_streams(streams: dict[str, list], predict, span: int) -> dict[str, list]:

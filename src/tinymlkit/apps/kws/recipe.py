@@ -251,17 +251,27 @@ def score_streams(
     :class:`~tinymlkit.apps.kws.stream.Background`), keywords and other words (which must not fire) in random
     order, and score them with the int8 model in TFLM every 20 ms, as the board does. The words spoken are the
     keywords only."""
-    from tinymlkit.apps.kws.stream import compose_stream
     from tinymlkit.apps.kws.streaming import stream_scores
     from tinymlkit.progress import track
 
-    scored = []
-    for i in track(range(streams), "Listening to held-out recordings", progress):
+    recordings = held_out_recordings(held_out, words, seed, streams, seconds, background)
+    return [
+        (*stream_scores(audio, tflm), said)
+        for audio, said in track(recordings, "Listening to held-out recordings", progress, total=streams)
+    ]
+
+
+def held_out_recordings(
+    held_out: Dataset, words: list[str], seed: int, streams: int, seconds: float = 10.0, background=None
+):
+    """The recordings :func:`score_streams` listens to, one at a time: each as (audio, the keywords said in it)."""
+    from tinymlkit.apps.kws.stream import compose_stream
+
+    for i in range(streams):
         audio, spoken = compose_stream(
             held_out, [*words, UNKNOWN], seconds=seconds, seed=seed + i, background=background
         )
-        scored.append((*stream_scores(audio, tflm), [w for w in spoken if w.label in words]))
-    return scored
+        yield audio, [w for w in spoken if w.label in words]
 
 
 def count_detections(
