@@ -7,7 +7,11 @@ import numpy as np
 from tinymlkit.course.checks import Checker
 
 YES = 2  # index of "yes" in the pretrained model's labels (silence, unknown, yes, no)
-ATTACK_BAR = 0.8  # the attack must make the model hear "yes" in at least this share of trials
+ATTACK_BAR = 0.8  # the attack must make the model hear "yes" in at least this share of trials ...
+# ... on most of ATTACK_SEEDS noise seeds: some draws of noise fool the model less (the reference attack: 97 % of
+# trials on average over 500 seeds, under 80 % for 1 % of them), so a rate pooled over 2 seeds failed the
+# reference about once in 50 gradings; the median of 5 seeds of 10 trials fails it about once in 12,000
+ATTACK_SEEDS = 5
 DEFENDED_BAR = 0.2  # ... and the defence must bring the reference attack down to at most this share
 KEEP_BAR = 0.6  # ... while still accepting this share of the real "yes" the model hears (the reference: about 85 %)
 
@@ -99,7 +103,7 @@ def check_success(t: Checker) -> None:
 
 def check_attack(t: Checker) -> None:
     fn = t.function("attack_clip")
-    seeds = [int(s) for s in t.rng.integers(0, 1 << 30, size=2)]
+    seeds = [int(s) for s in t.rng.integers(0, 1 << 30, size=ATTACK_SEEDS)]
     clips = []
     for seed in seeds:
         ok, got = t.call(f"runs with seed {seed}", fn, seed)
@@ -108,7 +112,7 @@ def check_attack(t: Checker) -> None:
         if not t.is_array("returns one second of audio", got, (16000,), hint="return a NumPy array of 16,000 samples"):
             return
         clips.append(np.asarray(got, dtype=np.float64))
-    a, b = clips
+    a, b = clips[:2]
     t.true("stays in the microphone's range", max(np.abs(a).max(), np.abs(b).max()) <= 0.5,
            "no sample beyond +-0.5", f"a peak of {max(np.abs(a).max(), np.abs(b).max()):.3f}",
            "scale the clip down: the attack is meant to be an ordinary, not deafening, sound")
@@ -116,12 +120,10 @@ def check_attack(t: Checker) -> None:
     t.true("fresh noise for every seed", same < 0.5, "clips of two seeds uncorrelated (below 0.5)",
            f"a correlation of {same:.2f}",
            "draw the noise from np.random.default_rng(seed): a replayed recording is not a noise attack")
-    trials = 10 if t.fast else 20
-    hits = []
-    for clip in clips:
-        bgs = backgrounds(trials, t.rng)
-        hits.append(listen(np.clip(bgs + clip.astype(np.float32), -1, 1)).argmax(1) == YES)
-    t.at_least("heard as yes in TFLM", float(np.mean(hits)), ATTACK_BAR,
+    rates = [float(np.mean(listen(np.clip(backgrounds(10, t.rng) + c.astype(np.float32), -1, 1)).argmax(1) == YES))
+             for c in clips]
+    t.at_least("heard as yes in TFLM on most seeds (the median seed's share of trials)", float(np.median(rates)),
+               ATTACK_BAR,
                "shape the noise like a spoken yes band by band (try other templates or a louder peak) and measure "
                "with attack_success until it works in most trials")
 

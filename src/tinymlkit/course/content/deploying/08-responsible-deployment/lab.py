@@ -69,7 +69,8 @@ print(f"white noise heard as yes in {attack_success(listen, white, rooms(TRIALS,
 # of "yes" into 16 frequency bands, follow each band's loudness over time (its envelope), and give fresh
 # noise, filtered to the same band, that envelope. The result is noise: no pitch, no harmonics, different on
 # every seed. Write `attack_clip(seed)`: such a clip, peak at most 0.5, that the model hears as "yes" in at
-# least 80 % of trials. The cell below it searches which recording to imitate: pick the best in your cell.
+# least 80 % of trials (on most seeds: the check tries five). The cell below it searches which recording to
+# imitate: pick the best in your cell.
 
 # %% exercise="attack"
 def band_noise(template, seed, peak=0.5):
