@@ -3,6 +3,8 @@ the rules the toolkit's scorer applies (``tinymlkit.compete.score``) on the buil
 
 import math
 
+import numpy as np
+
 from tinymlkit.course.checks import Checker
 
 
@@ -28,7 +30,12 @@ def check_labels(t: Checker) -> None:
     hint = "for each of your labels, in order, challenge_labels.index(label)"
     for c in _challenges():
         labels = list(c.labels)
-        order = [labels[int(i)] for i in t.rng.permutation(len(labels))]
+        while True:  # an order that is not its own inverse (where 3 labels or more allow), so a mapping the wrong
+            # way round shows
+            perm = t.rng.permutation(len(labels))
+            if len(labels) < 3 or np.any(perm[perm] != np.arange(len(labels))):
+                break
+        order = [labels[int(i)] for i in perm]
         ok, got = t.call(f"runs on {c.name}", fn, list(order), list(labels), hint=hint)
         if not ok:
             return

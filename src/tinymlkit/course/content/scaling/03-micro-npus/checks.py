@@ -18,7 +18,9 @@ def _segments(ops, supported):
 
 
 def _cases(rng):
-    """Random models: starting on the CPU, ending on the CPU, repeated unsupported names, all on the NPU, empty."""
+    """Random models: starting on the CPU, ending on the CPU, on the CPU only in between (where handovers are
+    twice the CPU segments: a model of the first two kinds can have as many of each), repeated unsupported names,
+    all on the NPU, empty."""
     supported = {op for op in VOCABULARY[:-1] if rng.random() < 0.6} | {"CONV_2D"}  # EXP is never supported
     unsupported = [op for op in VOCABULARY if op not in supported]
     cases = []
@@ -28,6 +30,10 @@ def _cases(rng):
         ops[len(ops) // 2] = ops[len(ops) // 2 + 1] = str(rng.choice(unsupported))  # two CPU calls in a row
         ops[len(ops) // 2 - 1] = "CONV_2D"
         cases.append((name, ops))
+    ops = [str(rng.choice(VOCABULARY)) for _ in range(int(rng.integers(8, 20)))]
+    ops[0] = ops[-1] = "CONV_2D"
+    ops[len(ops) // 2] = str(rng.choice(unsupported))
+    cases.append(("a model that starts and ends on the NPU", ops))
     cases.append(("a model entirely on the NPU", ["CONV_2D"] * int(rng.integers(2, 6))))
     cases.append(("an empty model", []))
     return cases, supported
