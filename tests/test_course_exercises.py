@@ -110,8 +110,9 @@ CHEAP_LABS = {
 }
 
 
-@pytest.mark.parametrize(("lab_slug", "seeds"), sorted(CHEAP_LABS.items()))
-def test_reference_solution_passes_on_many_draws(lab_slug, seeds):
+def _failed_checks_on_draws(lab_slug: str, notebook: str, slugs: list[str], seeds: int) -> list[tuple]:
+    """(seed, exercise, failed check) of the exercises ``slugs`` of ``notebook`` on draws 0..seeds-1, checked in
+    this process as the grader's child process does (each exercise seeded by the job's seed and its position)."""
     import importlib.util
 
     import numpy as np
@@ -124,11 +125,31 @@ def test_reference_solution_passes_on_many_draws(lab_slug, seeds):
     checks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checks)
     namespace = {"__name__": "learner"}
-    exec(compile(extract_learner_code(lab.solved_ipynb()).code, "<your code>", "exec"), namespace)
+    exec(compile(extract_learner_code(notebook).code, "<your code>", "exec"), namespace)
     failed = []
-    for seed in range(seeds):
-        for index, exercise in enumerate(lab.exercises):  # as the grader's child process seeds each exercise
-            t = Checker(namespace, np.random.default_rng([seed, index]))
-            checks.CHECKS[exercise.slug](t)
-            failed += [(seed, exercise.slug, r.name, r.message) for r in t.results if not r.passed]
+    with np.errstate(all="ignore"):  # a wrong answer may divide by zero
+        for seed in range(seeds):
+            for index, slug in enumerate(slugs):
+                t = Checker(namespace, np.random.default_rng([seed, index]))
+                checks.CHECKS[slug](t)
+                failed += [(seed, slug, r.name) for r in t.results if not r.passed]
+    return failed
+
+
+@pytest.mark.parametrize(("lab_slug", "seeds"), sorted(CHEAP_LABS.items()))
+def test_reference_solution_passes_on_many_draws(lab_slug, seeds):
+    lab = course.catalog().lab(lab_slug)
+    failed = _failed_checks_on_draws(lab_slug, lab.solved_ipynb(), [e.slug for e in lab.exercises], seeds)
     assert not failed, failed[:3]
+
+
+@pytest.mark.parametrize("lab_slug", sorted(CHEAP_LABS))
+def test_wrong_answers_fail_on_many_draws(lab_slug):
+    lab = course.catalog().lab(lab_slug)
+    for wrong in _wrong_answers(lab_slug).values():
+        notebook = _with_cells(lab, {slug: code for slug, (code, _) in wrong.items()})
+        failed = _failed_checks_on_draws(lab_slug, notebook, list(wrong), 100)
+        for seed in range(100):
+            for slug, (_, expect) in wrong.items():
+                names = [name for s, e, name in failed if s == seed and e == slug]
+                assert any(expect in name for name in names), (seed, slug, expect, names)
