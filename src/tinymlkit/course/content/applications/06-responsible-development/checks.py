@@ -9,8 +9,8 @@ def _data(t: Checker):
     names = np.array(["north", "south", "west"])[: int(t.rng.integers(2, 4))]
     groups = t.rng.choice(names, size=400)
     said = (t.rng.random(400) < 0.25).astype(int)
-    # the groups' wake words score clearly apart (a group's mean logit 0.9 or more from the next), so that one
-    # threshold for all cannot pass as per-group ones: with shifts drawn freely it did on about 1 draw in 200
+    # the groups' wake words score clearly apart (a group's mean logit at least 0.5 from the next, 0.9 on average),
+    # so one threshold for all cannot pass as per-group ones: with shifts drawn freely it did on about 1 draw in 200
     levels = np.linspace(0.4, 2.2, len(names)) + t.rng.uniform(-0.2, 0.2, len(names))
     shift = dict(zip(names, t.rng.permutation(levels), strict=True))
     logits = np.array([t.rng.normal(shift[g] if s else -1.5, 1.0) for g, s in zip(groups, said)])
