@@ -10,7 +10,8 @@ YES = 2  # index of "yes" in the pretrained model's labels (silence, unknown, ye
 ATTACK_BAR = 0.8  # the attack must make the model hear "yes" in at least this share of trials ...
 # ... on most of ATTACK_SEEDS noise seeds: some draws of noise fool the model less (the reference attack: 97 % of
 # trials on average over 500 seeds, under 80 % for 1 % of them), so a rate pooled over 2 seeds failed the
-# reference about once in 50 gradings; the median of 5 seeds of 10 trials fails it about once in 12,000
+# reference about once in 100 gradings; the median of 5 seeds of 10 trials fails it about once in 12,000 (both
+# simulated from those 500 seeds' rates)
 ATTACK_SEEDS = 5
 DEFENDED_BAR = 0.2  # ... and the defence must bring the reference attack down to at most this share
 KEEP_BAR = 0.6  # ... while still accepting this share of the real "yes" the model hears (the reference: about 85 %)
@@ -112,10 +113,10 @@ def check_attack(t: Checker) -> None:
         if not t.is_array("returns one second of audio", got, (16000,), hint="return a NumPy array of 16,000 samples"):
             return
         clips.append(np.asarray(got, dtype=np.float64))
-    a, b = clips[:2]
-    t.true("stays in the microphone's range", max(np.abs(a).max(), np.abs(b).max()) <= 0.5,
-           "no sample beyond +-0.5", f"a peak of {max(np.abs(a).max(), np.abs(b).max()):.3f}",
+    peak = max(float(np.abs(c).max()) for c in clips)
+    t.true("stays in the microphone's range", peak <= 0.5, "no sample beyond +-0.5", f"a peak of {peak:.3f}",
            "scale the clip down: the attack is meant to be an ordinary, not deafening, sound")
+    a, b = clips[:2]
     same = float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else 1.0
     t.true("fresh noise for every seed", same < 0.5, "clips of two seeds uncorrelated (below 0.5)",
            f"a correlation of {same:.2f}",
