@@ -112,27 +112,21 @@ CHEAP_LABS = {
 
 def _failed_checks_on_draws(lab_slug: str, notebook: str, slugs: list[str], seeds: int) -> list[tuple]:
     """(seed, exercise, failed check) of the exercises ``slugs`` of ``notebook`` on draws 0..seeds-1, checked in
-    this process as the grader's child process does (each exercise seeded by the job's seed and its position)."""
-    import importlib.util
-
+    this process by the grader's child process's own function."""
     import numpy as np
 
-    from tinymlkit.course.checks import Checker
     from tinymlkit.course.grader import extract_learner_code
+    from tinymlkit.course.runner import check_exercise, load_checks
 
-    lab = course.catalog().lab(lab_slug)
-    spec = importlib.util.spec_from_file_location(f"checks_{lab_slug.replace('-', '_')}", lab.checks_path)
-    checks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(checks)
+    checks = load_checks(str(course.catalog().lab(lab_slug).checks_path))
     namespace = {"__name__": "learner"}
     exec(compile(extract_learner_code(notebook).code, "<your code>", "exec"), namespace)
     failed = []
     with np.errstate(all="ignore"):  # a wrong answer may divide by zero
         for seed in range(seeds):
             for index, slug in enumerate(slugs):
-                t = Checker(namespace, np.random.default_rng([seed, index]))
-                checks.CHECKS[slug](t)
-                failed += [(seed, slug, r.name) for r in t.results if not r.passed]
+                results = check_exercise(checks, namespace, slug, seed, index)
+                failed += [(seed, slug, r.name) for r in results if not r.passed]
     return failed
 
 

@@ -44,11 +44,35 @@ class CappedText(io.TextIOBase):
         return text
 
 
-def _load_checks(path: str):
+def load_checks(path: str):
+    """A lab's ``checks.py`` as a module (its ``CHECKS``: exercise slug -> check function)."""
     spec = importlib.util.spec_from_file_location("lab_checks", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def check_exercise(checks, namespace: dict, slug: str, seed: int, index: int) -> list:
+    """The :class:`~tinymlkit.course.checks.CheckResult` list of exercise ``slug`` on the learner's ``namespace``,
+    its inputs drawn from ``seed`` and the exercise's ``index`` in the job; an error of the learner's function ends
+    the exercise as a failed check."""
+    import numpy as np
+
+    from tinymlkit.course.checks import Checker, MissingFunction, learner_traceback
+
+    t = Checker(namespace, np.random.default_rng([seed, index]))
+    try:
+        checks.CHECKS[slug](t)
+    except MissingFunction:
+        pass
+    except BaseException as exc:  # noqa: BLE001 - the learner's function may do anything
+        t.record(
+            "checks complete",
+            False,
+            f"the checks stopped on an error ({learner_traceback(exc)})",
+            "run your function on a small example in the notebook and look at what it returns",
+        )
+    return t.results
 
 
 def _write(path: Path, payload: dict) -> None:
@@ -64,11 +88,9 @@ def main(job_path: str) -> None:
     output = CappedText(int(job["output_chars"]))
     sys.stdout = sys.stderr = output
 
-    import numpy as np
+    from tinymlkit.course.checks import CheckResult, learner_traceback
 
-    from tinymlkit.course.checks import Checker, CheckResult, MissingFunction, learner_traceback
-
-    checks = _load_checks(job["checks"])  # loaded before the learner's code runs
+    checks = load_checks(job["checks"])  # loaded before the learner's code runs
     payload: dict = {"error": None, "results": {}, "output": ""}
     namespace: dict = {"__name__": "learner"}
     code = Path(job["code"]).read_text(encoding="utf-8")
@@ -83,19 +105,8 @@ def main(job_path: str) -> None:
             )
             payload["results"][slug] = [failed.to_dict()]
             continue
-        t = Checker(namespace, np.random.default_rng([int(job["seed"]), index]))
-        try:
-            checks.CHECKS[slug](t)
-        except MissingFunction:
-            pass
-        except BaseException as exc:  # noqa: BLE001 - the learner's function may do anything
-            t.record(
-                "checks complete",
-                False,
-                f"the checks stopped on an error ({learner_traceback(exc)})",
-                "run your function on a small example in the notebook and look at what it returns",
-            )
-        payload["results"][slug] = [r.to_dict() for r in t.results]
+        results = check_exercise(checks, namespace, slug, int(job["seed"]), index)
+        payload["results"][slug] = [r.to_dict() for r in results]
         payload["output"] = output.value()
         _write(result_path, payload)
     payload["output"] = output.value()
