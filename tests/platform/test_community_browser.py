@@ -7,25 +7,12 @@ Screenshots (desktop and phone width) go to ``$TINYML_SCREENSHOTS`` when set.
 from pathlib import Path
 
 import pytest
-from test_platform_browser import CHROMIUM, PASSWORD, browser, shoot, site  # noqa: F401  (fixtures)
+from test_platform_browser import CHROMIUM, browser, shoot, signed_up, site  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
 ]
-
-
-def signed_up(browser, site, name: str, width: int = 1280):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(site["url"] + "/accounts/signup/")
-    page.fill("#id_username", name)
-    page.fill("#id_email", f"{name}@example.org")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(f"text=Welcome, {name}")  # after the redirect: content() during it can be empty
-    return context, page
 
 
 def on_phone(browser, context, url: str):  # noqa: F811

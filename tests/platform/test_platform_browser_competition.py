@@ -5,7 +5,7 @@ its one-line reason. Screenshots (desktop and phone width) go to ``$TINYML_SCREE
 import os
 
 import pytest
-from test_platform_browser import CHROMIUM, PASSWORD, browser, shoot, site  # noqa: F401 - fixtures
+from test_platform_browser import CHROMIUM, browser, shoot, signed_up, site  # noqa: F401 - fixtures
 
 from clirun import tinyml
 from competegen import float_model, trained_int8, training_images, write_challenge
@@ -40,14 +40,7 @@ def models(tmp_path_factory):
 def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, browser, models):  # noqa: F811
     good, bad = models
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site["url"] + "/accounts/signup/")
-    page.fill("#id_username", site["learner"])
-    page.fill("#id_email", f"{site['learner']}@example.org")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
+    context, page = signed_up(browser, site, site["learner"])
 
     page.click("text=Competitions")
     assert page.locator("h1").inner_text() == "Competitions"
@@ -97,14 +90,7 @@ def test_upload_a_model_and_find_it_on_the_public_leaderboard(challenges, site, 
 
 def test_cli_sends_a_model_to_the_platform_with_a_token(challenges, site, browser, models):  # noqa: F811
     good, bad = models
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site["url"] + "/accounts/signup/")
-    page.fill("#id_username", site["offline"])
-    page.fill("#id_email", f"{site['offline']}@example.org")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("button[type=submit]")
+    context, page = signed_up(browser, site, site["offline"])
     page.goto(site["url"] + "/accounts/token/")
     page.click("text=Make a token")
     token = page.locator("#new-token").inner_text().strip()
