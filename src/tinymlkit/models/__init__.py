@@ -1,6 +1,7 @@
 """Model families. Each ``build`` returns an uncompiled Keras model; ``width`` scales its channel counts."""
 
 from collections.abc import Callable
+from functools import partial
 
 from tinymlkit.errors import TinyMLError
 from tinymlkit.models.width import scaled
@@ -29,6 +30,7 @@ def _builders() -> dict[str, Callable]:
     return {
         "tiny_conv": tiny_conv.build,
         "ds_cnn": ds_cnn.build,
+        "ds_cnn_cmn": partial(ds_cnn.build, channel_means=True),
         "autoencoder": autoencoder.build,
         "sine_mlp": sine_mlp.build,
         "wand_cnn": wand_cnn.build,

@@ -4,18 +4,24 @@ A 10x4 convolution with stride 2, then four blocks of 3x3 depthwise + 1x1 pointw
 batch normalization and ReLU, global average pooling and a fully connected softmax layer. Batch normalization
 folds into the convolutions at conversion, so the int8 model has only TFLM builtins. Like tiny_conv it takes the
 flat feature vector.
+
+``channel_means=True`` (the family ``ds_cnn_cmn``, keyword spotting's default) puts :class:`ChannelMeans` after
+the input: the network sees each feature channel also with its mean over the second taken away.
 """
 
 import keras
 
+from tinymlkit.models.channel_means import ChannelMeans
 from tinymlkit.models.width import scaled
 
 
-def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> keras.Model:
+def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0, channel_means: bool = False) -> keras.Model:
     frames, channels = input_shape
     filters = scaled(64, width)
     inputs = keras.Input((frames * channels,), name="features")
     x = keras.layers.Reshape((frames, channels, 1))(inputs)
+    if channel_means:
+        x = ChannelMeans(name="channel_means")(x)
     x = keras.layers.Conv2D(filters, (10, 4), strides=2, padding="same", use_bias=False)(x)
     x = keras.layers.BatchNormalization()(x)
     x = keras.layers.ReLU()(x)
@@ -29,4 +35,4 @@ def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0) -> ker
     x = keras.layers.Dropout(0.4)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     outputs = keras.layers.Dense(classes, activation="softmax", name="scores")(x)
-    return keras.Model(inputs, outputs, name="ds_cnn")
+    return keras.Model(inputs, outputs, name="ds_cnn_cmn" if channel_means else "ds_cnn")
