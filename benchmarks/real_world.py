@@ -416,10 +416,11 @@ def run_kws(args, work: Path) -> dict[str, float]:
         lang=args.lang,
         runs=args.runs,
         real_test=str(folder),
-        model=args.family,
         extra_voices=None if args.extra_voices == "default" else args.extra_voices == "on",
         seed=args.seed,
     )
+    if args.family:
+        config = replace(config, model=args.family)
     if args.epochs:
         config = replace(config, train=replace(config.train, epochs=args.epochs))
     if args.augment == "plain":  # as before the acoustic augmentation: shift and noise only
@@ -759,7 +760,9 @@ def main() -> None:
         help="the runs' seed (built-in data, training; the real streams stay seed 0's), or several (0,1,2): each "
         "app is run at each, and a table of the headline figures per seed and their mean ends the output",
     )
-    parser.add_argument("--family", default="ds_cnn", help="kws: model family (ds_cnn, or tiny_conv)")
+    parser.add_argument(
+        "--family", default=None, help="kws: model family (ds_cnn_cmn, ds_cnn or tiny_conv; default: the recipe's)"
+    )
     parser.add_argument(
         "--augment",
         default="acoustic",
