@@ -761,7 +761,7 @@ def main() -> None:
         "app is run at each, and a table of the headline figures per seed and their mean ends the output",
     )
     parser.add_argument(
-        "--family", default=None, help="kws: model family (ds_cnn_cmn, ds_cnn or tiny_conv; default: the recipe's)"
+        "--family", default=None, help="kws: model family (ds_cnn_cmvn, ds_cnn or tiny_conv; default: the recipe's)"
     )
     parser.add_argument(
         "--augment",

@@ -1,4 +1,4 @@
-"""Model families: keyword spotting's channel mean normalization layer, saved, loaded and run as int8 in TFLM."""
+"""Model families: keyword spotting's channel normalization layer, saved, loaded and run as int8 in TFLM."""
 
 import keras
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from tinymlkit.apps.kws.recipe import FEATURE_RANGE, KwsConfig
 from tinymlkit.convert.quantize import to_int8
 from tinymlkit.models import build_model, families
-from tinymlkit.models.channel_means import ChannelMeans
+from tinymlkit.models.channel_norm import VARIANCE_FLOOR, ChannelNormalization
 from tinymlkit.optimize.qat import fold_batch_norm, quantization_aware
 from tinymlkit.runtime.ops import resolver_methods
 from tinymlkit.runtime.tflm import TFLMModel
@@ -21,42 +21,54 @@ def features(n: int, seed: int = 0) -> np.ndarray:
     return np.clip(colour + rng.uniform(0, 12, (n, 49, 40)), *FEATURE_RANGE).reshape(n, -1).astype(np.float32)
 
 
-def test_channel_means_adds_each_channel_less_its_mean_over_the_frames():
+def normalized(x: np.ndarray) -> np.ndarray:
+    return keras.ops.convert_to_numpy(ChannelNormalization()(x))
+
+
+def test_channel_normalization_adds_each_channel_standardized_over_the_frames():
     x = features(3).reshape(3, 49, 40, 1)
-    y = keras.ops.convert_to_numpy(ChannelMeans()(x))
+    y = normalized(x)
     assert y.shape == (3, 49, 40, 2)
     np.testing.assert_array_equal(y[..., 0], x[..., 0])
-    np.testing.assert_allclose(y[..., 1], x[..., 0] - x[..., 0].mean(axis=1, keepdims=True), atol=1e-5)
+    centred = x[..., 0] - x[..., 0].mean(axis=1, keepdims=True)
+    spread = np.sqrt((centred**2).mean(axis=1, keepdims=True) + VARIANCE_FLOOR)
+    np.testing.assert_allclose(y[..., 1], centred / spread, atol=1e-4)
     np.testing.assert_allclose(y[..., 1].mean(axis=1), 0, atol=1e-5)
     # A channel lifted for the whole second leaves the second input channel as it was.
     lifted = x.copy()
     lifted[:, :, 7] += 5
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(ChannelMeans()(lifted))[..., 1], y[..., 1], atol=1e-4)
+    np.testing.assert_allclose(normalized(lifted)[..., 1], y[..., 1], atol=1e-4)
+    # A channel that swings four times as far comes out with a spread near 1, as it did; a steady one stays near 0.
+    swinging, steady = x.copy(), x.copy()
+    swinging[:, :, 7] *= 4
+    steady[:, :, 7] = 3.0 + 0.01 * x[:, :, 7]
+    assert 0.9 < np.std(y[:, :, 7, 1]) < np.std(normalized(swinging)[:, :, 7, 1]) < 1
+    assert np.abs(normalized(steady)[:, :, 7, 1]).max() < 0.2
 
 
-def test_the_keyword_default_is_the_dscnn_with_channel_means_and_saved_models_load(tmp_path):
-    assert KwsConfig().model == "ds_cnn_cmn" and "ds_cnn_cmn" in families()
+def test_the_keyword_default_is_the_dscnn_with_channel_normalization_and_saved_models_load(tmp_path):
+    assert KwsConfig().model == "ds_cnn_cmvn" and "ds_cnn_cmvn" in families()
     seed_everything(0)
-    model = build_model("ds_cnn_cmn", (49, 40), 4, 0.5)
-    assert model.name == "ds_cnn_cmn" and isinstance(model.get_layer("channel_means"), ChannelMeans)
+    model = build_model("ds_cnn_cmvn", (49, 40), 4, 0.5)
+    assert model.name == "ds_cnn_cmvn" and isinstance(model.get_layer("channel_norm"), ChannelNormalization)
     x = features(8)
     model.save(tmp_path / "kws.keras")
     loaded = keras.saving.load_model(tmp_path / "kws.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
-def test_channel_means_runs_as_int8_in_tflm_with_builtins_only():
+def test_channel_normalization_runs_as_int8_in_tflm_with_builtins_only():
     seed_everything(0)
-    model = build_model("ds_cnn_cmn", (49, 40), 4, 0.5)
+    model = build_model("ds_cnn_cmvn", (49, 40), 4, 0.5)
     x = features(64)
     tflm = TFLMModel(to_int8(model, x, input_range=FEATURE_RANGE))
-    assert {"MEAN", "SUB", "CONCATENATION"} <= set(tflm.info.op_names)
-    assert {"AddMean", "AddSub", "AddConcatenation"} <= set(resolver_methods(tflm.info.op_names))
+    assert {"MEAN", "SUB", "MUL", "ADD", "RSQRT", "CONCATENATION"} <= set(tflm.info.op_names)
+    assert {"AddMean", "AddRsqrt", "AddConcatenation"} <= set(resolver_methods(tflm.info.op_names))
     scores = tflm.predict(x[:16])
     np.testing.assert_allclose(scores, model.predict(x[:16], verbose=0), atol=0.03)  # int8 steps of 1/256
 
 
-@pytest.mark.parametrize("family", ["ds_cnn", "ds_cnn_cmn"])
+@pytest.mark.parametrize("family", ["ds_cnn", "ds_cnn_cmvn"])
 def test_quantization_aware_training_takes_both_dscnns(family):
     """Folding and quantization-aware training need a plain chain of layers: the normalization is one layer."""
     seed_everything(0)

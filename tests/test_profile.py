@@ -212,7 +212,7 @@ def test_a_model_that_crashes_tflm_is_a_warning_not_a_crash():
     [
         ("tiny_conv", (49, 40), 4),
         ("ds_cnn", (49, 40), 4),
-        ("ds_cnn_cmn", (49, 40), 4),
+        ("ds_cnn_cmvn", (49, 40), 4),
         ("sine_mlp", (1,), 1),
         ("wand_cnn", (32, 32, 3), 3),
     ],
@@ -221,7 +221,7 @@ def test_profiles_every_model_the_toolkit_builds(family, shape, classes):
     from tinymlkit.models import build_model
 
     model = build_model(family, shape, classes, width=0.5 if family.startswith("ds_cnn") else 1.0)
-    flat = (int(np.prod(shape)),) if family in ("tiny_conv", "ds_cnn", "ds_cnn_cmn") else shape
+    flat = (int(np.prod(shape)),) if family in ("tiny_conv", "ds_cnn", "ds_cnn_cmvn") else shape
     p = profile_model(_int8(model, flat), "nano33ble", measure=False)
     assert p.runnable and not p.issues and p.macs > 0 and p.fit.verdict == "fits"
     assert 0 < p.parameters <= model.count_params()  # batch norm folds into convolutions, zero biases are dropped

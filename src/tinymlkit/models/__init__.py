@@ -30,7 +30,7 @@ def _builders() -> dict[str, Callable]:
     return {
         "tiny_conv": tiny_conv.build,
         "ds_cnn": ds_cnn.build,
-        "ds_cnn_cmn": partial(ds_cnn.build, channel_means=True),
+        "ds_cnn_cmvn": partial(ds_cnn.build, channel_norm=True),
         "autoencoder": autoencoder.build,
         "sine_mlp": sine_mlp.build,
         "wand_cnn": wand_cnn.build,

@@ -5,23 +5,23 @@ batch normalization and ReLU, global average pooling and a fully connected softm
 folds into the convolutions at conversion, so the int8 model has only TFLM builtins. Like tiny_conv it takes the
 flat feature vector.
 
-``channel_means=True`` (the family ``ds_cnn_cmn``, keyword spotting's default) puts :class:`ChannelMeans` after
-the input: the network sees each feature channel also with its mean over the second taken away.
+``channel_norm=True`` (the family ``ds_cnn_cmvn``, keyword spotting's default) puts :class:`ChannelNormalization`
+after the input: the network sees each feature channel also standardized over the second.
 """
 
 import keras
 
-from tinymlkit.models.channel_means import ChannelMeans
+from tinymlkit.models.channel_norm import ChannelNormalization
 from tinymlkit.models.width import scaled
 
 
-def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0, channel_means: bool = False) -> keras.Model:
+def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0, channel_norm: bool = False) -> keras.Model:
     frames, channels = input_shape
     filters = scaled(64, width)
     inputs = keras.Input((frames * channels,), name="features")
     x = keras.layers.Reshape((frames, channels, 1))(inputs)
-    if channel_means:
-        x = ChannelMeans(name="channel_means")(x)
+    if channel_norm:
+        x = ChannelNormalization(name="channel_norm")(x)
     x = keras.layers.Conv2D(filters, (10, 4), strides=2, padding="same", use_bias=False)(x)
     x = keras.layers.BatchNormalization()(x)
     x = keras.layers.ReLU()(x)
@@ -35,4 +35,4 @@ def build(input_shape: tuple[int, ...], classes: int, width: float = 1.0, channe
     x = keras.layers.Dropout(0.4)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     outputs = keras.layers.Dense(classes, activation="softmax", name="scores")(x)
-    return keras.Model(inputs, outputs, name="ds_cnn_cmn" if channel_means else "ds_cnn")
+    return keras.Model(inputs, outputs, name="ds_cnn_cmvn" if channel_norm else "ds_cnn")

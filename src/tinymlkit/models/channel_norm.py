@@ -1,0 +1,31 @@
+"""Channel normalization inside the model: each feature channel also seen standardized over the window (its mean
+taken away, divided by its spread), as a second input channel beside the features.
+
+A microphone, a room or a speaker's voice lifts or lowers a filterbank channel for the whole second and widens or
+narrows its swings; the built-in voices, synthesized in no room, cover few such colourings. Standardized, the
+channel shows the shape of the sound in time whatever the colouring (cepstral mean and variance normalization, as
+speech recognizers do it); beside it the features themselves keep their level, which tells silence and noise
+apart. Over five seeds the DS-CNN with it got more real keywords right, accepted fewer real non-keywords and found
+more real keywords in real streams (docs/real_world.md, "Channel normalization in the model"). It converts to
+TFLM's MEAN, SUB, MUL, ADD, RSQRT and CONCATENATION builtins, so the board runs it as is.
+"""
+
+import keras
+
+# The floor under a channel's variance, in squared feature units (the features span 0 to 26): a steady channel, as
+# in silence, is not blown up into noise.
+VARIANCE_FLOOR = 1.0
+
+
+@keras.saving.register_keras_serializable(package="tinymlkit")
+class ChannelNormalization(keras.layers.Layer):
+    """``(batch, frames, channels, 1)`` -> ``(batch, frames, channels, 2)``: the features, and each channel less its
+    mean over the frames, divided by the square root of its variance over the frames plus :data:`VARIANCE_FLOOR`."""
+
+    def call(self, x):
+        centred = x - keras.ops.mean(x, axis=1, keepdims=True)
+        variance = keras.ops.mean(centred * centred, axis=1, keepdims=True)
+        return keras.ops.concatenate([x, centred * keras.ops.rsqrt(variance + VARIANCE_FLOOR)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * input_shape[-1])
