@@ -7,7 +7,7 @@ import pytest
 from tinymlkit.apps.kws.recipe import FEATURE_RANGE, KwsConfig
 from tinymlkit.convert.quantize import to_int8
 from tinymlkit.models import build_model, families
-from tinymlkit.models.channel_norm import VARIANCE_FLOOR, ChannelNormalization
+from tinymlkit.models.channel_norm import MIDDLE, STEP, VARIANCE_FLOOR, ChannelNormalization
 from tinymlkit.optimize.qat import fold_batch_norm, quantization_aware
 from tinymlkit.runtime.ops import resolver_methods
 from tinymlkit.runtime.tflm import TFLMModel
@@ -32,18 +32,19 @@ def test_channel_normalization_adds_each_channel_standardized_over_the_frames():
     np.testing.assert_array_equal(y[..., 0], x[..., 0])
     centred = x[..., 0] - x[..., 0].mean(axis=1, keepdims=True)
     spread = np.sqrt((centred**2).mean(axis=1, keepdims=True) + VARIANCE_FLOOR)
-    np.testing.assert_allclose(y[..., 1], centred / spread, atol=1e-4)
-    np.testing.assert_allclose(y[..., 1].mean(axis=1), 0, atol=1e-5)
+    np.testing.assert_allclose(y[..., 1], MIDDLE + STEP * centred / spread, atol=1e-4)
+    np.testing.assert_allclose(y[..., 1].mean(axis=1), MIDDLE, atol=1e-4)
+    assert 0 < y[..., 1].min() and y[..., 1].max() < FEATURE_RANGE[1]  # on the features' scale
     # A channel lifted for the whole second leaves the second input channel as it was.
     lifted = x.copy()
     lifted[:, :, 7] += 5
     np.testing.assert_allclose(normalized(lifted)[..., 1], y[..., 1], atol=1e-4)
-    # A channel that swings four times as far comes out with a spread near 1, as it did; a steady one stays near 0.
+    # A channel that swings four times as far comes out with a spread near STEP, as it did; a steady one stays put.
     swinging, steady = x.copy(), x.copy()
     swinging[:, :, 7] *= 4
     steady[:, :, 7] = 3.0 + 0.01 * x[:, :, 7]
-    assert 0.9 < np.std(y[:, :, 7, 1]) < np.std(normalized(swinging)[:, :, 7, 1]) < 1
-    assert np.abs(normalized(steady)[:, :, 7, 1]).max() < 0.2
+    assert 0.9 * STEP < np.std(y[:, :, 7, 1]) < np.std(normalized(swinging)[:, :, 7, 1]) < STEP
+    assert np.abs(normalized(steady)[:, :, 7, 1] - MIDDLE).max() < 0.2 * STEP
 
 
 def test_the_keyword_default_is_the_dscnn_with_channel_normalization_and_saved_models_load(tmp_path):
@@ -64,6 +65,8 @@ def test_channel_normalization_runs_as_int8_in_tflm_with_builtins_only():
     tflm = TFLMModel(to_int8(model, x, input_range=FEATURE_RANGE))
     assert {"MEAN", "SUB", "MUL", "ADD", "RSQRT", "CONCATENATION"} <= set(tflm.info.op_names)
     assert {"AddMean", "AddRsqrt", "AddConcatenation"} <= set(resolver_methods(tflm.info.op_names))
+    # The micro_speech firmware's input quantization, kept through the concatenation.
+    assert tflm.input.scale == pytest.approx(26 / 256) and tflm.input.zero_point == -128
     scores = tflm.predict(x[:16])
     np.testing.assert_allclose(scores, model.predict(x[:16], verbose=0), atol=0.03)  # int8 steps of 1/256
 
