@@ -255,6 +255,7 @@ def test_staff_exports_the_cohort_csv(site, browser, tmp_path):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_selector("h1:has-text('Cohort progress')")  # the login page has an h1 too
+    assert page.locator("h1").inner_text() == "Cohort progress"
     shoot(page, "instructor-desktop")
     with page.expect_download() as download:
         page.click("#csv-export")
