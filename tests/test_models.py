@@ -39,11 +39,13 @@ def test_channel_normalization_adds_each_channel_standardized_over_the_frames():
     lifted = x.copy()
     lifted[:, :, 7] += 5
     np.testing.assert_allclose(normalized(lifted)[..., 1], y[..., 1], atol=1e-4)
-    # A channel that swings four times as far comes out with a spread near STEP, as it did; a steady one stays put.
+    # A channel that swings four times as far comes out with a spread nearer STEP (the floor counts for less); a
+    # steady one stays put.
     swinging, steady = x.copy(), x.copy()
     swinging[:, :, 7] *= 4
     steady[:, :, 7] = 3.0 + 0.01 * x[:, :, 7]
-    assert 0.9 * STEP < np.std(y[:, :, 7, 1]) < np.std(normalized(swinging)[:, :, 7, 1]) < STEP
+    assert 0.8 * STEP < np.std(y[:, :, 7, 1]) < np.std(normalized(swinging)[:, :, 7, 1]) < STEP
+    assert np.std(normalized(swinging)[:, :, 7, 1]) > 0.95 * STEP
     assert np.abs(normalized(steady)[:, :, 7, 1] - MIDDLE).max() < 0.2 * STEP
 
 

@@ -48,8 +48,8 @@ class KwsConfig:
         "to your clips, which are weighted up; default: when fewer than 3 speakers say the keywords.",
     )
     # The DS-CNN that also sees each feature channel standardized over the second: over five seeds it got more real
-    # keywords right where as many real non-keywords passed, accepted a third as many at its own threshold and found
-    # more real keywords in real streams (docs/real_world.md, "Channel normalization in the model").
+    # keywords right where as many real non-keywords passed, accepted fewer than half as many at its own threshold and
+    # found more real keywords in real streams (docs/real_world.md, "Channel normalization in the model").
     model: str = setting(
         "ds_cnn_cmvn",
         flag="--family",
