@@ -7,7 +7,10 @@ import io
 import socket
 import tarfile
 import threading
+import zipfile
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from tinymlkit.datatools.download import get, part_path, source_of
@@ -168,3 +171,88 @@ def test_existing_user_folder_is_refused_before_downloading(tmp_path):
     with pytest.raises(TinyMLError, match="holds files tinyml did not write"):
         get("speech-commands", tmp_path / "sc", url="http://127.0.0.1:9/x.tar.gz")
     assert (tmp_path / "sc" / "mine.txt").read_text() == "keep"
+
+
+def served_archive(files: dict[str, bytes], fmt: str = "tar") -> bytes:
+    """A .tar.gz or .zip holding ``files`` (path -> bytes)."""
+    buf = io.BytesIO()
+    if fmt == "zip":
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, payload in files.items():
+                z.writestr(name, payload)
+    else:
+        with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+            for name, payload in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(payload)
+                tar.addfile(info, io.BytesIO(payload))
+    return buf.getvalue()
+
+
+def test_vww_unpacks_where_person_training_reads_it(tmp_path):
+    """MLPerf Tiny's Visual Wake Words archive wraps person/ and non_person/ in vw_coco2014_96/: the next command
+    printed points there, and the person loader reads that folder."""
+    from PIL import Image
+
+    from tinymlkit.apps.person.data import load_person_data
+
+    def jpeg(level: int) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (96, 96), (level, level, level)).save(out, "JPEG")
+        return out.getvalue()
+
+    photos = {f"vw_coco2014_96/person/COCO_train2014_{i:012d}.jpg": jpeg(40 + i) for i in range(6)}
+    photos |= {f"vw_coco2014_96/non_person/COCO_val2014_{i:012d}.jpg": jpeg(200 - i) for i in range(6)}
+    data = served_archive(photos)
+    with Server(data) as server:
+        result = tinyml_here(
+            "data", "get", "vww", "--to", str(tmp_path / "vww"), "--url", server.url, "--sha256", sha(data)
+        )
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "vww" / "vw_coco2014_96"
+    assert "12 files" in result.stdout and f"next: tinyml person train --data {root}" in " ".join(result.stdout.split())
+    photos = load_person_data(root)
+    assert photos.labels == ["no_person", "person"] and np.bincount(photos.y).tolist() == [6, 6]
+
+
+def test_zenodo_sets_are_checked_by_md5_and_read_by_the_anomaly_app(tmp_path, monkeypatch):
+    """The DCASE 2020 sets carry Zenodo's MD5: a wrong archive is refused with it, the right one unpacks to a
+    machine folder the anomaly app reads."""
+    import soundfile
+
+    from tinymlkit.apps.anomaly.data import find_recordings
+    from tinymlkit.datatools import download
+
+    def wav() -> bytes:
+        out = io.BytesIO()
+        soundfile.write(out, np.zeros(1600, dtype=np.float32), 16000, format="WAV")
+        return out.getvalue()
+
+    data = served_archive(
+        {
+            "ToyCar/train/normal_id_01_00000000.wav": wav(),
+            "ToyCar/train/normal_id_01_00000001.wav": wav(),
+            "ToyCar/test/normal_id_01_00000000.wav": wav(),
+            "ToyCar/test/anomaly_id_01_00000000.wav": wav(),
+        },
+        fmt="zip",
+    )
+    assert download.SOURCES["toyadmos-car"].digest_name == "MD5"
+    with Server(data) as server:
+        wrong = tinyml_here("data", "get", "toyadmos-car", "--to", str(tmp_path / "car"), "--url", server.url)
+        one_line_error(wrong, "corrupt (MD5", "expected 4dec75ca8d9f", "run the command again")
+        assert list(tmp_path.iterdir()) == []
+        md5 = hashlib.md5(data).hexdigest()  # noqa: S324 (the digest Zenodo publishes)
+        monkeypatch.setitem(download.SOURCES, "toyadmos-car", replace(download.SOURCES["toyadmos-car"], digest=md5))
+        r = get("toyadmos-car", tmp_path / "car", url=server.url)
+    assert "MD5 checked" in r.summary() and r.data_root == tmp_path / "car" / "ToyCar"
+    assert r.next_command() == f"tinyml anomaly train --data {tmp_path / 'car' / 'ToyCar'}"
+    found = sorted(
+        (p.parent.name, condition, split != "test") for p, _, condition, split in find_recordings(r.data_root)
+    )
+    assert found == [
+        ("test", "anomaly", False),
+        ("test", "normal", False),
+        ("train", "normal", True),
+        ("train", "normal", True),
+    ]

@@ -205,7 +205,11 @@ def augment(
 
 @app.command()
 def get(
-    name: str = typer.Argument(..., help="Data set: speech-commands (v0.02), speech-commands-v0.01."),
+    name: str = typer.Argument(
+        ...,
+        help="Data set: speech-commands (v0.02), speech-commands-v0.01, vww (Visual Wake Words, 96x96), mimii-fan, "
+        "mimii-pump, mimii-slider, mimii-valve, toyadmos-car, toyadmos-conveyor (DCASE 2020 task 2).",
+    ),
     to: Path = typer.Option(..., "--to", help="New folder for the unpacked data set."),
     url: str = typer.Option(
         None, "--url", help="Download from this address instead (a mirror); also $TINYML_DATA_URL."
@@ -217,8 +221,8 @@ def get(
     ),
     force: bool = FORCE,
 ) -> None:
-    """Download a public data set (resumed where an earlier try stopped), check its size and SHA-256 and unpack it
-    into a new folder, complete or not at all."""
+    """Download a public data set (resumed where an earlier try stopped), check its size and published digest
+    (SHA-256; MD5 for the Zenodo ones) and unpack it into a new folder, complete or not at all."""
     from tinymlkit.datatools.download import get as fetch
     from tinymlkit.datatools.download import source_of
 
@@ -227,5 +231,5 @@ def get(
     with progress_bars() as progress:
         r = fetch(name, to, url, sha256, force, progress)
     console.print(f"[bold green]Written[/]: {escape(r.summary())}", highlight=False)
-    if source.use:
-        console.print(f"  next: {escape(source.use.replace('DIR', str(to)))}", highlight=False)
+    if r.next_command():
+        console.print(f"  next: {escape(r.next_command())}", highlight=False)

@@ -1,12 +1,14 @@
 """Public data sets fetched when there is a network: ``tinyml data get NAME --to DIR``.
 
 The archive is downloaded beside ``DIR`` under a hidden ``.part`` name and resumed from where it stopped when
-the command runs again (HTTP ``Range``); it is checked against its published size and SHA-256 and only then
-unpacked, with the owned-output rules of :mod:`tinymlkit.fileio`: into a temporary folder renamed to ``DIR`` when
-complete, so ``DIR`` either holds the whole data set or is as it was. Archive members that would land outside
-``DIR`` (``../``, absolute paths, links out of the folder, devices) are refused by tarfile's ``data`` filter.
+the command runs again (HTTP ``Range``); it is checked against its published size and digest (SHA-256, or MD5
+where that is all the host publishes) and only then unpacked, with the owned-output rules of
+:mod:`tinymlkit.fileio`: into a temporary folder renamed to ``DIR`` when complete, so ``DIR`` either holds the
+whole data set or is as it was. Archive members that would land outside ``DIR`` (``../``, absolute paths, links
+out of the folder, devices) are refused by tarfile's ``data`` filter.
 
     get("speech-commands", Path("speech_commands_v0.02"))
+    get("vww", Path("vww")).data_root          # vww/vw_coco2014_96: person/, non_person/
 """
 
 import hashlib
@@ -27,28 +29,58 @@ from tinymlkit.progress import ProgressCallback, ProgressEvent, silent
 
 URL_ENV = "TINYML_DATA_URL"  # overrides the address of the data set asked for (a mirror, or a test server)
 CHUNK = 1 << 16
+DIGEST_NAMES = {"sha256": "SHA-256", "md5": "MD5"}  # hashlib's name -> the published one
 TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
 class DataSource:
-    """A public archive: where it is, its published size and SHA-256 (None where none is published), and what it
+    """A public archive: where it is, its published digest and size (None where none is published), and what it
     holds."""
 
     name: str
     url: str
-    sha256: str
+    digest: str  # hex: SHA-256 (64 digits), or MD5 (32) where the host publishes only that (Zenodo)
     size: int | None
     description: str
-    use: str = ""  # the command that reads it once unpacked
+    use: str = ""  # the command that reads it once unpacked; DIR stands for the unpacked data set's folder
 
     @property
     def archive(self) -> str:
         """The archive's file name, from its address."""
         return PurePosixPath(urlsplit(self.url).path).name or f"{self.name}.tar.gz"
 
+    @property
+    def algorithm(self) -> str:
+        """The digest's hashlib name: ``sha256`` or ``md5``."""
+        return "sha256" if len(self.digest) == 64 else "md5"
 
-# Sizes and SHA-256 digests as published with the TensorFlow Datasets and torchaudio loaders of the same files.
+    @property
+    def digest_name(self) -> str:
+        return DIGEST_NAMES[self.algorithm]
+
+
+ZENODO_DCASE = "https://zenodo.org/record/3678171/files/dev_data_{machine}.zip"
+DCASE_USE = "tinyml anomaly train --data DIR"
+
+
+def dcase(name: str, machine: str, md5: str, size: int | None, what: str) -> DataSource:
+    """A machine of the DCASE 2020 task 2 development set (Zenodo record 3678171, CC BY-NC-SA 4.0): normal training
+    recordings and a test split with anomalies, 10 s at 16 kHz, one channel, in the layout the anomaly app reads."""
+    return DataSource(
+        name,
+        ZENODO_DCASE.format(machine=machine),
+        md5,
+        size,
+        f"{what}: the DCASE 2020 task 2 development set of this machine (train/ normal, test/ normal and "
+        "anomaly; 10 s at 16 kHz; CC BY-NC-SA 4.0)",
+        DCASE_USE,
+    )
+
+
+# Digests and sizes as published: by the TensorFlow Datasets and torchaudio loaders of the same files (Speech
+# Commands), with the MLPerf Tiny Visual Wake Words archive, and by Zenodo (MD5 only; as soundata's DCASE loader has
+# them).
 SOURCES: dict[str, DataSource] = {
     s.name: s
     for s in (
@@ -68,6 +100,21 @@ SOURCES: dict[str, DataSource] = {
             "Speech Commands v0.01: 64,727 one-second clips of 30 words by 1,881 speakers (CC BY 4.0)",
             "tinyml kws train --data DIR --words yes,no",
         ),
+        DataSource(
+            "vww",
+            "https://www.silabs.com/public/files/github/machine_learning/benchmarks/datasets/vw_coco2014_96.tar.gz",
+            "f8746b9e44f8a7a4293f73be9ba6e8da9239fe69798d42364aae62b915cfab58",
+            234_810_765,
+            "Visual Wake Words as MLPerf Tiny packs it: COCO 2014 photos resized to 96x96 in person/ (a person's box "
+            "over 2.5 % of the photo) and non_person/ (COCO's photo licences)",
+            "tinyml person train --data DIR",
+        ),
+        dcase("mimii-fan", "fan", "649bdfc06263ae7a838963f43b6641e6", 1_354_774_772, "MIMII fans"),
+        dcase("mimii-pump", "pump", "90e7091ef722b7238a7f1009365779cd", 1_031_279_015, "MIMII pumps"),
+        dcase("mimii-slider", "slider", "da24a757719f0d94d5aa2d646bbfdc86", 1_002_998_966, "MIMII slide rails"),
+        dcase("mimii-valve", "valve", "34d2672f55bb041589ef79c10dc89934", None, "MIMII valves"),
+        dcase("toyadmos-car", "ToyCar", "4dec75ca8d9f666aa9e4c1894a740501", None, "ToyADMOS toy cars"),
+        dcase("toyadmos-conveyor", "ToyConveyor", "03b6aa1bfd09a39d53af0ba39f71fa91", None, "ToyADMOS toy conveyors"),
     )
 }
 
@@ -86,14 +133,29 @@ class Fetched:
     def summary(self) -> str:
         resumed = f", resumed at {self.resumed_from / 1e6:.1f} MB" if self.resumed_from else ""
         return (
-            f"{self.source.name} ({self.archive_bytes / 1e6:.1f} MB archive{resumed}, SHA-256 checked): "
-            f"{self.files} files in {self.folder}"
+            f"{self.source.name} ({self.archive_bytes / 1e6:.1f} MB archive{resumed}, "
+            f"{self.source.digest_name} checked): {self.files} files in {self.folder}"
         )
+
+    @property
+    def data_root(self) -> Path:
+        """The data set's own folder: ``folder``, or the folder the archive wraps it in (``vw_coco2014_96/``,
+        ``fan/``): followed down while a folder holds one folder and nothing else."""
+        root = self.folder
+        while True:
+            entries = [p for p in root.iterdir() if not p.name.startswith(".")]
+            if len(entries) != 1 or not entries[0].is_dir():
+                return root
+            root = entries[0]
+
+    def next_command(self) -> str:
+        """The command that reads the unpacked data set ('' when none is known)."""
+        return self.source.use.replace("DIR", str(self.data_root))
 
 
 def source_of(name: str, url: str | None = None, sha256: str | None = None) -> DataSource:
     """The known data set ``name``; ``url`` (or ``$TINYML_DATA_URL``) fetches it from elsewhere, ``sha256``
-    expects another archive (the published size is then not checked)."""
+    expects another archive (the published digest and size are then not checked)."""
     if name not in SOURCES:
         raise TinyMLError(f"no data set named '{name}'; known: {', '.join(SOURCES)}")
     source = SOURCES[name]
@@ -106,7 +168,7 @@ def source_of(name: str, url: str | None = None, sha256: str | None = None) -> D
         digest = sha256.strip().lower()
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise TinyMLError("--sha256 must be 64 hexadecimal digits")
-        source = replace(source, sha256=digest, size=None)
+        source = replace(source, digest=digest, size=None)
     return source
 
 
@@ -123,7 +185,7 @@ def get(
     force: bool = False,
     progress: ProgressCallback = silent,
 ) -> Fetched:
-    """Download data set ``name`` (resuming an earlier partial download), check its size and SHA-256 and unpack
+    """Download data set ``name`` (resuming an earlier partial download), check its size and digest and unpack
     it into ``folder``. A failure raises a one-line :class:`TinyMLError`; ``folder`` is then as it was, and a
     partial download that can be resumed is kept."""
     source = source_of(name, url, sha256)
@@ -138,12 +200,12 @@ def get(
             f"the {source.name} archive from {source.url} is {size} bytes, not {source.size}; it was "
             "deleted: run the command again, or check --url"
         )
-    digest = sha256_of(part, progress)
-    if digest != source.sha256:
+    digest = digest_of(part, source.algorithm, progress)
+    if digest != source.digest:
         part.unlink()
         raise TinyMLError(
-            f"the {source.name} archive from {source.url} is corrupt (SHA-256 {digest[:12]}..., "
-            f"expected {source.sha256[:12]}...); it was deleted: run the command again"
+            f"the {source.name} archive from {source.url} is corrupt ({source.digest_name} {digest[:12]}..., "
+            f"expected {source.digest[:12]}...); it was deleted: run the command again"
         )
     files = unpack(part, folder, force, progress)
     part.unlink()
@@ -230,14 +292,14 @@ def reason(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(inner).__name__
 
 
-def sha256_of(path: Path, progress: ProgressCallback = silent) -> str:
-    """SHA-256 of a file as hex, reporting progress in MB."""
-    h, size, done = hashlib.sha256(), path.stat().st_size, 0
+def digest_of(path: Path, algorithm: str = "sha256", progress: ProgressCallback = silent) -> str:
+    """A file's digest (hashlib's ``algorithm``: sha256, md5) as hex, reporting progress in MB."""
+    h, size, done = hashlib.new(algorithm), path.stat().st_size, 0
     with open(path, "rb") as f:
         while block := f.read(1 << 20):
             h.update(block)
             done += len(block)
-            progress(ProgressEvent("Checking SHA-256", round(done / 1e6, 1), mb(size), "MB"))
+            progress(ProgressEvent(f"Checking {DIGEST_NAMES[algorithm]}", round(done / 1e6, 1), mb(size), "MB"))
     return h.hexdigest()
 
 
