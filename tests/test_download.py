@@ -22,13 +22,24 @@ from clirun import one_line_error, tinyml_here
 
 def make_archive(extra: tarfile.TarInfo | None = None) -> bytes:
     """A small Speech Commands-like .tar.gz: two words with a few 'clips', a list file."""
+    files = {
+        "yes/a_nohash_0.wav": b"Y" * 50_000,
+        "no/b_nohash_0.wav": b"N" * 70_000,
+        "validation_list.txt": b"yes/a_nohash_0.wav\n",
+    }
+    return served_archive(files, extra=extra)
+
+
+def served_archive(files: dict[str, bytes], fmt: str = "tar", extra: tarfile.TarInfo | None = None) -> bytes:
+    """A .tar.gz (with ``extra``, a member made by hand, at the end) or a .zip holding ``files`` (path -> bytes)."""
     buf = io.BytesIO()
+    if fmt == "zip":
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, payload in files.items():
+                z.writestr(name, payload)
+        return buf.getvalue()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for name, payload in [
-            ("yes/a_nohash_0.wav", b"Y" * 50_000),
-            ("no/b_nohash_0.wav", b"N" * 70_000),
-            ("validation_list.txt", b"yes/a_nohash_0.wav\n"),
-        ]:
+        for name, payload in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(payload)
             tar.addfile(info, io.BytesIO(payload))
@@ -173,22 +184,6 @@ def test_existing_user_folder_is_refused_before_downloading(tmp_path):
     assert (tmp_path / "sc" / "mine.txt").read_text() == "keep"
 
 
-def served_archive(files: dict[str, bytes], fmt: str = "tar") -> bytes:
-    """A .tar.gz or .zip holding ``files`` (path -> bytes)."""
-    buf = io.BytesIO()
-    if fmt == "zip":
-        with zipfile.ZipFile(buf, "w") as z:
-            for name, payload in files.items():
-                z.writestr(name, payload)
-    else:
-        with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-            for name, payload in files.items():
-                info = tarfile.TarInfo(name)
-                info.size = len(payload)
-                tar.addfile(info, io.BytesIO(payload))
-    return buf.getvalue()
-
-
 def test_vww_unpacks_where_person_training_reads_it(tmp_path):
     """MLPerf Tiny's Visual Wake Words archive wraps person/ and non_person/ in vw_coco2014_96/: the next command
     printed points there, and the person loader reads that folder."""
@@ -242,7 +237,7 @@ def test_zenodo_sets_are_checked_by_md5_and_read_by_the_anomaly_app(tmp_path, mo
         wrong = tinyml_here("data", "get", "toyadmos-car", "--to", str(tmp_path / "car"), "--url", server.url)
         one_line_error(wrong, "corrupt (MD5", "expected 4dec75ca8d9f", "run the command again")
         assert list(tmp_path.iterdir()) == []
-        md5 = hashlib.md5(data).hexdigest()  # noqa: S324 (the digest Zenodo publishes)
+        md5 = hashlib.md5(data).hexdigest()  # the digest Zenodo publishes
         monkeypatch.setitem(download.SOURCES, "toyadmos-car", replace(download.SOURCES["toyadmos-car"], digest=md5))
         r = get("toyadmos-car", tmp_path / "car", url=server.url)
     assert "MD5 checked" in r.summary() and r.data_root == tmp_path / "car" / "ToyCar"

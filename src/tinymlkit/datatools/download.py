@@ -64,7 +64,7 @@ ZENODO_DCASE = "https://zenodo.org/record/3678171/files/dev_data_{machine}.zip"
 DCASE_USE = "tinyml anomaly train --data DIR"
 
 
-def dcase(name: str, machine: str, md5: str, size: int | None, what: str) -> DataSource:
+def dcase_source(name: str, machine: str, md5: str, size: int | None, what: str) -> DataSource:
     """A machine of the DCASE 2020 task 2 development set (Zenodo record 3678171, CC BY-NC-SA 4.0): normal training
     recordings and a test split with anomalies, 10 s at 16 kHz, one channel, in the layout the anomaly app reads."""
     return DataSource(
@@ -109,12 +109,14 @@ SOURCES: dict[str, DataSource] = {
             "over 2.5 % of the photo) and non_person/ (COCO's photo licences)",
             "tinyml person train --data DIR",
         ),
-        dcase("mimii-fan", "fan", "649bdfc06263ae7a838963f43b6641e6", 1_354_774_772, "MIMII fans"),
-        dcase("mimii-pump", "pump", "90e7091ef722b7238a7f1009365779cd", 1_031_279_015, "MIMII pumps"),
-        dcase("mimii-slider", "slider", "da24a757719f0d94d5aa2d646bbfdc86", 1_002_998_966, "MIMII slide rails"),
-        dcase("mimii-valve", "valve", "34d2672f55bb041589ef79c10dc89934", None, "MIMII valves"),
-        dcase("toyadmos-car", "ToyCar", "4dec75ca8d9f666aa9e4c1894a740501", None, "ToyADMOS toy cars"),
-        dcase("toyadmos-conveyor", "ToyConveyor", "03b6aa1bfd09a39d53af0ba39f71fa91", None, "ToyADMOS toy conveyors"),
+        dcase_source("mimii-fan", "fan", "649bdfc06263ae7a838963f43b6641e6", 1_354_774_772, "MIMII fans"),
+        dcase_source("mimii-pump", "pump", "90e7091ef722b7238a7f1009365779cd", 1_031_279_015, "MIMII pumps"),
+        dcase_source("mimii-slider", "slider", "da24a757719f0d94d5aa2d646bbfdc86", 1_002_998_966, "MIMII slide rails"),
+        dcase_source("mimii-valve", "valve", "34d2672f55bb041589ef79c10dc89934", None, "MIMII valves"),
+        dcase_source("toyadmos-car", "ToyCar", "4dec75ca8d9f666aa9e4c1894a740501", None, "ToyADMOS toy cars"),
+        dcase_source(
+            "toyadmos-conveyor", "ToyConveyor", "03b6aa1bfd09a39d53af0ba39f71fa91", None, "ToyADMOS toy conveyors"
+        ),
     )
 }
 
