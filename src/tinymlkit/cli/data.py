@@ -231,5 +231,6 @@ def get(
     with progress_bars() as progress:
         r = fetch(name, to, url, sha256, force, progress)
     console.print(f"[bold green]Written[/]: {escape(r.summary())}", highlight=False)
-    if r.next_command():
-        console.print(f"  next: {escape(r.next_command())}", highlight=False)
+    next_command = r.next_command()  # looks into the unpacked folder: once
+    if next_command:
+        console.print(f"  next: {escape(next_command)}", highlight=False)
